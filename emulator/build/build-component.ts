@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EmulatorError, describeError } from '../errors.ts';
+
+/** The WIT every guest is built against (the same file the Runner links with). */
+export const RUNNER_WIT_PATH = fileURLToPath(new URL('../runner/wit/alga-extension.wit', import.meta.url));
+/** Bump when the build recipe changes so cached outputs are rebuilt. */
+const RECIPE_VERSION = '1';
+
+export interface ComponentBuild {
+  /** TypeScript or JavaScript entry exporting `handler`. */
+  entry: string;
+  /** Output component path, normally `<extension>/dist/main.wasm`. */
+  outFile: string;
+  /** WIT text to build against; defaults to the Runner's. */
+  witText?: string;
+  /** Extra files whose content invalidates the cache (the entry's folder is always included). */
+  inputs?: string[];
+}
+
+export interface BuildResult {
+  outFile: string;
+  cached: boolean;
+  ms: number;
+}
+
+/**
+ * Bundles the entry with esbuild (the `alga:extension/*` imports stay external) and turns it
+ * into a component with componentize-js (`--disable all`: the guest imports only
+ * `alga:extension/*`). Skipped when the inputs' hash matches the last build.
+ */
+export async function buildComponent(build: ComponentBuild): Promise<BuildResult> {
+  const started = performance.now();
+  const witText = build.witText ?? (await readFile(RUNNER_WIT_PATH, 'utf8'));
+  const bundled = await bundleEntry(build.entry);
+  const inputHash = await hashInputs(bundled, witText, build.inputs ?? []);
+  const stampFile = `${build.outFile}.build-hash`;
+  if (existsSync(build.outFile) && (await readText(stampFile)) === inputHash) {
+    return { outFile: build.outFile, cached: true, ms: performance.now() - started };
+  }
+  const work = join(dirname(build.outFile), `.build-${process.pid}`);
+  await mkdir(work, { recursive: true });
+  try {
+    const source = join(work, 'guest.js');
+    const wit = join(work, 'world.wit');
+    await writeFile(source, bundled);
+    await writeFile(wit, witText);
+    const component = await componentizeGuest(source, wit);
+    await writeFile(`${build.outFile}.tmp`, component);
+    await rename(`${build.outFile}.tmp`, build.outFile);
+    await writeFile(stampFile, inputHash);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return { outFile: build.outFile, cached: false, ms: performance.now() - started };
+}
+
+async function bundleEntry(entry: string): Promise<string> {
+  const { build } = await import('esbuild');
+  try {
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      external: ['alga:extension/*'],
+      logLevel: 'silent',
+    });
+    return result.outputFiles[0]?.text ?? '';
+  } catch (err) {
+    throw new EmulatorError('BUILD_FAILED', `Failed to bundle ${entry}: ${describeError(err)}. Fix the TypeScript/JavaScript error above and rebuild.`, { cause: err });
+  }
+}
+
+async function componentizeGuest(sourcePath: string, witPath: string): Promise<Uint8Array> {
+  const { componentize } = await import('@bytecodealliance/componentize-js');
+  try {
+    const { component } = await componentize({
+      sourcePath,
+      witPath,
+      worldName: 'runner',
+      disableFeatures: ['random', 'stdio', 'clocks', 'http', 'fetch-event'],
+    });
+    return component;
+  } catch (err) {
+    throw new EmulatorError('BUILD_FAILED', `Failed to componentize ${sourcePath}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+async function hashInputs(bundled: string, witText: string, extra: string[]): Promise<string> {
+  const hash = createHash('sha256').update(RECIPE_VERSION).update(await componentizeVersion()).update(bundled).update(witText);
+  for (const file of extra) hash.update(await readFile(file));
+  return hash.digest('hex');
+}
+
+/** componentize-js does not export its package.json, so find it beside its entry module. */
+async function componentizeVersion(): Promise<string> {
+  const entry = fileURLToPath(import.meta.resolve('@bytecodealliance/componentize-js'));
+  const pkg = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RUNNER_WIT_PATH, type ComponentBuild } from './build-component.ts';
+
+/** The project's buildable guests: the samples authors read and the Runner's test guests. */
+export async function projectGuests(root: string): Promise<{ name: string; build: ComponentBuild }[]> {
+  const wit = await readFile(RUNNER_WIT_PATH, 'utf8');
+  return [
+    {
+      name: 'sample-extensions/hello-host',
+      build: {
+        entry: join(root, 'sample-extensions/hello-host/src/index.ts'),
+        outFile: join(root, 'sample-extensions/hello-host/dist/main.wasm'),
+      },
+    },
+    {
+      name: 'test/fixtures/guests/test-guest',
+      build: {
+        entry: join(root, 'test/fixtures/guests/test-guest/guest.js'),
+        outFile: join(root, 'test/fixtures/guests/test-guest/dist/main.wasm'),
+      },
+    },
+    {
+      // Built against a WIT whose context-data lists tenant-id before request-id: the Runner
+      // must refuse it at link time, as Wasmtime does.
+      name: 'test/fixtures/guests/layout-mismatch',
+      build: {
+        entry: join(root, 'test/fixtures/guests/test-guest/guest.js'),
+        outFile: join(root, 'test/fixtures/guests/layout-mismatch/dist/main.wasm'),
+        witText: swapContextFields(wit),
+      },
+    },
+  ];
+}
+
+function swapContextFields(wit: string): string {
+  const original = '    request-id: option<string>,\n    tenant-id: string,\n';
+  if (!wit.includes(original)) throw new Error('context-data layout changed; update swapContextFields');
+  return wit.replace(original, '    tenant-id: string,\n    request-id: option<string>,\n');
+}

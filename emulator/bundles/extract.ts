@@ -1,0 +1,284 @@
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EmulatorError, describeError } from '../errors.ts';
+import { readBundleArchive, type BundleEntry } from './archive.ts';
+import { computeContentHash, hashHex, normalizeContentHash } from './hash.ts';
+
+/** Where one extracted bundle lives on disk. */
+export interface ExtractedBundle {
+  /** Normalized `sha256:<hex>`. */
+  contentHash: string;
+  /** Everything from the archive except `ui/` (e.g. `dist/main.wasm`), plus the `.ready` marker. */
+  bundleRoot: string;
+  /** The archive's `ui/` folder with the `ui/` prefix stripped (e.g. `index.html`). */
+  uiRoot: string;
+}
+
+export interface BundleCacheOptions {
+  /** Cache folder (`EXT_CACHE_ROOT`); holds `bundles/`, `ui/` and `tmp/`. */
+  root: string;
+  /**
+   * How long to wait for another process's `.ready` marker when its extraction already occupies
+   * the final folders; after that the folders are treated as left over by a crash and replaced.
+   */
+  staleAfterMs?: number;
+}
+
+const READY_MARKER = '.ready';
+const POLL_MS = 20;
+const DEFAULT_STALE_AFTER_MS = 2000;
+
+/**
+ * The Runner's extraction cache, keyed by content hash only: a hash is extracted once and served
+ * for any tenant. Layout: `{root}/bundles/{hex}/` (bundle root), `{root}/ui/{hex}/` (UI root),
+ * `{root}/bundles/{hex}/.ready` (written last), `{root}/tmp/` (work folders, emptied on exit).
+ *
+ * @example
+ * const cache = new BundleCache({ root: '.emulator/cache' });
+ * const bundle = await cache.ensureExtracted(hash, () => store.get(key).then(requireBytes));
+ */
+export class BundleCache {
+  readonly root: string;
+  readonly #staleAfterMs: number;
+  /** One extraction per hash at a time within this instance; entries are removed when settled. */
+  readonly #inflight = new Map<string, Promise<ExtractedBundle>>();
+
+  constructor(options: BundleCacheOptions) {
+    this.root = path.resolve(options.root);
+    this.#staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  }
+
+  /**
+   * Returns the extracted bundle, calling `fetchArchive` and extracting only when the `.ready`
+   * marker is missing. Concurrent calls for one hash share a single extraction.
+   */
+  ensureExtracted(contentHash: string, fetchArchive: () => Promise<Uint8Array>): Promise<ExtractedBundle> {
+    let hash: string;
+    try {
+      hash = normalizeContentHash(contentHash);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const running = this.#inflight.get(hash);
+    if (running) return running;
+    const run = this.#load(hash, fetchArchive).finally(() => this.#inflight.delete(hash));
+    this.#inflight.set(hash, run);
+    return run;
+  }
+
+  /** True when the bundle for `contentHash` is fully extracted (its `.ready` marker exists). */
+  async isReady(contentHash: string): Promise<boolean> {
+    return isFile(this.#layout(normalizeContentHash(contentHash)).marker);
+  }
+
+  async #load(hash: string, fetchArchive: () => Promise<Uint8Array>): Promise<ExtractedBundle> {
+    const layout = this.#layout(hash);
+    if (await isFile(layout.marker)) return layout.bundle;
+    const bytes = await fetchBytes(hash, fetchArchive);
+    verifyHash(hash, bytes);
+    await this.#extract(layout, bytes);
+    return layout.bundle;
+  }
+
+  async #extract(layout: CacheLayout, bytes: Uint8Array): Promise<void> {
+    const tmpRoot = path.join(this.root, 'tmp');
+    const placed: string[] = [];
+    let work: string | undefined;
+    try {
+      await Promise.all([tmpRoot, layout.bundlesDir, layout.uiDir].map((d) => mkdir(d, { recursive: true })));
+      work = await mkdtemp(path.join(tmpRoot, `${hashHex(layout.bundle.contentHash).slice(0, 16)}-`));
+      const parts = { bundle: path.join(work, 'bundle'), ui: path.join(work, 'ui') };
+      await writeEntries(parts, await readBundleArchive(bytes));
+      if (await this.#place(parts.bundle, layout.bundle.bundleRoot, layout.marker, placed)) return;
+      if (await this.#place(parts.ui, layout.bundle.uiRoot, layout.marker, placed)) return;
+      await writeMarker(layout.marker, layout.bundle.contentHash);
+    } catch (err) {
+      // Only folders this call renamed into place: another process may own the others.
+      await Promise.all(placed.map((p) => rm(p, { recursive: true, force: true })));
+      throw toExtractError(err, layout.bundle.contentHash, this.root);
+    } finally {
+      if (work !== undefined) await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Renames a finished part into place. Returns true when another process completed the same
+   * hash meanwhile (its `.ready` appeared), so this extraction can be dropped.
+   */
+  async #place(from: string, to: string, marker: string, placed: string[]): Promise<boolean> {
+    try {
+      await rename(from, to);
+      placed.push(to);
+      return false;
+    } catch (err) {
+      if (!isOccupied(err)) throw err;
+    }
+    if (await waitForFile(marker, this.#staleAfterMs)) return true;
+    // No marker after the grace period: a crashed extraction left this folder behind; replace it.
+    await rm(to, { recursive: true, force: true });
+    await rename(from, to);
+    placed.push(to);
+    return false;
+  }
+
+  #layout(hash: string): CacheLayout {
+    const hex = hashHex(hash);
+    const bundlesDir = path.join(this.root, 'bundles');
+    const uiDir = path.join(this.root, 'ui');
+    const bundleRoot = path.join(bundlesDir, hex);
+    return {
+      bundlesDir,
+      uiDir,
+      marker: path.join(bundleRoot, READY_MARKER),
+      bundle: { contentHash: hash, bundleRoot, uiRoot: path.join(uiDir, hex) },
+    };
+  }
+}
+
+interface CacheLayout {
+  bundlesDir: string;
+  uiDir: string;
+  marker: string;
+  bundle: ExtractedBundle;
+}
+
+/**
+ * Reads one file of an extracted bundle by its archive path (`dist/main.wasm`, `ui/index.html`).
+ * Returns null when the file does not exist; refuses paths that could leave the bundle.
+ *
+ * @example const wasm = await readBundleFile(bundle, 'dist/main.wasm');
+ */
+export async function readBundleFile(bundle: ExtractedBundle, relPath: string): Promise<Uint8Array | null> {
+  const clean = sanitizeEntryPath(relPath);
+  if (clean === null) {
+    throw new EmulatorError(
+      'INVALID_BUNDLE_PATH',
+      `cannot read ${JSON.stringify(relPath)} from bundle ${bundle.contentHash}: the path is empty, absolute, ` +
+        'or has "..", empty or hidden segments. Use a relative archive path such as "dist/main.wasm".',
+      { status: 400 },
+    );
+  }
+  const file = clean === 'ui' || clean.startsWith('ui/')
+    ? path.join(bundle.uiRoot, clean.slice(3))
+    : path.join(bundle.bundleRoot, clean);
+  try {
+    const buf = await readFile(file);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${file}: ${describeError(err)}.`, { cause: err });
+  }
+}
+
+/**
+ * The archive path an entry may be written to, or null when it must be skipped: leading `./` is
+ * stripped; empty, absolute, `..`-containing, backslash/NUL-containing paths and paths with an
+ * empty or dot-prefixed segment are refused. A trailing `/` (directory entries) is ignored.
+ */
+export function sanitizeEntryPath(raw: string): string | null {
+  let p = raw;
+  while (p.startsWith('./')) p = p.slice(2);
+  if (p.endsWith('/')) p = p.slice(0, -1);
+  if (p === '' || p.startsWith('/') || p.includes('..') || p.includes('\\') || p.includes('\0')) return null;
+  if (p.split('/').some((segment) => segment === '' || segment.startsWith('.'))) return null;
+  return p;
+}
+
+interface PlannedEntry {
+  dest: string;
+  type: 'file' | 'directory';
+  data: Uint8Array;
+}
+
+/** Maps safe file/directory entries to their work-folder destination; the last duplicate wins, as in tar. */
+function planEntries(parts: { bundle: string; ui: string }, entries: BundleEntry[]): PlannedEntry[] {
+  const planned = new Map<string, PlannedEntry>();
+  for (const entry of entries) {
+    if (entry.type !== 'file' && entry.type !== 'directory') continue;
+    const clean = sanitizeEntryPath(entry.path);
+    if (clean === null) continue;
+    const dest = clean === 'ui' || clean.startsWith('ui/')
+      ? path.join(parts.ui, clean.slice(3))
+      : path.join(parts.bundle, clean);
+    planned.set(dest, { dest, type: entry.type, data: entry.data });
+  }
+  return [...planned.values()];
+}
+
+async function writeEntries(parts: { bundle: string; ui: string }, entries: BundleEntry[]): Promise<void> {
+  // Both parts exist even when the archive has nothing for them (a UI-only or handler-only bundle).
+  await mkdir(parts.bundle);
+  await mkdir(parts.ui);
+  for (const entry of planEntries(parts, entries)) {
+    if (entry.type === 'directory') {
+      await mkdir(entry.dest, { recursive: true });
+      continue;
+    }
+    await mkdir(path.dirname(entry.dest), { recursive: true });
+    // Read-only from creation: cached bundles are immutable, keyed by their hash.
+    await writeFile(entry.dest, entry.data, { mode: 0o444, flag: 'wx' });
+  }
+}
+
+async function fetchBytes(hash: string, fetchArchive: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  try {
+    return await fetchArchive();
+  } catch (err) {
+    if (err instanceof EmulatorError) throw err;
+    throw new EmulatorError(
+      'EXTRACT_FAILED',
+      `cannot fetch bundle ${hash}: ${describeError(err)}. Check that the bundle store holds this archive.`,
+      { cause: err },
+    );
+  }
+}
+
+function verifyHash(expected: string, bytes: Uint8Array): void {
+  const actual = computeContentHash(bytes);
+  if (actual === expected) return;
+  throw new EmulatorError('ARCHIVE_HASH_MISMATCH', `archive hash mismatch: expected ${expected}, got ${actual}`, {
+    status: 502,
+  });
+}
+
+/**
+ * Keeps the archive's own codes (BUNDLE_NOT_ZSTD, BUNDLE_BAD_TAR) but as server errors: here the
+ * archive came from our store, not from the caller. Anything else becomes EXTRACT_FAILED.
+ */
+function toExtractError(err: unknown, hash: string, root: string): EmulatorError {
+  if (err instanceof EmulatorError) return new EmulatorError(err.code, err.message, { status: 500, cause: err });
+  return new EmulatorError(
+    'EXTRACT_FAILED',
+    `cannot extract bundle ${hash}: ${describeError(err)}. Check that the cache folder ${root} (EXT_CACHE_ROOT) is writable and has free space.`,
+    { cause: err },
+  );
+}
+
+/** Written last; an existing marker means another process finished the same (identical) content. */
+async function writeMarker(marker: string, hash: string): Promise<void> {
+  try {
+    await writeFile(marker, `${hash}\n`, { mode: 0o444, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+function isOccupied(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOTEMPTY' || code === 'EEXIST';
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then((s) => s.isFile(), () => false);
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await isFile(file)) return true;
+    await sleep(POLL_MS);
+  }
+  return isFile(file);
+}

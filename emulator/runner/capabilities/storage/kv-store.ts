@@ -1,0 +1,131 @@
+import Database from 'better-sqlite3';
+import { WitError } from '../types.ts';
+import { createStorageSchema, storageStatements, type StorageRow } from './sql.ts';
+
+/** Limits (violations → `internal`) and quotas (→ `denied`) from spec 03. */
+export const STORAGE_LIMITS = {
+  namespaceMaxChars: 128,
+  keyMaxChars: 256,
+  valueMaxEncodedBytes: 64 * 1024,
+  pageSize: 25,
+  maxNamespaces: 32,
+  maxKeysPerNamespace: 5120,
+  maxBytesPerInstall: 256 * 1024 * 1024,
+} as const;
+
+export interface KvScope {
+  tenantId: string;
+  installId: string;
+}
+
+export interface KvEntry {
+  namespace: string;
+  key: string;
+  value: Uint8Array;
+  revision: bigint;
+}
+
+/**
+ * Extension storage over SQLite (better-sqlite3): per tenant × install × namespace × key, with
+ * revisions and compare-and-swap. Every read-then-write runs in one transaction.
+ */
+export class KvStore {
+  readonly #db: Database.Database;
+  readonly #sql: ReturnType<typeof storageStatements>;
+  readonly #now: () => number;
+
+  constructor(options: { file: string; now?: () => number }) {
+    this.#db = new Database(options.file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    createStorageSchema(this.#db);
+    this.#sql = storageStatements(this.#db);
+    this.#now = options.now ?? Date.now;
+  }
+
+  get(scope: KvScope, namespace: string, key: string): KvEntry {
+    checkNamespace(namespace);
+    checkKey(key);
+    const row = this.#sql.get.get(scope.tenantId, scope.installId, namespace, key);
+    if (!row) throw new WitError('missing', `${namespace}/${key}`);
+    return toEntry(row);
+  }
+
+  put(scope: KvScope, entry: { namespace: string; key: string; value: Uint8Array; revision?: bigint }): KvEntry {
+    checkNamespace(entry.namespace);
+    checkKey(entry.key);
+    const size = encodedValueSize(entry.value);
+    if (size > STORAGE_LIMITS.valueMaxEncodedBytes) {
+      throw new WitError('internal', `value is ${size} bytes as JSON-quoted base64; the limit is ${STORAGE_LIMITS.valueMaxEncodedBytes}`);
+    }
+    return this.#db.transaction(() => this.#putLocked(scope, entry, size))();
+  }
+
+  delete(scope: KvScope, namespace: string, key: string): void {
+    checkNamespace(namespace);
+    checkKey(key);
+    const result = this.#sql.remove.run(scope.tenantId, scope.installId, namespace, key);
+    // Production answers `conflict` (sic) for a missing key.
+    if (result.changes === 0) throw new WitError('conflict', `${namespace}/${key} does not exist`);
+  }
+
+  list(scope: KvScope, namespace: string, cursor: string | undefined): KvEntry[] {
+    checkNamespace(namespace);
+    const rows = this.#sql.list.all(scope.tenantId, scope.installId, namespace, cursor ?? '', STORAGE_LIMITS.pageSize);
+    return rows.map(toEntry);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #putLocked(scope: KvScope, entry: { namespace: string; key: string; value: Uint8Array; revision?: bigint }, size: number): KvEntry {
+    const { tenantId, installId } = scope;
+    const current = this.#sql.currentSize.get(tenantId, installId, entry.namespace, entry.key);
+    if (entry.revision !== undefined && (!current || BigInt(current.revision) !== entry.revision)) {
+      const actual = current ? String(current.revision) : 'missing';
+      throw new WitError('conflict', `expected revision ${entry.revision}, found ${actual}`);
+    }
+    if (!current) this.#checkNewKeyQuotas(scope, entry.namespace);
+    const installBytes = this.#sql.installBytes.get(tenantId, installId)?.n ?? 0;
+    if (installBytes - (current?.value_size ?? 0) + size > STORAGE_LIMITS.maxBytesPerInstall) {
+      throw new WitError('denied', `install storage quota of ${STORAGE_LIMITS.maxBytesPerInstall} bytes exceeded`);
+    }
+    const revision = (current?.revision ?? 0) + 1;
+    const value = Buffer.from(entry.value.buffer, entry.value.byteOffset, entry.value.byteLength);
+    this.#sql.upsert.run(tenantId, installId, entry.namespace, entry.key, value, size, revision, this.#now());
+    return { namespace: entry.namespace, key: entry.key, value: entry.value, revision: BigInt(revision) };
+  }
+
+  #checkNewKeyQuotas(scope: KvScope, namespace: string): void {
+    const { tenantId, installId } = scope;
+    const exists = this.#sql.namespaceExists.get(tenantId, installId, namespace);
+    if (!exists && (this.#sql.namespaceCount.get(tenantId, installId)?.n ?? 0) >= STORAGE_LIMITS.maxNamespaces) {
+      throw new WitError('denied', `namespace quota of ${STORAGE_LIMITS.maxNamespaces} reached`);
+    }
+    if (exists && (this.#sql.keyCount.get(tenantId, installId, namespace)?.n ?? 0) >= STORAGE_LIMITS.maxKeysPerNamespace) {
+      throw new WitError('denied', `key quota of ${STORAGE_LIMITS.maxKeysPerNamespace} per namespace reached`);
+    }
+  }
+}
+
+/** Production measures a value as its JSON-quoted base64 string. */
+export function encodedValueSize(value: Uint8Array): number {
+  return 4 * Math.ceil(value.byteLength / 3) + 2;
+}
+
+function checkNamespace(namespace: string): void {
+  if (namespace.length < 1 || namespace.length > STORAGE_LIMITS.namespaceMaxChars) {
+    throw new WitError('internal', `namespace must be 1-${STORAGE_LIMITS.namespaceMaxChars} characters`);
+  }
+}
+
+function checkKey(key: string): void {
+  if (key.length < 1 || key.length > STORAGE_LIMITS.keyMaxChars || key.includes('/')) {
+    throw new WitError('internal', `key must be 1-${STORAGE_LIMITS.keyMaxChars} characters without "/"`);
+  }
+}
+
+function toEntry(row: StorageRow): KvEntry {
+  return { namespace: row.namespace, key: row.key, value: new Uint8Array(row.value), revision: BigInt(row.revision) };
+}

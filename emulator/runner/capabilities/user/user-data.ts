@@ -1,0 +1,22 @@
+import { WitError, type InvocationScope, type InvocationUser } from '../types.ts';
+
+const GRANT = 'cap:user.read';
+
+/** Shared by `user` and `user-v2`: the grant check, then the request's user or `not-available`. */
+export function requireUser(scope: InvocationScope): InvocationUser {
+  if (!scope.grants.has(GRANT)) throw new WitError('not-allowed', `${GRANT} not granted`);
+  if (!scope.user) throw new WitError('not-available', 'the request carries no user');
+  return scope.user;
+}
+
+/** The six `user-data` fields, in WIT order; `tenant-id` comes from the context. */
+export function userDataV1(scope: InvocationScope, user: InvocationUser) {
+  return {
+    tenantId: scope.tenantId,
+    clientName: user.clientName ?? '',
+    userId: user.userId,
+    userEmail: user.userEmail,
+    userName: user.userName,
+    userType: user.userType,
+  };
+}

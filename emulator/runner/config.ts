@@ -1,0 +1,77 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EmulatorError } from '../errors.ts';
+
+/** Resolved Runner settings. Environment names are production's wherever it has one. */
+export interface RunnerConfig {
+  port: number;
+  dataDir: string;
+  bundleStoreBase: string;
+  cacheRoot: string;
+  cacheMaxBytes: string | null;
+  egressAllowlist: string;
+  egressEmptyAllowsAll: boolean;
+  uiProxyBaseUrl: string | undefined;
+  debugMaxEventBytes: number;
+  workers: number;
+  perExtensionConcurrency: number;
+  defaultTimeoutMs: number;
+  defaultMemoryMb: number;
+  httpFetchTimeoutMs: number;
+  idempotencyCapacity: number;
+}
+
+/** Every setting, its variable, default and meaning: drives parsing and the README table. */
+export const RUNNER_SETTINGS = [
+  ['PORT', '8080', 'port `npm run runner` listens on'],
+  ['EMULATOR_DATA_DIR', '.emulator', 'data folder (bundle store, caches, storage database)'],
+  ['BUNDLE_STORE_BASE', '<data>/bundles', 'bundle store: a folder path or file:// URL'],
+  ['EXT_CACHE_ROOT', '<data>/cache', 'extracted bundles and transpiled components, keyed by content hash'],
+  ['EXT_CACHE_MAX_BYTES', 'unset', 'reported by /healthz (eviction is not implemented)'],
+  ['EXT_EGRESS_ALLOWLIST', 'empty (deny all)', 'hosts http.fetch may reach: comma list, subdomains match, "*" allows all'],
+  ['EXT_EGRESS_EMPTY_ALLOWS_ALL', '0', '1 = production behaviour: an empty allowlist allows every host'],
+  ['UI_PROXY_BASE_URL', 'unset', 'ui-proxy base; unset answers route-not-found, as in production'],
+  ['RUNNER_DEBUG_MAX_EVENT_BYTES', '8192', 'longest debug-event message before it is cut'],
+  ['RUNNER_WORKERS', 'min(4, cores)', 'guest worker threads = concurrent executions'],
+  ['RUNNER_MAX_CONCURRENCY_PER_EXTENSION', 'RUNNER_WORKERS', 'concurrent executions of one extension; the rest queue'],
+  ['RUNNER_DEFAULT_TIMEOUT_MS', '30000', 'timeout when a request has no limits.timeout_ms'],
+] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadRunnerConfig(env: Env = process.env, overrides: Partial<RunnerConfig> = {}): RunnerConfig {
+  const dataDir = resolve(overrides.dataDir ?? env.EMULATOR_DATA_DIR ?? '.emulator');
+  const workers = int(env, 'RUNNER_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 1);
+  const config: RunnerConfig = {
+    port: int(env, 'PORT', 8080, 0),
+    dataDir,
+    bundleStoreBase: env.BUNDLE_STORE_BASE || join(dataDir, 'bundles'),
+    cacheRoot: resolve(env.EXT_CACHE_ROOT || join(dataDir, 'cache')),
+    cacheMaxBytes: env.EXT_CACHE_MAX_BYTES || null,
+    egressAllowlist: env.EXT_EGRESS_ALLOWLIST ?? '',
+    egressEmptyAllowsAll: flag(env, 'EXT_EGRESS_EMPTY_ALLOWS_ALL'),
+    uiProxyBaseUrl: env.UI_PROXY_BASE_URL || undefined,
+    debugMaxEventBytes: int(env, 'RUNNER_DEBUG_MAX_EVENT_BYTES', 8192, 1),
+    workers,
+    perExtensionConcurrency: int(env, 'RUNNER_MAX_CONCURRENCY_PER_EXTENSION', workers, 1),
+    defaultTimeoutMs: int(env, 'RUNNER_DEFAULT_TIMEOUT_MS', 30_000, 1),
+    defaultMemoryMb: 256,
+    httpFetchTimeoutMs: 30_000,
+    idempotencyCapacity: 10_000,
+  };
+  return { ...config, ...overrides };
+}
+
+function int(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new EmulatorError('CONFIG_INVALID', `${name} must be an integer >= ${min}, got "${raw}". Fix or unset it.`, { status: 400 });
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  return ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
+}

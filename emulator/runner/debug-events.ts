@@ -1,0 +1,49 @@
+import type { DebugEvent } from './capabilities/types.ts';
+
+export type DebugEventFilter = Partial<Pick<DebugEvent, 'tenant_id' | 'extension_id' | 'install_id' | 'request_id'>>;
+type Listener = (event: DebugEvent) => void;
+
+/**
+ * In-process fan-out of debug-stream events (production uses Redis streams). Keeps the most
+ * recent events for late readers. One hub per Runner: nothing is process-global.
+ */
+export class DebugEventHub {
+  readonly #maxMessageBytes: number;
+  readonly #capacity: number;
+  readonly #recent: DebugEvent[] = [];
+  readonly #listeners = new Set<{ filter: DebugEventFilter; listener: Listener }>();
+
+  constructor(options: { maxMessageBytes: number; capacity?: number }) {
+    this.#maxMessageBytes = options.maxMessageBytes;
+    this.#capacity = options.capacity ?? 2000;
+  }
+
+  /** Records an event, cutting its message to `RUNNER_DEBUG_MAX_EVENT_BYTES`. */
+  publish(event: Omit<DebugEvent, 'truncated'>): DebugEvent {
+    const bytes = Buffer.from(event.message, 'utf8');
+    const truncated = bytes.length > this.#maxMessageBytes;
+    const message = truncated ? bytes.subarray(0, this.#maxMessageBytes).toString('utf8').replace(/\uFFFD$/, '') : event.message;
+    const full: DebugEvent = { ...event, message, truncated };
+    this.#recent.push(full);
+    if (this.#recent.length > this.#capacity) this.#recent.shift();
+    for (const { filter, listener } of this.#listeners) if (matches(full, filter)) listener(full);
+    return full;
+  }
+
+  /** Recorded events matching every given field, oldest first. */
+  recent(filter: DebugEventFilter = {}): DebugEvent[] {
+    return this.#recent.filter((e) => matches(e, filter));
+  }
+
+  subscribe(filter: DebugEventFilter, listener: Listener): () => void {
+    const entry = { filter: { ...filter }, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+}
+
+function matches(event: DebugEvent, filter: DebugEventFilter): boolean {
+  return (Object.keys(filter) as (keyof DebugEventFilter)[]).every(
+    (k) => filter[k] === undefined || filter[k] === event[k],
+  );
+}

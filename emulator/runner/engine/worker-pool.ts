@@ -1,0 +1,265 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { EmulatorError } from '../../errors.ts';
+import type { HostTable, ImportShape } from '../capabilities/registry.ts';
+import { WitError, type InvocationScope } from '../capabilities/types.ts';
+import type { LoadedComponent } from './component-loader.ts';
+
+export interface GuestRequest {
+  context: {
+    requestId: string | undefined;
+    tenantId: string;
+    extensionId: string;
+    installId: string | undefined;
+    versionId: string | undefined;
+  };
+  http: { method: string; url: string; headers: { name: string; value: string }[]; body: Uint8Array | undefined };
+}
+
+export interface GuestResponse {
+  status: number;
+  headers: { name: string; value: string }[];
+  body: Uint8Array | undefined;
+}
+
+/** One host call the guest made, in order (the harness's capability ledger builds on it). */
+export interface HostCallRecord {
+  interface: string;
+  function: string;
+  outcome: 'ok' | 'err' | 'trap';
+  error?: string;
+  durationMs: number;
+}
+
+export interface InvocationResult {
+  response: GuestResponse;
+  hostCalls: HostCallRecord[];
+  timing: { queuedMs: number; instantiateMs: number; callMs: number };
+}
+
+export interface WorkerPoolOptions {
+  size: number;
+  perExtension: number;
+  hostTable: HostTable;
+  importShape: ImportShape;
+}
+
+interface Job {
+  id: number;
+  component: LoadedComponent;
+  scope: InvocationScope;
+  request: GuestRequest;
+  timeoutMs: number;
+  enqueuedAt: number;
+  hostCalls: HostCallRecord[];
+  resolve(result: InvocationResult): void;
+  reject(err: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  replyPort: MessagePort;
+  flag: Int32Array;
+  ready: boolean;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+  knownKeys: Set<string>;
+}
+
+const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
+
+function executeFailed(message: string): EmulatorError {
+  return new EmulatorError('EXECUTE_FAILED', `execute_failed: ${message}`, { status: 500 });
+}
+
+/**
+ * Runs guests on worker threads so a runaway guest never blocks the server. Bounded globally
+ * (`size` workers) and per extension; extra calls wait in a FIFO queue.
+ */
+export class WorkerPool {
+  readonly #options: WorkerPoolOptions;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Job[] = [];
+  readonly #running = new Map<string, number>();
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: WorkerPoolOptions) {
+    this.#options = { ...options };
+    for (let i = 0; i < options.size; i++) this.#slots.push(this.#spawn());
+  }
+
+  run(component: LoadedComponent, scope: InvocationScope, request: GuestRequest, timeoutMs: number): Promise<InvocationResult> {
+    if (this.#closed) return Promise.reject(executeFailed('the runner is shutting down'));
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        id: this.#nextId++, component, scope, request, timeoutMs,
+        enqueuedAt: performance.now(), hostCalls: [], resolve, reject,
+      };
+      this.#queue.push(job);
+      this.#dispatch();
+    });
+  }
+
+  /** Number of calls waiting for a worker. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) job.reject(executeFailed('the runner is shutting down'));
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+  }
+
+  #spawn(): Slot {
+    const { port1, port2 } = new MessageChannel();
+    const signal = new SharedArrayBuffer(4);
+    const worker = new Worker(WORKER_URL, {
+      workerData: { signal, replyPort: port2, importShape: this.#options.importShape },
+      transferList: [port2],
+    });
+    const slot: Slot = {
+      worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
+      job: undefined, timer: undefined, knownKeys: new Set(),
+    };
+    worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
+    worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
+    worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));
+    return slot;
+  }
+
+  #dispatch(): void {
+    for (let i = 0; i < this.#queue.length; ) {
+      const job = this.#queue[i] as Job;
+      const extension = job.scope.extensionId;
+      if ((this.#running.get(extension) ?? 0) >= this.#options.perExtension) {
+        i++;
+        continue;
+      }
+      const slot = this.#pickSlot(componentKey(job.component));
+      if (!slot) return;
+      this.#queue.splice(i, 1);
+      this.#start(slot, job);
+    }
+  }
+
+  /** Prefer an idle worker that already holds this component (it has a fresh instance ready). */
+  #pickSlot(key: string): Slot | undefined {
+    const idle = this.#slots.filter((s) => s.ready && !s.job);
+    return idle.find((s) => s.knownKeys.has(key)) ?? idle[0];
+  }
+
+  #start(slot: Slot, job: Job): void {
+    const key = componentKey(job.component);
+    slot.job = job;
+    this.#running.set(job.scope.extensionId, (this.#running.get(job.scope.extensionId) ?? 0) + 1);
+    const modules = slot.knownKeys.has(key) ? undefined : job.component.modules;
+    slot.knownKeys.add(key);
+    slot.timer = setTimeout(() => this.#onTimeout(slot, job), job.timeoutMs);
+    slot.worker.postMessage({ type: 'invoke', id: job.id, key, glueUrl: job.component.glueUrl, modules, request: job.request });
+  }
+
+  #finish(slot: Slot, job: Job): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.job = undefined;
+    const left = (this.#running.get(job.scope.extensionId) ?? 1) - 1;
+    if (left === 0) this.#running.delete(job.scope.extensionId);
+    else this.#running.set(job.scope.extensionId, left);
+  }
+
+  #onMessage(slot: Slot, msg: WorkerMessage): void {
+    if (msg.type === 'ready') {
+      slot.ready = true;
+      this.#dispatch();
+      return;
+    }
+    const job = slot.job;
+    if (!job || msg.id !== job.id) return;
+    if (msg.type === 'host-call') {
+      void this.#hostCall(slot, job, msg);
+      return;
+    }
+    this.#finish(slot, job);
+    if (msg.ok) {
+      const queuedMs = 0;
+      job.resolve({ response: msg.response, hostCalls: job.hostCalls, timing: { queuedMs, ...msg.timing } });
+    } else {
+      job.reject(executeFailed(msg.error));
+    }
+    this.#dispatch();
+  }
+
+  async #hostCall(slot: Slot, job: Job, msg: HostCallMessage): Promise<void> {
+    const started = performance.now();
+    const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
+    let reply: HostReply;
+    try {
+      if (!fn) throw new Error(`the host does not implement ${msg.iface}#${msg.fn}`);
+      reply = { ok: true, value: await fn(job.scope, msg.args) };
+      job.hostCalls.push({ interface: msg.iface, function: msg.fn, outcome: 'ok', durationMs: performance.now() - started });
+    } catch (err) {
+      const payload = err instanceof WitError ? err.payload : undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      reply = payload === undefined ? { ok: false, message } : { ok: false, payload };
+      job.hostCalls.push({
+        interface: msg.iface, function: msg.fn, outcome: payload === undefined ? 'trap' : 'err',
+        error: payload ?? message, durationMs: performance.now() - started,
+      });
+    }
+    if (msg.oneway || slot.job !== job) return;
+    slot.replyPort.postMessage(reply);
+    Atomics.store(slot.flag, 0, 1);
+    Atomics.notify(slot.flag, 0);
+  }
+
+  #onTimeout(slot: Slot, job: Job): void {
+    if (slot.job !== job) return;
+    this.#finish(slot, job);
+    job.reject(executeFailed(`wasm trap: interrupt (limits.timeout_ms ${job.timeoutMs} exceeded)`));
+    this.#replace(slot);
+  }
+
+  #onCrash(slot: Slot, reason: string): void {
+    const index = this.#slots.indexOf(slot);
+    if (index < 0 || this.#closed) return;
+    const job = slot.job;
+    if (job) {
+      this.#finish(slot, job);
+      job.reject(executeFailed(reason));
+    }
+    this.#replace(slot);
+  }
+
+  /** A terminated or crashed worker is discarded with everything in it, and a new one started. */
+  #replace(slot: Slot): void {
+    const index = this.#slots.indexOf(slot);
+    if (index < 0) return;
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
+    slot.replyPort.close();
+    if (this.#closed) return;
+    this.#slots[index] = this.#spawn();
+  }
+}
+
+function componentKey(component: LoadedComponent): string {
+  return `${component.contentHash}:${component.memoryMb}`;
+}
+
+type HostReply = { ok: true; value: unknown } | { ok: false; payload: string } | { ok: false; message: string };
+
+interface HostCallMessage {
+  type: 'host-call';
+  id: number;
+  iface: string;
+  fn: string;
+  args: unknown[];
+  oneway?: boolean;
+}
+
+type WorkerMessage =
+  | { type: 'ready' }
+  | HostCallMessage
+  | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number } }
+  | { type: 'result'; id: number; ok: false; error: string };

@@ -1,0 +1,89 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Runner } from '../runner.ts';
+import { ShapeError, parseExecuteBody } from '../execute/request-body.ts';
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const ROUTES: Record<string, string[]> = {
+  '/v1/execute': ['POST'],
+  '/healthz': ['GET', 'HEAD'],
+  '/warmup': ['POST'],
+};
+
+/** The Runner's HTTP surface, built without listening (tests call it in-process). */
+export function createRunnerApp(runner: Runner): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  // Production adds this to every Runner response, /v1/execute and /healthz included (a quirk).
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', IMMUTABLE);
+    next();
+  });
+  app.post('/v1/execute', (req, res, next) => {
+    if (!req.is('application/json')) {
+      res.status(415).type('text/plain').send('Expected request with `Content-Type: application/json`');
+      return;
+    }
+    next();
+  });
+  app.post('/v1/execute', express.raw({ type: () => true, limit: MAX_BODY_BYTES }), (req, res, next) => {
+    void handleExecute(runner, req, res).catch(next);
+  });
+  app.get('/healthz', (_req, res, next) => {
+    runner.health().then(({ status, body }) => res.status(status).json(body), next);
+  });
+  app.post('/warmup', (_req, res) => {
+    res.status(400).type('text/plain').send('warmup unsupported without tenant + extension context');
+  });
+  app.use((req, res) => {
+    const allowed = ROUTES[req.path];
+    if (allowed) res.status(405).setHeader('Allow', allowed.join(', ')).end();
+    else res.status(404).end();
+  });
+  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.too.large') {
+      res.status(413).type('text/plain').send('Failed to buffer the request body: length limit exceeded');
+      return;
+    }
+    res.status(err.status ?? 500).type('text/plain').send(err.message ?? 'internal error');
+  });
+  return app;
+}
+
+async function handleExecute(runner: Runner, req: Request, res: Response): Promise<void> {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    res.status(400).type('text/plain').send(`Failed to parse the request body as JSON: ${(err as Error).message}`);
+    return;
+  }
+  let body;
+  try {
+    body = parseExecuteBody(json);
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
+    res.status(422).type('text/plain').send(`Failed to deserialize the JSON body into the target type: ${err.message}`);
+    return;
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value[0] : value;
+  const { envelope } = await runner.execute(headers, body);
+  res.status(200).json(envelope);
+}
+
+/** Listens on loopback; resolves with the server and its base URL. */
+export function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('error', reject);
+    server.once('listening', () => {
+      const address = server.address() as AddressInfo;
+      resolve({ server, url: `http://${host}:${address.port}` });
+    });
+  });
+}

@@ -1,0 +1,240 @@
+import { mkdirSync } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
+import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
+import { bundleStoreKey, createBundleStore, type BundleStore } from '../bundles/store.ts';
+import { EmulatorError, describeError } from '../errors.ts';
+import { parseEgressAllowlist } from './capabilities/http/egress.ts';
+import { createHostTable, importShape, resolveGrants } from './capabilities/registry.ts';
+import { openSecretEnvelope, type TransitDecrypter } from './capabilities/secrets/secret-envelope.ts';
+import { KvStore } from './capabilities/storage/kv-store.ts';
+import type { DebugEvent, InvocationScope } from './capabilities/types.ts';
+import type { RunnerConfig } from './config.ts';
+import { DebugEventHub } from './debug-events.ts';
+import { ComponentLoader } from './engine/component-loader.ts';
+import { WorkerPool, type HostCallRecord } from './engine/worker-pool.ts';
+import { failure, successEnvelope, type ExecuteEnvelope } from './execute/envelope.ts';
+import { IdempotencyCache } from './execute/idempotency.ts';
+import type { ExecuteBody } from './execute/request-body.ts';
+import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
+
+const WIT_PATH = fileURLToPath(new URL('./wit/alga-extension.wit', import.meta.url));
+
+export interface RunnerDeps {
+  store?: BundleStore;
+  /** Outbound fetch for http.fetch; default looks up `globalThis.fetch` per call (msw-friendly). */
+  fetch?: typeof globalThis.fetch;
+  transit?: TransitDecrypter;
+  /** Structured log lines (JSON-able records); default drops them. */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+/** What one execute produced, beyond the envelope: for the harness, tests and logs. */
+export interface ExecuteOutcome {
+  envelope: ExecuteEnvelope;
+  hostCalls: HostCallRecord[];
+}
+
+/**
+ * The Runner: `POST /v1/execute` logic (spec 02 processing order), health, and the debug hub.
+ * Framework concerns (415/400/413/422) live in the router.
+ */
+export class Runner {
+  readonly config: RunnerConfig;
+  readonly debugEvents: DebugEventHub;
+  readonly store: BundleStore;
+  readonly #cache: BundleCache;
+  readonly #loader: ComponentLoader;
+  readonly #pool: WorkerPool;
+  readonly #kv: KvStore;
+  readonly #idempotency: IdempotencyCache<ExecuteEnvelope>;
+  readonly #transit: TransitDecrypter | undefined;
+  readonly #log: (line: Record<string, unknown>) => void;
+  readonly #engineReady: Promise<unknown>;
+
+  constructor(config: RunnerConfig, deps: RunnerDeps = {}) {
+    this.config = config;
+    this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
+    this.debugEvents = new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
+    this.#cache = new BundleCache({ root: config.cacheRoot });
+    this.#loader = new ComponentLoader({ cacheRoot: config.cacheRoot, witPath: WIT_PATH });
+    this.#engineReady = this.#loader.hostDeclarations();
+    this.#engineReady.catch(() => undefined);
+    this.#kv = new KvStore({ file: prepareDataFile(config.dataDir, 'storage.sqlite') });
+    const outbound = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const hostTable = createHostTable({
+      kv: this.#kv,
+      fetch: outbound,
+      egress: parseEgressAllowlist(config.egressAllowlist, config.egressEmptyAllowsAll),
+      timeoutMs: config.httpFetchTimeoutMs,
+      baseUrl: config.uiProxyBaseUrl,
+    });
+    this.#pool = new WorkerPool({
+      size: config.workers,
+      perExtension: config.perExtensionConcurrency,
+      hostTable,
+      importShape: importShape(),
+    });
+    this.#idempotency = new IdempotencyCache(config.idempotencyCapacity);
+    this.#transit = deps.transit;
+    this.#log = deps.log ?? (() => undefined);
+  }
+
+  /** Runs one execute request whose body already has the right shape. Never throws. */
+  async execute(headers: Record<string, string | undefined>, body: ExecuteBody): Promise<ExecuteOutcome> {
+    const tenant = headers['x-alga-tenant'] ?? '';
+    const extension = headers['x-alga-extension'] ?? '';
+    if (tenant === '' || extension === '') return { envelope: failure(400, 'missing_routing_headers'), hostCalls: [] };
+    const idempotencyKey = headers['x-idempotency-key'] ?? '';
+    if (idempotencyKey !== '') {
+      const seen = this.#idempotency.get(tenant, extension, idempotencyKey);
+      if (seen) return { envelope: seen, hostCalls: [] };
+    }
+    const outcome = await this.#run(tenant, extension, headers, body);
+    if (idempotencyKey !== '' && outcome.envelope.error === null) {
+      this.#idempotency.set(tenant, extension, idempotencyKey, outcome.envelope);
+    }
+    return outcome;
+  }
+
+  async #run(tenant: string, extension: string, headers: Record<string, string | undefined>, body: ExecuteBody): Promise<ExecuteOutcome> {
+    const requestId = body.context.request_id ?? headers['x-request-id'] ?? undefined;
+    const emit = this.#emitter(body, requestId);
+    try {
+      await this.#engineReady;
+    } catch (err) {
+      return this.#failed(emit, failure(500, `engine_init_failed: ${describeError(err)}`));
+    }
+    let contentHash: string;
+    let bundle: ExtractedBundle;
+    try {
+      contentHash = normalizeContentHash(body.context.content_hash);
+      bundle = await this.#fetchBundle(tenant, extension, contentHash);
+    } catch (err) {
+      return this.#failed(emit, failure(502, `bundle_fetch_failed: ${describeError(err)}`));
+    }
+    const { grants, unknown } = resolveGrants(body.providers ?? []);
+    if (unknown.length > 0) return this.#failed(emit, failure(400, `unknown_capabilities: ${unknown.join(', ')}`));
+    let secrets: Record<string, string> | undefined;
+    try {
+      secrets = body.secret_envelope ? openSecretEnvelope(body.secret_envelope, this.#transit) : undefined;
+    } catch (err) {
+      emit('error', describeError(err));
+      return { envelope: failure(500, 'secret_decrypt_failed'), hostCalls: [] };
+    }
+    const scope: InvocationScope = {
+      requestId,
+      tenantId: body.context.tenant_id,
+      extensionId: body.context.extension_id,
+      installId: body.context.install_id ?? undefined,
+      versionId: body.context.version_id ?? undefined,
+      contentHash,
+      grants,
+      user: toInvocationUser(body.user),
+      secrets,
+      emit: (level, message, stream) => emit(level, message, stream),
+    };
+    return this.#invoke(scope, bundle, body, emit);
+  }
+
+  async #invoke(scope: InvocationScope, bundle: ExtractedBundle, body: ExecuteBody, emit: Emit): Promise<ExecuteOutcome> {
+    const memoryMb = body.limits?.memory_mb ?? this.config.defaultMemoryMb;
+    const timeoutMs = Math.max(10, body.limits?.timeout_ms ?? this.config.defaultTimeoutMs);
+    try {
+      const guestRequest = toGuestRequest(scope, body.http);
+      const wasmPath = join(bundle.bundleRoot, 'dist', 'main.wasm');
+      const component = await this.#loader.load(scope.contentHash, () => readWasm(wasmPath), memoryMb);
+      const result = await this.#pool.run(component, scope, guestRequest, timeoutMs);
+      const envelope = successEnvelope(result.response, (name) =>
+        emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
+      );
+      return { envelope, hostCalls: result.hostCalls };
+    } catch (err) {
+      const message = describeError(err);
+      return this.#failed(emit, failure(500, message.startsWith('execute_failed: ') ? message : `execute_failed: ${message}`));
+    }
+  }
+
+  async #fetchBundle(tenant: string, extension: string, contentHash: string): Promise<ExtractedBundle> {
+    const key = bundleStoreKey(tenant, extension, contentHash);
+    const bundle = await this.#cache.ensureExtracted(contentHash, async () => {
+      const bytes = await this.store.get(key);
+      if (!bytes) throw new EmulatorError('BUNDLE_NOT_FOUND', `bundle not found in store at ${key}`, { status: 404 });
+      return bytes;
+    });
+    try {
+      await stat(join(bundle.bundleRoot, 'dist', 'main.wasm'));
+    } catch {
+      throw new EmulatorError('WASM_MISSING', `dist/main.wasm not found in bundle sha256:${hashHex(contentHash)}`, { status: 404 });
+    }
+    return bundle;
+  }
+
+  #failed(emit: Emit, envelope: ExecuteEnvelope): ExecuteOutcome {
+    emit('error', envelope.error ?? 'unknown failure');
+    return { envelope, hostCalls: [] };
+  }
+
+  #emitter(body: ExecuteBody, requestId: string | undefined): Emit {
+    return (level, message, stream = 'log') => {
+      const event = this.debugEvents.publish({
+        ts: String(Date.now()),
+        level,
+        stream,
+        tenant_id: body.context.tenant_id,
+        extension_id: body.context.extension_id,
+        install_id: body.context.install_id ?? undefined,
+        request_id: requestId,
+        version_id: body.context.version_id ?? undefined,
+        content_hash: body.context.content_hash,
+        message,
+      });
+      this.#log({ ...event, source: 'runner' });
+    };
+  }
+
+  /** `GET /healthz` body and status. */
+  async health(): Promise<{ status: number; body: { cache_writable: boolean; bundle_store: string; ext_cache_max_bytes: string | null } }> {
+    const cacheWritable = await isWritable(this.config.cacheRoot);
+    const storeOk = await this.store.healthy();
+    return {
+      status: cacheWritable ? 200 : 503,
+      body: {
+        cache_writable: cacheWritable,
+        bundle_store: storeOk ? 'ok' : 'bundle_store_unreachable',
+        ext_cache_max_bytes: this.config.cacheMaxBytes,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+    this.#kv.close();
+  }
+}
+
+type Emit = (level: DebugEvent['level'], message: string, stream?: DebugEvent['stream']) => void;
+
+function prepareDataFile(dataDir: string, name: string): string {
+  // better-sqlite3 opens synchronously, so the folder must exist before the constructor returns.
+  mkdirSync(dataDir, { recursive: true });
+  return join(dataDir, name);
+}
+
+async function readWasm(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path));
+}
+
+async function isWritable(dir: string): Promise<boolean> {
+  const probe = join(dir, `.healthz-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+    return true;
+  } catch {
+    return false;
+  }
+}

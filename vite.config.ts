@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Vitest projects: `unit` is fast and in-process; `e2e` starts real servers and runs built
+// components through the Runner. Both run in CI via `npm test`.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['emulator/**/*.test.ts', 'harness/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts', 'sample-extensions/*/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
