@@ -3,6 +3,7 @@
 export { computeContentHash, hashHex, normalizeContentHash } from './hash.ts';
 export { readBundleArchive, type BundleEntry } from './archive.ts';
 export {
+  compressZstd,
   DEFAULT_PACK_LEVEL,
   packEntries,
   packExtension,

@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compress, init } from '@bokuweb/zstd-wasm';
+import { decompress } from 'fzstd';
 import { packTar, type TarHeader } from 'modern-tar';
 import { EmulatorError, describeError } from '../errors.ts';
 import { computeContentHash } from './hash.ts';
@@ -168,7 +169,9 @@ function resolveLevel(level: number | undefined): number {
 }
 
 // The wasm module is immutable once loaded, so one lazy init per process is safe to share; a failed
-// init is forgotten so that the next pack retries.
+// init is forgotten so that the next pack retries. Never call `init()` of @bokuweb/zstd-wasm
+// elsewhere: a second init swaps the wasm memory under the already-bound functions and the next
+// outputs are garbage. Use `compressZstd` instead.
 let zstdReady: Promise<void> | undefined;
 
 function ensureZstd(): Promise<void> {
@@ -179,15 +182,35 @@ function ensureZstd(): Promise<void> {
   return zstdReady;
 }
 
-async function compressZstd(tar: Uint8Array, level: number): Promise<Uint8Array> {
+/**
+ * zstd-compresses `data` (one frame with a content size) and checks that it decompresses back to
+ * the input, so a corrupted output is never hashed and published.
+ */
+export async function compressZstd(data: Uint8Array, level: number = DEFAULT_PACK_LEVEL): Promise<Uint8Array> {
+  let out: Uint8Array;
   try {
     await ensureZstd();
-    return compress(tar, level);
+    out = compress(data, resolveLevel(level));
   } catch (err) {
-    throw new EmulatorError(
-      'PACK_FAILED',
-      `cannot pack: zstd compression failed: ${describeError(err)}. Retry with a lower level or a smaller bundle.`,
-      { cause: err },
-    );
+    if (err instanceof EmulatorError) throw err;
+    throw packFailed(`zstd compression failed: ${describeError(err)}`, err);
   }
+  if (!roundTrips(out, data)) {
+    throw packFailed('zstd output does not decompress to its input (was @bokuweb/zstd-wasm init() called twice?)');
+  }
+  return out;
+}
+
+function roundTrips(compressed: Uint8Array, original: Uint8Array): boolean {
+  try {
+    return Buffer.from(decompress(compressed)).equals(Buffer.from(original.buffer, original.byteOffset, original.byteLength));
+  } catch {
+    return false;
+  }
+}
+
+function packFailed(reason: string, cause?: unknown): EmulatorError {
+  return new EmulatorError('PACK_FAILED', `cannot pack: ${reason}. Retry; if it persists, report it with the extension.`, {
+    cause,
+  });
 }

@@ -56,3 +56,16 @@ export function gnuTarZstd(dir: string, entries: string[], out: string): void {
 }
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Deterministic, poorly compressible bytes. */
+export function randomish(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = 2463534242;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}

@@ -29,6 +29,8 @@ export interface RunnerDeps {
   transit?: TransitDecrypter;
   /** Structured log lines (JSON-able records); default drops them. */
   log?: (line: Record<string, unknown>) => void;
+  /** The world's WIT file; tests point it elsewhere to exercise `engine_init_failed`. */
+  witPath?: string;
 }
 
 /** What one execute produced, beyond the envelope: for the harness, tests and logs. */
@@ -59,7 +61,7 @@ export class Runner {
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
     this.debugEvents = new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
     this.#cache = new BundleCache({ root: config.cacheRoot });
-    this.#loader = new ComponentLoader({ cacheRoot: config.cacheRoot, witPath: WIT_PATH });
+    this.#loader = new ComponentLoader({ cacheRoot: config.cacheRoot, witPath: deps.witPath ?? WIT_PATH });
     this.#engineReady = this.#loader.hostDeclarations();
     this.#engineReady.catch(() => undefined);
     this.#kv = new KvStore({ file: prepareDataFile(config.dataDir, 'storage.sqlite') });
