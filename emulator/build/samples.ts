@@ -30,7 +30,22 @@ export async function projectGuests(root: string): Promise<{ name: string; build
         witText: swapContextFields(wit),
       },
     },
+    {
+      // Imports an interface the host's world does not have: refused at link time.
+      name: 'test/fixtures/guests/foreign-import',
+      build: {
+        entry: join(root, 'test/fixtures/guests/test-guest/guest.js'),
+        outFile: join(root, 'test/fixtures/guests/foreign-import/dist/main.wasm'),
+        witText: addForeignInterface(wit),
+      },
+    },
   ];
+}
+
+function addForeignInterface(wit: string): string {
+  const world = 'world runner {\n';
+  if (!wit.includes(world)) throw new Error('world runner changed; update addForeignInterface');
+  return wit.replace(world, 'interface telepathy {\n  read-mind: func() -> string;\n}\n\n' + world + '  import telepathy;\n');
 }
 
 function swapContextFields(wit: string): string {

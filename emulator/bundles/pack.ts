@@ -51,6 +51,7 @@ const DIR_MODE = 0o755;
  * @example const { bytes, contentHash } = await packExtension('sample-extensions/hello');
  */
 export async function packExtension(dir: string, options: PackOptions = {}): Promise<PackResult> {
+  resolveLevel(options.level); // fail on a bad level before reading megabytes of input
   await requireManifest(dir);
   const files = ['manifest.json'];
   for (const rel of OPTIONAL_FILES) if (await isRegularFile(dir, rel)) files.push(rel);

@@ -13,6 +13,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HELLO_HOST_DIR = join(ROOT, 'sample-extensions/hello-host');
 export const TEST_GUEST_DIR = join(ROOT, 'test/fixtures/guests/test-guest');
 export const LAYOUT_MISMATCH_DIR = join(ROOT, 'test/fixtures/guests/layout-mismatch');
+export const FOREIGN_IMPORT_DIR = join(ROOT, 'test/fixtures/guests/foreign-import');
 
 export const TENANT = 'tenant-1';
 
