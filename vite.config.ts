@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // components through the Runner. Both run in CI via `npm test`.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { WitError, type InvocationScope, type InvocationUser } from '../types.ts';
+import { userV2Capability } from './index.ts';
+
+const USER: InvocationUser = {
+  userId: 'user-1',
+  userEmail: 'ada@example.com',
+  userName: 'Ada Lovelace',
+  userType: 'client',
+  clientName: 'Acme Corp',
+  clientId: 'client-9',
+  additionalFields: { zone: 'eu', Beta: 'B', alpha: 'a' },
+};
+
+function fakeScope(overrides: Partial<InvocationScope> = {}): InvocationScope {
+  return {
+    requestId: 'req-1',
+    tenantId: 'tenant-from-context',
+    extensionId: 'ext-1',
+    installId: 'install-1',
+    versionId: 'v1',
+    contentHash: `sha256:${'0'.repeat(64)}`,
+    grants: new Set(['cap:user.read']),
+    user: USER,
+    secrets: undefined,
+    emit: () => undefined,
+    ...overrides,
+  };
+}
+
+const host = userV2Capability.create(undefined);
+
+function getUser(scope: InvocationScope): unknown {
+  if (!host.getUser) throw new Error('user-v2 has no getUser');
+  return host.getUser(scope, []);
+}
+
+function thrown(fn: () => unknown): WitError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(WitError);
+    return err as WitError;
+  }
+  throw new Error('expected a WitError, nothing was thrown');
+}
+
+describe('userV2Capability.getUser', () => {
+  it('returns user-data then client-id and additional fields sorted by key as tuples', () => {
+    const user = getUser(fakeScope());
+    expect(user).toEqual({
+      tenantId: 'tenant-from-context',
+      clientName: 'Acme Corp',
+      userId: 'user-1',
+      userEmail: 'ada@example.com',
+      userName: 'Ada Lovelace',
+      userType: 'client',
+      clientId: 'client-9',
+      additionalFields: [
+        ['Beta', 'B'],
+        ['alpha', 'a'],
+        ['zone', 'eu'],
+      ],
+    });
+    expect(Object.keys(user as object)).toEqual([
+      'tenantId',
+      'clientName',
+      'userId',
+      'userEmail',
+      'userName',
+      'userType',
+      'clientId',
+      'additionalFields',
+    ]);
+  });
+
+  it('passes an absent client id through as undefined and clientName as ""', () => {
+    expect(getUser(fakeScope({ user: { ...USER, clientId: undefined, clientName: undefined, additionalFields: {} } }))).toEqual({
+      tenantId: 'tenant-from-context',
+      clientName: '',
+      userId: 'user-1',
+      userEmail: 'ada@example.com',
+      userName: 'Ada Lovelace',
+      userType: 'client',
+      clientId: undefined,
+      additionalFields: [],
+    });
+  });
+
+  it('keeps empty additional field values', () => {
+    expect(getUser(fakeScope({ user: { ...USER, additionalFields: { empty: '' } } }))).toMatchObject({
+      additionalFields: [['empty', '']],
+    });
+  });
+
+  it('answers not-allowed without cap:user.read', () => {
+    const err = thrown(() => getUser(fakeScope({ grants: new Set() })));
+    expect(err.payload).toBe('not-allowed');
+    expect(err.message).toBe('not-allowed: cap:user.read not granted');
+  });
+
+  it('answers not-available when the request carries no user', () => {
+    const err = thrown(() => getUser(fakeScope({ user: undefined })));
+    expect(err.payload).toBe('not-available');
+    expect(err.message).toBe('not-available: the request carries no user');
+  });
+});

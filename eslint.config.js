@@ -1,0 +1,22 @@
+// Lint: typescript-eslint's recommended rules over the project's TypeScript and JavaScript.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', performance: 'readonly', WebAssembly: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The test guest deliberately loops forever and throws non-Errors.
+    files: ['test/fixtures/guests/**/*.js'],
+    rules: { 'no-constant-condition': 'off', 'no-fallthrough': 'off', 'no-unreachable': 'off' },
+  },
+);
