@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { generateHostTypes, transpileBytes } from '@bytecodealliance/jco-transpile';
 import { EmulatorError, describeError } from '../../errors.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
+import { exportAllGlobals } from './export-globals.ts';
 import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';
 
 /** Bump when the transpile options or cache layout change, so old caches are not reused. */
@@ -75,7 +76,7 @@ export class ComponentLoader {
     const modules: Record<string, WebAssembly.Module> = {};
     for (const [name, bytes] of Object.entries(files.core)) {
       try {
-        modules[name] = await WebAssembly.compile(capModuleMemory(bytes, maxPages) as Uint8Array<ArrayBuffer>);
+        modules[name] = await WebAssembly.compile(exportAllGlobals(capModuleMemory(bytes, maxPages)) as Uint8Array<ArrayBuffer>);
       } catch (err) {
         throw guestRefused(`cannot prepare core module ${name}: ${describeError(err)}`, err);
       }

@@ -1,24 +1,26 @@
 // Worker-thread side of the execution engine. Plain JavaScript on purpose: a worker must start
 // under tsx, vitest and plain node alike.
 //
-// Each invocation runs on a fresh component instance. To keep that cheap, the worker
-// instantiates the next instance of a component in idle time right after a call, and hands it
-// to the next call of the same component. Host imports are synchronous to the guest: a call
-// posts a message to the main thread and blocks on a SharedArrayBuffer until the answer is
-// posted back on a dedicated port (there is no JSPI on Node 20).
+// Fresh-instance semantics, cheaply: a component is instantiated once per worker, then its linear
+// memory and mutable globals are snapshotted before any call. After every successful call the
+// worker restores that snapshot (off the critical path, after the answer is posted), so no guest
+// state survives into the next call. Any failure discards the instance; the next call
+// instantiates anew. Host imports are synchronous to the guest: a call posts a message to the
+// main thread and blocks on a SharedArrayBuffer until the answer is posted back on a dedicated
+// port (there is no JSPI on Node 20).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 /** @type {{ signal: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
 const { signal, replyPort, importShape } = workerData;
 const flag = new Int32Array(signal);
-const PRE_INSTANTIATE_LIMIT = 2;
+const MAX_KEPT_COMPONENTS = 4;
 
 /** The invocation a host call belongs to (one at a time per worker). */
 let currentId = 0;
 /** @type {Map<string, Record<string, WebAssembly.Module>>} */
 const modulesByKey = new Map();
-/** @type {Map<string, Promise<any>>} */
-const spare = new Map();
+/** @type {Map<string, Promise<{ handler: Function, restore: () => void }>>} */
+const instances = new Map();
 /** @type {Map<string, Promise<any>>} */
 const glue = new Map();
 
@@ -52,6 +54,35 @@ function buildImports() {
 
 const imports = buildImports();
 
+/** Memory contents and mutable global values of every core instance, right after instantiation. */
+function takeSnapshot(coreInstances) {
+  const memories = new Map();
+  const globals = new Map();
+  for (const instance of coreInstances) {
+    for (const value of Object.values(instance.exports)) {
+      if (value instanceof WebAssembly.Memory && !memories.has(value)) {
+        memories.set(value, new Uint8Array(value.buffer).slice());
+      } else if (value instanceof WebAssembly.Global && !globals.has(value)) {
+        try {
+          value.value = value.value; // throws for an immutable global: nothing to restore
+          globals.set(value, value.value);
+        } catch {
+          // immutable
+        }
+      }
+    }
+  }
+  return () => {
+    for (const [memory, bytes] of memories) {
+      const view = new Uint8Array(memory.buffer);
+      view.set(bytes);
+      // Memory cannot shrink: pages the call grew are zeroed so nothing leaks through them.
+      if (view.length > bytes.length) view.fill(0, bytes.length);
+    }
+    for (const [global, value] of globals) global.value = value;
+  };
+}
+
 async function instantiate(key, glueUrl) {
   const modules = modulesByKey.get(key);
   let mod = glue.get(glueUrl);
@@ -60,21 +91,25 @@ async function instantiate(key, glueUrl) {
     glue.set(glueUrl, mod);
   }
   const { instantiate: create } = await mod;
-  return create((name) => modules[name], imports);
+  const coreInstances = [];
+  const instantiateCore = (module, importObject) => {
+    const instance = new WebAssembly.Instance(module, importObject);
+    coreInstances.push(instance);
+    return instance;
+  };
+  const exports = await create((name) => modules[name], imports, instantiateCore);
+  return { handler: exports.handler, restore: takeSnapshot(coreInstances) };
 }
 
-function takeInstance(key, glueUrl) {
-  const ready = spare.get(key);
-  spare.delete(key);
-  return ready ?? instantiate(key, glueUrl);
-}
-
-function prepareSpare(key, glueUrl) {
-  if (spare.has(key)) return;
-  if (spare.size >= PRE_INSTANTIATE_LIMIT) spare.delete(spare.keys().next().value);
-  const next = instantiate(key, glueUrl);
-  next.catch(() => spare.delete(key));
-  spare.set(key, next);
+function instanceFor(key, glueUrl) {
+  let ready = instances.get(key);
+  if (!ready) {
+    if (instances.size >= MAX_KEPT_COMPONENTS) instances.delete(instances.keys().next().value);
+    ready = instantiate(key, glueUrl);
+    instances.set(key, ready);
+    ready.catch(() => instances.delete(key));
+  }
+  return ready;
 }
 
 function describe(err) {
@@ -90,33 +125,31 @@ async function invoke(msg) {
   const started = performance.now();
   let instance;
   try {
-    instance = await takeInstance(msg.key, msg.glueUrl);
+    instance = await instanceFor(msg.key, msg.glueUrl);
   } catch (err) {
     parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: `instantiate failed: ${describe(err)}` });
     return;
   }
-  const instantiated = performance.now();
+  const ready = performance.now();
+  let response;
   try {
-    const response = instance.handler(msg.request);
-    parentPort.postMessage({
-      type: 'result',
-      id: msg.id,
-      ok: true,
-      response,
-      timing: { instantiateMs: instantiated - started, callMs: performance.now() - instantiated },
-    });
+    response = instance.handler(msg.request);
   } catch (err) {
+    // After a trap an instance cannot be entered again: discard it.
+    instances.delete(msg.key);
     parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err) });
+    return;
   }
-  // The used instance is dropped here; the next call of this component gets a fresh one.
-  prepareSpare(msg.key, msg.glueUrl);
+  const called = performance.now();
+  parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, timing: { instantiateMs: ready - started, callMs: called - ready } });
+  try {
+    instance.restore();
+  } catch {
+    instances.delete(msg.key);
+  }
 }
 
 parentPort.on('message', (msg) => {
   if (msg.type === 'invoke') void invoke(msg);
-  else if (msg.type === 'forget') {
-    modulesByKey.delete(msg.key);
-    spare.delete(msg.key);
-  }
 });
 parentPort.postMessage({ type: 'ready' });

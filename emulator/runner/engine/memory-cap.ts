@@ -3,6 +3,7 @@
  * core module's memory section to declare a maximum (64 KiB pages). Growth past it fails inside
  * the guest, which then traps — the same outcome as Wasmtime's memory limiter.
  */
+import { WasmFormatError, concat, encodeLeb, makeSection, readLeb, readSections } from './wasm-sections.ts';
 
 const MEMORY_SECTION = 5;
 const PAGE_BYTES = 64 * 1024;
@@ -11,28 +12,18 @@ export function memoryMbToPages(memoryMb: number): number {
   return Math.max(1, Math.floor((memoryMb * 1024 * 1024) / PAGE_BYTES));
 }
 
-export class MemoryCapError extends Error {}
+export class MemoryCapError extends WasmFormatError {}
 
 /** Returns a copy of `module` whose defined 32-bit memories have `max <= maxPages`. */
 export function capModuleMemory(module: Uint8Array, maxPages: number): Uint8Array {
   if (module.length < 8) return module;
-  const parts: Uint8Array[] = [module.subarray(0, 8)];
-  let offset = 8;
-  let changed = false;
-  while (offset < module.length) {
-    const id = module[offset] as number;
-    const size = readLeb(module, offset + 1);
-    const start = size.next;
-    const end = start + size.value;
-    if (id === MEMORY_SECTION) {
-      parts.push(Uint8Array.of(id), ...section(rewriteMemories(module.subarray(start, end), maxPages)));
-      changed = true;
-    } else {
-      parts.push(module.subarray(offset, end));
-    }
-    offset = end;
+  const sections = readSections(module);
+  if (!sections.some((s) => s.id === MEMORY_SECTION)) return module;
+  const parts = [module.subarray(0, 8)];
+  for (const s of sections) {
+    parts.push(s.id === MEMORY_SECTION ? makeSection(MEMORY_SECTION, rewriteMemories(module.subarray(s.start, s.end), maxPages)) : s.raw);
   }
-  return changed ? concat(parts) : module;
+  return concat(parts);
 }
 
 function rewriteMemories(body: Uint8Array, maxPages: number): Uint8Array {
@@ -58,43 +49,4 @@ function rewriteMemories(body: Uint8Array, maxPages: number): Uint8Array {
     out.push(1, ...encodeLeb(min.value), ...encodeLeb(max));
   }
   return Uint8Array.from(out);
-}
-
-function section(body: Uint8Array): Uint8Array[] {
-  return [Uint8Array.from(encodeLeb(body.length)), body];
-}
-
-function readLeb(bytes: Uint8Array, offset: number): { value: number; next: number } {
-  let value = 0;
-  let shift = 0;
-  let at = offset;
-  for (;;) {
-    const byte = bytes[at++];
-    if (byte === undefined) throw new MemoryCapError('truncated module');
-    value += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return { value, next: at };
-    shift += 7;
-  }
-}
-
-function encodeLeb(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest > 0);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

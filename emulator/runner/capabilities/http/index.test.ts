@@ -175,12 +175,44 @@ describe('httpCapability.fetch', () => {
     });
     const response = (await fetch(fakeScope(), request())) as { status: number; headers: { name: string; value: string }[]; body: Uint8Array };
     expect(response.status).toBe(200);
-    expect(response.headers).toEqual([
-      { name: 'x-custom-header', value: 'Value' },
+    // The order of header entries is not part of the contract.
+    const byNameThenValue = (a: { name: string; value: string }, b: { name: string; value: string }) =>
+      a.name === b.name ? a.value.localeCompare(b.value) : a.name.localeCompare(b.name);
+    expect([...response.headers].sort(byNameThenValue)).toEqual([
       { name: 'set-cookie', value: 'a=1; Path=/' },
       { name: 'set-cookie', value: 'b=2' },
+      { name: 'x-custom-header', value: 'Value' },
     ]);
     expect(response.body).toEqual(Uint8Array.of(1, 2, 3));
+  });
+
+  // BUG (http/index.ts lines 78-85, responseHeaders): spec 03 says "one entry per value", but
+  // the Fetch API's Headers joins repeated fields into one "a, b" value and only Set-Cookie is
+  // recovered (getSetCookie), so a response with two `x-multi` fields reaches the guest as one
+  // entry. Neither fixed nor listed in the parity notes.
+  it.fails('keeps each value of a repeated response header as its own entry', async () => {
+    const { fetch } = setup({
+      respond: () =>
+        new Response(null, {
+          headers: [
+            ['X-Multi', 'a'],
+            ['X-Multi', 'b'],
+          ],
+        }),
+    });
+    const response = (await fetch(fakeScope(), request())) as { headers: { name: string; value: string }[] };
+    expect(response.headers).toEqual([
+      { name: 'x-multi', value: 'a' },
+      { name: 'x-multi', value: 'b' },
+    ]);
+  });
+
+  it('checks the allowlist against the real host, not the userinfo of the URL', async () => {
+    const { fetch, calls } = setup({ allowlist: 'example.com' });
+    await expect(fetch(fakeScope(), request({ url: 'https://example.com@evil.test/' }))).rejects.toMatchObject({
+      payload: 'not-allowed',
+    });
+    expect(calls).toEqual([]);
   });
 
   it('always returns a body: an empty Uint8Array for an empty response', async () => {

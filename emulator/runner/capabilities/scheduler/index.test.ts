@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { NOT_IMPLEMENTED } from '../not-implemented.ts';
+import { WitError, type InvocationScope } from '../types.ts';
+import { schedulerCapability } from './index.ts';
+
+function fakeScope(overrides: Partial<InvocationScope> = {}): InvocationScope {
+  return {
+    requestId: 'req-1',
+    tenantId: 'tenant-a',
+    extensionId: 'ext-1',
+    installId: 'install-1',
+    versionId: 'v1',
+    contentHash: `sha256:${'0'.repeat(64)}`,
+    grants: new Set(['cap:scheduler.manage']),
+    user: undefined,
+    secrets: undefined,
+    emit: () => undefined,
+    ...overrides,
+  };
+}
+
+function thrown(fn: () => unknown): WitError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(WitError);
+    return err as WitError;
+  }
+  throw new Error('expected a WitError, nothing was thrown');
+}
+
+const host = schedulerCapability.create(undefined);
+
+function call(name: string, scope: InvocationScope, args: unknown[] = []): unknown {
+  const fn = host[name];
+  if (!fn) throw new Error(`scheduler has no ${name}`);
+  return fn(scope, args);
+}
+
+const NO_GRANT = { grants: new Set<string>(['cap:context.read']) };
+const CREATE_INPUT = { endpoint: '/jobs/run', cron: '0 * * * *', timezone: undefined, enabled: undefined, name: undefined, payload: undefined };
+
+describe('schedulerCapability denials', () => {
+  it.each([
+    ['listSchedules', []],
+    ['getSchedule', ['sched-1']],
+    ['getEndpoints', []],
+  ])('answers denied from %s without cap:scheduler.manage', (name, args) => {
+    expect(thrown(() => call(name, fakeScope(NO_GRANT), args)).payload).toBe('denied');
+  });
+
+  it.each([
+    ['listSchedules', []],
+    ['getSchedule', ['sched-1']],
+    ['getEndpoints', []],
+  ])('answers denied from %s with the grant but no install id', (name, args) => {
+    expect(thrown(() => call(name, fakeScope({ installId: undefined }), args)).payload).toBe('denied');
+  });
+
+  it('answers the permission-denied result from createSchedule without the grant', () => {
+    const result = call('createSchedule', fakeScope(NO_GRANT), [CREATE_INPUT]);
+    expect(result).toEqual({
+      success: false,
+      scheduleId: undefined,
+      fieldErrors: undefined,
+      error: 'Permission denied: cap:scheduler.manage not granted',
+    });
+    expect(Object.keys(result as object).sort()).toEqual(['error', 'fieldErrors', 'scheduleId', 'success']);
+  });
+
+  it('answers "Install ID missing" from createSchedule with the grant but no install id', () => {
+    expect(call('createSchedule', fakeScope({ installId: undefined }), [CREATE_INPUT])).toEqual({
+      success: false,
+      scheduleId: undefined,
+      fieldErrors: undefined,
+      error: 'Install ID missing',
+    });
+  });
+
+  it('answers the permission-denied result from updateSchedule and deleteSchedule without the grant', () => {
+    const error = 'Permission denied: cap:scheduler.manage not granted';
+    const update = call('updateSchedule', fakeScope(NO_GRANT), ['sched-1', {}]);
+    expect(update).toEqual({ success: false, fieldErrors: undefined, error });
+    expect(Object.keys(update as object).sort()).toEqual(['error', 'fieldErrors', 'success']);
+    const remove = call('deleteSchedule', fakeScope(NO_GRANT), ['sched-1']);
+    expect(remove).toEqual({ success: false, error });
+    expect(Object.keys(remove as object).sort()).toEqual(['error', 'success']);
+  });
+
+  it('answers "Install ID missing" from updateSchedule and deleteSchedule without an install id', () => {
+    const scope = fakeScope({ installId: '' });
+    expect(call('updateSchedule', scope, ['sched-1', {}])).toEqual({ success: false, fieldErrors: undefined, error: 'Install ID missing' });
+    expect(call('deleteSchedule', scope, ['sched-1'])).toEqual({ success: false, error: 'Install ID missing' });
+  });
+
+  it('answers internal / not-implemented when granted with an install id', () => {
+    const err = thrown(() => call('listSchedules', fakeScope()));
+    expect(err.payload).toBe('internal');
+    expect(err.message).toBe(`internal: ${NOT_IMPLEMENTED}`);
+    expect(call('createSchedule', fakeScope(), [CREATE_INPUT])).toEqual({
+      success: false,
+      scheduleId: undefined,
+      fieldErrors: undefined,
+      error: NOT_IMPLEMENTED,
+    });
+  });
+});

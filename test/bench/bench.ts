@@ -1,0 +1,129 @@
+// `npm run bench`: the Runner's figures measured side by side in one run, with ratios to the
+// bare-Express floor. Writes bench-results/bench.json. Numbers, not pass/fail.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { packExtension } from '../../emulator/bundles/pack.ts';
+import { bundleStoreKey } from '../../emulator/bundles/store.ts';
+import { loadRunnerConfig } from '../../emulator/runner/config.ts';
+import { createRunnerApp, listen } from '../../emulator/runner/http/router.ts';
+import { Runner } from '../../emulator/runner/runner.ts';
+import { HELLO_HOST_DIR, ROOT } from '../support/runner-fixture.ts';
+
+const TENANT = 'bench-tenant';
+const EXT = '99999999-9999-4999-8999-999999999999';
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2000);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function startRunner(dataDir: string) {
+  const runner = new Runner(loadRunnerConfig({}, { dataDir, cacheRoot: join(dataDir, 'cache') }));
+  const { server, url } = await listen(createRunnerApp(runner), 0);
+  return { runner, url, close: async () => { await new Promise((r) => server.close(r)); await runner.close(); } };
+}
+
+function counterCall(url: string, hash: string) {
+  const body = JSON.stringify({
+    context: { tenant_id: TENANT, extension_id: EXT, install_id: 'bench-install', content_hash: hash },
+    http: { method: 'POST', path: '/counter' },
+    providers: ['cap:storage.kv'],
+  });
+  return async () => {
+    const res = await fetch(`${url}/v1/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-alga-tenant': TENANT, 'x-alga-extension': EXT },
+      body,
+    });
+    const envelope = (await res.json()) as { status: number; error: string | null };
+    if (envelope.status !== 200) throw new Error(`counter failed: ${JSON.stringify(envelope)}`);
+  };
+}
+
+async function expressFloor(n: number): Promise<number[]> {
+  const app = express();
+  app.use(express.json());
+  app.post('/echo', (req, res) => { res.json(req.body); });
+  const { server, url } = await listen(app, 0);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    samples.push(await timed(async () => {
+      const res = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+      await res.json();
+    }));
+  }
+  await new Promise((r) => server.close(r));
+  return samples;
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'bench-'));
+const results: Record<string, number> = {};
+try {
+  const packed = await packExtension(HELLO_HOST_DIR);
+
+  // (d) first execute of a never-seen bundle: extract + transpile + link check + compile + instantiate.
+  let served = await startRunner(dataDir);
+  await served.runner.store.put(bundleStoreKey(TENANT, EXT, packed.contentHash), packed.bytes);
+  results.d_first_execute_cold_ms = await timed(counterCall(served.url, packed.contentHash));
+  await served.close();
+
+  // (e) first execute after a restart with the disk cache warm.
+  served = await startRunner(dataDir);
+  results.e_first_execute_after_restart_ms = await timed(counterCall(served.url, packed.contentHash));
+
+  // (a) the floor: bare Express JSON echo, sequential.
+  const floor = sortNum(await expressFloor(2000));
+  results.a_express_p50_ms = percentile(floor, 50);
+  results.a_express_p99_ms = percentile(floor, 99);
+
+  // (b) + (f) sequential KV-counter executes.
+  const call = counterCall(served.url, packed.contentHash);
+  for (let i = 0; i < 50; i++) await call();
+  const seq: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) seq.push(await timed(call));
+  const sortedSeq = sortNum(seq);
+  results.b_execute_p50_ms = percentile(sortedSeq, 50);
+  results.b_execute_p99_ms = percentile(sortedSeq, 99);
+  const firstK = sortNum(seq.slice(0, 1000));
+  const lastK = sortNum(seq.slice(Math.max(0, SEQUENTIAL - 1000)));
+  results.f_drift_ratio = percentile(lastK, 50) / percentile(firstK, 50);
+
+  // (c) concurrency 8.
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 8 }, async () => { while (next++ < CONCURRENT) await call(); }));
+  results.c_concurrency8_rps = CONCURRENT / ((performance.now() - started) / 1000);
+  await served.close();
+
+  // (g) peak RSS of the whole process (main thread + guest workers).
+  results.g_peak_rss_mb = process.resourceUsage().maxRSS / 1024;
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const floorP50 = results.a_express_p50_ms ?? NaN;
+const rows: [string, string, string, string][] = [
+  ['(a) bare Express echo, sequential p50 / p99', `${results.a_express_p50_ms?.toFixed(2)} / ${results.a_express_p99_ms?.toFixed(2)} ms`, '1.00×', 'floor'],
+  ['(b) /v1/execute KV counter, sequential p50 / p99', `${results.b_execute_p50_ms?.toFixed(2)} / ${results.b_execute_p99_ms?.toFixed(2)} ms`, `${((results.b_execute_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'p50 ≤ 3× (a)'],
+  ['(c) /v1/execute at concurrency 8', `${results.c_concurrency8_rps?.toFixed(0)} req/s`, '', '≥ 150 req/s'],
+  ['(d) first execute, never-seen bundle', `${results.d_first_execute_cold_ms?.toFixed(0)} ms`, `${((results.d_first_execute_cold_ms ?? NaN) / floorP50).toFixed(0)}×`, '≤ 2500 ms'],
+  ['(e) first execute after restart, disk cache warm', `${results.e_first_execute_after_restart_ms?.toFixed(0)} ms`, `${((results.e_first_execute_after_restart_ms ?? NaN) / floorP50).toFixed(0)}×`, '≤ 300 ms'],
+  ['(f) p50 of requests 4001-5000 ÷ p50 of 1-1000', results.f_drift_ratio?.toFixed(2) ?? '', '', '≤ 1.25'],
+  ['(g) peak RSS', `${results.g_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 350 MB'],
+];
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`\n${'figure'.padEnd(width)}  ${'measured'.padEnd(22)} ${'vs (a)'.padEnd(8)} target`);
+for (const [name, value, ratio, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(22)} ${ratio.padEnd(8)} ${target}`);
+await mkdir(join(ROOT, 'bench-results'), { recursive: true });
+await writeFile(join(ROOT, 'bench-results', 'bench.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+console.log('\nwrote bench-results/bench.json');
