@@ -40,7 +40,7 @@ export const RUNNER_SETTINGS = [
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadRunnerConfig(env: Env = process.env, overrides: Partial<RunnerConfig> = {}): RunnerConfig {
-  const dataDir = resolve(overrides.dataDir ?? env.EMULATOR_DATA_DIR ?? '.emulator');
+  const dataDir = resolve(overrides.dataDir || env.EMULATOR_DATA_DIR || '.emulator');
   const workers = int(env, 'RUNNER_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 1);
   const config: RunnerConfig = {
     port: int(env, 'PORT', 8080, 0),
@@ -59,7 +59,7 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     httpFetchTimeoutMs: 30_000,
     idempotencyCapacity: 10_000,
   };
-  return { ...config, ...overrides };
+  return { ...config, ...overrides, dataDir, cacheRoot: resolve(overrides.cacheRoot ?? config.cacheRoot) };
 }
 
 function int(env: Env, name: string, fallback: number, min: number): number {

@@ -9,7 +9,7 @@ import { bundleStoreKey } from '../../emulator/bundles/store.ts';
 import { loadRunnerConfig } from '../../emulator/runner/config.ts';
 import { createRunnerApp, listen } from '../../emulator/runner/http/router.ts';
 import { Runner } from '../../emulator/runner/runner.ts';
-import { HELLO_HOST_DIR, ROOT } from '../support/runner-fixture.ts';
+import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 
 const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';

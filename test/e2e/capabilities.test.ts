@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunnerFixture, TENANT, TEST_GUEST_DIR, executeBody, probe } from '../support/runner-fixture.ts';
+import { RunnerFixture, TENANT, TEST_GUEST_DIR, executeBody, probe } from '../../harness/runner-fixture.ts';
 
 const EXT = '77777777-7777-4777-8777-777777777777';
 const mocks = setupServer(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeContentHash } from '../../emulator/bundles/hash.ts';
 import { packEntries } from '../../emulator/bundles/pack.ts';
-import { RunnerFixture, TENANT, TEST_GUEST_DIR, executeBody, probe } from '../support/runner-fixture.ts';
+import { RunnerFixture, TENANT, TEST_GUEST_DIR, executeBody, probe } from '../../harness/runner-fixture.ts';
 
 const EXT = '11111111-1111-4111-8111-111111111111';
 let fx: RunnerFixture;

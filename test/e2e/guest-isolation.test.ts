@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packEntries } from '../../emulator/bundles/pack.ts';
-import { FOREIGN_IMPORT_DIR, LAYOUT_MISMATCH_DIR, RunnerFixture, TEST_GUEST_DIR, executeBody } from '../support/runner-fixture.ts';
+import { FOREIGN_IMPORT_DIR, LAYOUT_MISMATCH_DIR, RunnerFixture, TEST_GUEST_DIR, executeBody } from '../../harness/runner-fixture.ts';
 
 const EXT = '44444444-4444-4444-8444-444444444444';
 const OTHER = '55555555-5555-4555-8555-555555555555';

@@ -63,9 +63,10 @@ function takeSnapshot(coreInstances) {
       if (value instanceof WebAssembly.Memory && !memories.has(value)) {
         memories.set(value, new Uint8Array(value.buffer).slice());
       } else if (value instanceof WebAssembly.Global && !globals.has(value)) {
+        const current = value.value;
         try {
-          value.value = value.value; // throws for an immutable global: nothing to restore
-          globals.set(value, value.value);
+          value.value = current; // throws for an immutable global: nothing to restore
+          globals.set(value, current);
         } catch {
           // immutable
         }

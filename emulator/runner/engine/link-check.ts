@@ -58,7 +58,8 @@ export function linkProblems(
 }
 
 function fileNameOf(importName: string): string {
-  return importName.replace(':', '-').replace(/\//g, '-').replace(/@.*$/, '');
+  // A versioned import (`…/storage@0.1.0`) does not match the unversioned world, as in Wasmtime.
+  return importName.includes('@') ? `versioned:${importName}` : importName.replace(':', '-').replace(/\//g, '-');
 }
 
 function interfaceOf(file: string): string {

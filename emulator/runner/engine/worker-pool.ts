@@ -208,7 +208,12 @@ export class WorkerPool {
       });
     }
     if (msg.oneway || slot.job !== job) return;
-    slot.replyPort.postMessage(reply);
+    try {
+      slot.replyPort.postMessage(reply);
+    } catch (err) {
+      // A host value the structured clone cannot copy is a host bug: trap the guest, never hang it.
+      slot.replyPort.postMessage({ ok: false, message: `host ${msg.iface}#${msg.fn} returned an uncloneable value: ${(err as Error).message}` });
+    }
     Atomics.store(slot.flag, 0, 1);
     Atomics.notify(slot.flag, 0);
   }

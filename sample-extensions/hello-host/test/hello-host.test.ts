@@ -1,9 +1,12 @@
-// hello-host through the real Runner: one test per route. (When the public harness lands,
-// these move to it; for now they use the Runner test fixture.)
+// hello-host through the real Runner, written only with the public harness: one test per route.
+import { fileURLToPath } from 'node:url';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELLO_HOST_DIR, RunnerFixture, TENANT, executeBody } from '../../../test/support/runner-fixture.ts';
+import { RunnerFixture, executeBody } from '../../../harness/index.ts';
+
+const HELLO_HOST_DIR = fileURLToPath(new URL('..', import.meta.url));
+const TENANT = 'tenant-1';
 
 const EXT = '88888888-8888-4888-8888-888888888888';
 const ALL = ['cap:storage.kv', 'cap:secrets.get', 'cap:http.fetch'];

@@ -13,7 +13,7 @@ export interface EgressPolicy {
 export function parseEgressAllowlist(raw: string | undefined, emptyAllowsAll = false): EgressPolicy {
   const entries = (raw ?? '')
     .split(',')
-    .map((entry) => stripPort(entry.trim().toLowerCase()))
+    .map((entry) => stripPort(hostOf(entry.trim().toLowerCase())))
     .filter((entry) => entry !== '');
   const allowAll = entries.includes('*') || (entries.length === 0 && emptyAllowsAll);
   return {
@@ -25,6 +25,13 @@ export function parseEgressAllowlist(raw: string | undefined, emptyAllowsAll = f
       return entries.some((entry) => name === entry || name.endsWith(`.${entry}`));
     },
   };
+}
+
+/** An entry written as a URL (`https://api.example.com/v1`) means its host. */
+function hostOf(entry: string): string {
+  const scheme = entry.indexOf('://');
+  const rest = scheme >= 0 ? entry.slice(scheme + 3) : entry;
+  return rest.split('/')[0] ?? '';
 }
 
 function stripPort(host: string): string {

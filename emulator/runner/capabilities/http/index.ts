@@ -27,6 +27,7 @@ export const httpCapability: CapabilityDefinition<HttpCapabilityDeps> = {
   summary: 'fetch(request): outbound HTTP through the egress allowlist; 3xx returned, not followed.',
   parityNotes: [
     'http.fetch denies every host when EXT_EGRESS_ALLOWLIST is empty (production allows all); set EXT_EGRESS_ALLOWLIST="*" or EXT_EGRESS_EMPTY_ALLOWS_ALL=1 for production behaviour.',
+    'http.fetch joins repeated response header values with ", " (Node\'s fetch merges them); set-cookie values stay separate entries. Production gives one entry per value.',
   ],
   create: (deps) => ({
     fetch: (scope, [request]) => performFetch(deps, scope, request as GuestHttpRequest),
@@ -74,7 +75,10 @@ function parseTargetUrl(raw: string): URL | undefined {
   }
 }
 
-/** Lowercase names, one entry per value (set-cookie values are kept apart). */
+/**
+ * Lowercase names. Node's fetch has already joined repeated values with ", " (see parity notes);
+ * set-cookie values are kept as separate entries.
+ */
 function responseHeaders(headers: Headers): { name: string; value: string }[] {
   const out: { name: string; value: string }[] = [];
   headers.forEach((value, name) => {

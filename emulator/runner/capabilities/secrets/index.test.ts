@@ -65,7 +65,7 @@ describe('secretsCapability.get', () => {
   // members, so get("toString") / get("constructor") return a function instead of answering
   // `missing` (spec 03: absent key → missing). In the Runner that function cannot be posted back to
   // the guest worker (DataCloneError inside a `void`-ed async host call).
-  it.fails('answers missing for keys that only exist on Object.prototype', () => {
+  it('answers missing for keys that only exist on Object.prototype', () => {
     for (const key of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
       expect(thrown(() => get(fakeScope({ secrets: {} }), key)).payload).toBe('missing');
     }

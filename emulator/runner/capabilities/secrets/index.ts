@@ -16,8 +16,9 @@ export const secretsCapability: CapabilityDefinition = {
   create: () => ({
     get: (scope, [key]) => {
       if (!scope.grants.has(GRANT)) throw new WitError('denied', `${GRANT} not granted`);
-      const value = scope.secrets?.[String(key)];
-      if (value === undefined) throw new WitError('missing', `secret "${String(key)}" is not set`);
+      const name = String(key);
+      const value = scope.secrets && Object.hasOwn(scope.secrets, name) ? scope.secrets[name] : undefined;
+      if (value === undefined) throw new WitError('missing', `secret "${name}" is not set`);
       return value;
     },
     listKeys: (scope) => {

@@ -53,7 +53,8 @@ function parseSecretJson(plaintext: Uint8Array): Record<string, string> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw decryptFailed('plaintext is not a JSON object');
   }
-  const out: Record<string, string> = {};
+  // A null-prototype map keeps keys such as `__proto__` as ordinary secrets.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== 'string') throw decryptFailed(`secret "${key}" is not a string`);
     out[key] = value;

@@ -3,13 +3,13 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packExtension } from '../../emulator/bundles/pack.ts';
-import { bundleStoreKey } from '../../emulator/bundles/store.ts';
-import { loadRunnerConfig, type RunnerConfig } from '../../emulator/runner/config.ts';
-import { listen, createRunnerApp } from '../../emulator/runner/http/router.ts';
-import { Runner, type RunnerDeps } from '../../emulator/runner/runner.ts';
+import { packExtension } from '../emulator/bundles/pack.ts';
+import { bundleStoreKey } from '../emulator/bundles/store.ts';
+import { loadRunnerConfig, type RunnerConfig } from '../emulator/runner/config.ts';
+import { listen, createRunnerApp } from '../emulator/runner/http/router.ts';
+import { Runner, type RunnerDeps } from '../emulator/runner/runner.ts';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HELLO_HOST_DIR = join(ROOT, 'sample-extensions/hello-host');
 export const TEST_GUEST_DIR = join(ROOT, 'test/fixtures/guests/test-guest');
 export const LAYOUT_MISMATCH_DIR = join(ROOT, 'test/fixtures/guests/layout-mismatch');
@@ -17,7 +17,16 @@ export const FOREIGN_IMPORT_DIR = join(ROOT, 'test/fixtures/guests/foreign-impor
 
 export const TENANT = 'tenant-1';
 
-/** A real Runner on an ephemeral loopback port with a throwaway data folder. */
+/**
+ * A real Runner on an ephemeral loopback port with a throwaway data folder.
+ *
+ * @example
+ * const runner = await RunnerFixture.start({}, {}, { EXT_EGRESS_ALLOWLIST: 'api.example.com' });
+ * const hash = await runner.install('./my-extension', '6f0c…-registry-id');
+ * const res = await runner.execute(executeBody('6f0c…-registry-id', hash, 'GET', '/hello'));
+ * expect(res.envelope.status).toBe(200);
+ * await runner.close();
+ */
 export class RunnerFixture {
   readonly runner: Runner;
   readonly url: string;
