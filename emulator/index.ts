@@ -14,7 +14,9 @@ export { loadRunnerConfig, RUNNER_SETTINGS, type RunnerConfig } from './runner/c
 /** The Runner's Express app, built without listening, and a loopback `listen` helper. */
 export { createRunnerApp, listen } from './runner/http/router.ts';
 /** The host capability registry and the emulator's parity notes. */
-export { CAPABILITIES, capabilityParityNotes } from './runner/capabilities/registry.ts';
+export { CAPABILITIES } from './runner/capabilities/registry.ts';
+/** Every deliberate difference from production (also: `npm run parity-notes`). */
+export { allParityNotes } from './runner/parity-notes.ts';
 /** Deterministic `bundle.tar.zst` packing and content hashes. */
 export { packExtension, computeContentHash, bundleStoreKey } from './bundles/index.ts';
 /** Builds a guest (TypeScript/JavaScript) into `dist/main.wasm` with componentize-js, cached. */

@@ -55,6 +55,8 @@ export class Runner {
   readonly #transit: TransitDecrypter | undefined;
   readonly #log: (line: Record<string, unknown>) => void;
   readonly #engineReady: Promise<unknown>;
+  /** Bundles already extracted and known to hold `dist/main.wasm`, by content hash. */
+  readonly #runnable = new Map<string, ExtractedBundle>();
 
   constructor(config: RunnerConfig, deps: RunnerDeps = {}) {
     this.config = config;
@@ -160,6 +162,9 @@ export class Runner {
   }
 
   async #fetchBundle(tenant: string, extension: string, contentHash: string): Promise<ExtractedBundle> {
+    // The cache is keyed by hash only: once extracted with a component, a hash serves any tenant.
+    const known = this.#runnable.get(contentHash);
+    if (known) return known;
     const key = bundleStoreKey(tenant, extension, contentHash);
     const bundle = await this.#cache.ensureExtracted(contentHash, async () => {
       const bytes = await this.store.get(key);
@@ -171,6 +176,7 @@ export class Runner {
     } catch {
       throw new EmulatorError('WASM_MISSING', `dist/main.wasm not found in bundle sha256:${hashHex(contentHash)}`, { status: 404 });
     }
+    this.#runnable.set(contentHash, bundle);
     return bundle;
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateHostTypes, transpileBytes } from '@bytecodealliance/jco-transpile';
+import { createHash } from 'node:crypto';
 import { EmulatorError, describeError } from '../../errors.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
 import { exportAllGlobals } from './export-globals.ts';
@@ -56,12 +56,35 @@ export class ComponentLoader {
     return pending;
   }
 
-  /** Loads our own WIT's declarations once (also checks that the WIT parses). */
+  /**
+   * Our own WIT's declarations, generated once and cached on disk by the WIT's hash, so a
+   * restart does not need to load jco at all (also checks that the WIT parses).
+   */
   hostDeclarations(): Promise<InterfaceDeclarations> {
-    this.#hostDecls ??= generateHostTypes(this.#options.witPath, { worldName: 'runner' }).then((files) =>
-      parseDeclarations(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, decode(bytes)]))),
-    );
+    this.#hostDecls ??= this.#loadHostDeclarations();
     return this.#hostDecls;
+  }
+
+  async #loadHostDeclarations(): Promise<InterfaceDeclarations> {
+    const wit = await readFile(this.#options.witPath);
+    const key = createHash('sha256').update(TRANSPILE_CACHE_VERSION).update(wit).digest('hex').slice(0, 32);
+    const file = join(this.#options.cacheRoot, 'host-types', `${key}.json`);
+    try {
+      return parseDeclarations(JSON.parse(await readFile(file, 'utf8')) as Record<string, string>);
+    } catch {
+      // Not cached yet: generate below.
+    }
+    const { generateHostTypes } = await import('@bytecodealliance/jco-transpile');
+    const files = await generateHostTypes(this.#options.witPath, { worldName: 'runner' });
+    const texts = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, decode(bytes)]));
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(texts));
+      await rename(`${file}.${process.pid}.tmp`, file);
+    } catch {
+      // A cache that cannot be written only costs time on the next start.
+    }
+    return parseDeclarations(texts);
   }
 
   async #load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
@@ -86,6 +109,7 @@ export class ComponentLoader {
 
   async #transpile(dir: string, wasm: Uint8Array): Promise<TranspiledFiles> {
     checkComponentHeader(wasm);
+    const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
     let result: Awaited<ReturnType<typeof transpileBytes>>;
     try {
       result = await transpileBytes(wasm, {

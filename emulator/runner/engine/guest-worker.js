@@ -148,6 +148,7 @@ async function invoke(msg) {
   } catch {
     instances.delete(msg.key);
   }
+  parentPort.postMessage({ type: 'reset' });
 }
 
 parentPort.on('message', (msg) => {

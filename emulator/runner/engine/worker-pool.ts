@@ -50,6 +50,7 @@ interface Job {
   request: GuestRequest;
   timeoutMs: number;
   enqueuedAt: number;
+  startedAt: number;
   hostCalls: HostCallRecord[];
   resolve(result: InvocationResult): void;
   reject(err: Error): void;
@@ -63,6 +64,8 @@ interface Slot {
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
   knownKeys: Set<string>;
+  /** Still restoring its instance after the last call; usable, but a reset worker is faster. */
+  resetting: boolean;
 }
 
 const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
@@ -93,7 +96,7 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       const job: Job = {
         id: this.#nextId++, component, scope, request, timeoutMs,
-        enqueuedAt: performance.now(), hostCalls: [], resolve, reject,
+        enqueuedAt: performance.now(), startedAt: 0, hostCalls: [], resolve, reject,
       };
       this.#queue.push(job);
       this.#dispatch();
@@ -120,7 +123,7 @@ export class WorkerPool {
     });
     const slot: Slot = {
       worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
-      job: undefined, timer: undefined, knownKeys: new Set(),
+      job: undefined, timer: undefined, knownKeys: new Set(), resetting: false,
     };
     worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
     worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
@@ -143,14 +146,20 @@ export class WorkerPool {
     }
   }
 
-  /** Prefer an idle worker that already holds this component (it has a fresh instance ready). */
+  /** Prefer an idle worker holding this component already reset, then one holding it at all. */
   #pickSlot(key: string): Slot | undefined {
     const idle = this.#slots.filter((s) => s.ready && !s.job);
-    return idle.find((s) => s.knownKeys.has(key)) ?? idle[0];
+    return (
+      idle.find((s) => s.knownKeys.has(key) && !s.resetting) ??
+      idle.find((s) => s.knownKeys.has(key)) ??
+      idle.find((s) => !s.resetting) ??
+      idle[0]
+    );
   }
 
   #start(slot: Slot, job: Job): void {
     const key = componentKey(job.component);
+    job.startedAt = performance.now();
     slot.job = job;
     this.#running.set(job.scope.extensionId, (this.#running.get(job.scope.extensionId) ?? 0) + 1);
     const modules = slot.knownKeys.has(key) ? undefined : job.component.modules;
@@ -169,8 +178,9 @@ export class WorkerPool {
   }
 
   #onMessage(slot: Slot, msg: WorkerMessage): void {
-    if (msg.type === 'ready') {
+    if (msg.type === 'ready' || msg.type === 'reset') {
       slot.ready = true;
+      slot.resetting = false;
       this.#dispatch();
       return;
     }
@@ -182,8 +192,8 @@ export class WorkerPool {
     }
     this.#finish(slot, job);
     if (msg.ok) {
-      const queuedMs = 0;
-      job.resolve({ response: msg.response, hostCalls: job.hostCalls, timing: { queuedMs, ...msg.timing } });
+      slot.resetting = true;
+      job.resolve({ response: msg.response, hostCalls: job.hostCalls, timing: { queuedMs: job.startedAt - job.enqueuedAt, ...msg.timing } });
     } else {
       job.reject(executeFailed(msg.error));
     }
@@ -265,6 +275,7 @@ interface HostCallMessage {
 
 type WorkerMessage =
   | { type: 'ready' }
+  | { type: 'reset' }
   | HostCallMessage
   | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number } }
   | { type: 'result'; id: number; ok: false; error: string };

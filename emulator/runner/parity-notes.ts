@@ -1,0 +1,19 @@
+import { capabilityParityNotes } from './capabilities/registry.ts';
+
+/**
+ * Where the Runner deliberately differs from production (parity policy rule 2), beyond the
+ * per-capability notes kept with each capability. Printed by `npm run parity-notes` and listed
+ * in the README (a test keeps them in step).
+ */
+export const RUNNER_PARITY_NOTES: readonly string[] = [
+  'Idempotency keys are scoped by tenant + extension and the most recent 10 000 are kept (production: keyed by the header alone, process-wide, unbounded).',
+  'Guest response headers are filtered by the seeds\' allowlist (content-type, cache-control, etag, x-ext-*); dropped names are reported on the debug stream (production forwards all of them to the gateway).',
+  'Fresh-instance semantics come from restoring each instance\'s linear memory and mutable globals to their post-instantiation snapshot after every call; pages a call grew are zeroed but stay allocated, so memory.size can be larger than on a brand-new instance.',
+  'Link checking compares the guest\'s imported interfaces, records, enums and function signatures with the Runner\'s WIT; a function returning result<T, E> where the WIT says T (or the reverse) is not detected here, while Wasmtime refuses it.',
+  'A timeout answers "execute_failed: wasm trap: interrupt (limits.timeout_ms N exceeded)" after N ms of wall time including host calls (production counts 10 ms epoch ticks).',
+];
+
+/** Every parity note: the Runner's and each capability's. */
+export function allParityNotes(): string[] {
+  return [...RUNNER_PARITY_NOTES, ...capabilityParityNotes()];
+}
