@@ -63,7 +63,12 @@ export class Runner {
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
     this.debugEvents = new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
     this.#cache = new BundleCache({ root: config.cacheRoot });
-    this.#loader = new ComponentLoader({ cacheRoot: config.cacheRoot, witPath: deps.witPath ?? WIT_PATH });
+    this.#loader = new ComponentLoader({
+      cacheRoot: config.cacheRoot,
+      witPath: deps.witPath ?? WIT_PATH,
+      // Workers parse the 400 KB glue module while the main thread compiles the core modules.
+      onGlueReady: (url) => this.#pool.preloadGlue(url),
+    });
     this.#engineReady = this.#loader.hostDeclarations();
     this.#engineReady.catch(() => undefined);
     this.#kv = new KvStore({ file: prepareDataFile(config.dataDir, 'storage.sqlite') });

@@ -1,6 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { EmulatorError, describeError } from '../../errors.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
@@ -24,6 +26,8 @@ export interface LoadedComponent {
 export interface ComponentLoaderOptions {
   cacheRoot: string;
   witPath: string;
+  /** Called as soon as a component's glue module is on disk, before its core modules compile. */
+  onGlueReady?: (glueUrl: string) => void;
 }
 
 /** Thrown for guests production would refuse to run; the Runner maps it to `execute_failed`. */
@@ -74,22 +78,28 @@ export class ComponentLoader {
     } catch {
       // Not cached yet: generate below.
     }
-    const { generateHostTypes } = await import('@bytecodealliance/jco-transpile');
-    const files = await generateHostTypes(this.#options.witPath, { worldName: 'runner' });
-    const texts = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, decode(bytes)]));
+    // Generated in the jco child process, like transpiles, so the Runner never holds jco's memory.
+    const out = join(await mkdtemp(join(tmpdir(), 'alga-host-types-')), 'types.json');
     try {
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(texts));
-      await rename(`${file}.${process.pid}.tmp`, file);
-    } catch {
-      // A cache that cannot be written only costs time on the next start.
+      await runTranspileChild(['--host-types', this.#options.witPath, out], (stderr) => new Error(`cannot load ${this.#options.witPath}: ${stderr}`));
+      const texts = await readFile(out, 'utf8');
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(`${file}.${process.pid}.tmp`, texts);
+        await rename(`${file}.${process.pid}.tmp`, file);
+      } catch {
+        // A cache that cannot be written only costs time on the next start.
+      }
+      return parseDeclarations(JSON.parse(texts) as Record<string, string>);
+    } finally {
+      await rm(dirname(out), { recursive: true, force: true });
     }
-    return parseDeclarations(texts);
   }
 
   async #load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
     const dir = join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, contentHash.replace(':', '-'));
     const files = (await readCached(dir)) ?? (await this.#transpile(dir, await wasm()));
+    this.#options.onGlueReady?.(pathToFileURL(join(dir, GLUE_FILE)).href);
     const problems = linkProblems(files.imports, parseDeclarations(files.declarations), await this.hostDeclarations());
     if (problems.length > 0) throw guestRefused(`component failed to link: ${problems.join('; ')}`);
     if (!files.exports.includes('handler')) {
@@ -109,32 +119,36 @@ export class ComponentLoader {
 
   async #transpile(dir: string, wasm: Uint8Array): Promise<TranspiledFiles> {
     checkComponentHeader(wasm);
-    const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
-    let result: Awaited<ReturnType<typeof transpileBytes>>;
+    const temp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      result = await transpileBytes(wasm, {
-        name: 'main',
-        instantiation: 'async',
-        emitTypescriptDeclarations: true,
-        wasiShim: false,
-        base64Cutoff: Number.MAX_SAFE_INTEGER,
-      });
-    } catch (err) {
-      throw guestRefused(`dist/main.wasm is not a valid component: ${describeError(err)}`, err);
+      await mkdir(temp, { recursive: true });
+      await writeFile(join(temp, 'input.wasm'), wasm);
+      await runTranspileChild([join(temp, 'input.wasm'), temp], (stderr) => guestRefused(`dist/main.wasm is not a valid component: ${stderr}`));
+      await rm(join(temp, 'input.wasm'));
+      try {
+        await rename(temp, dir);
+      } catch {
+        // Another process finished the same hash first; use its copy.
+      }
+    } finally {
+      await rm(temp, { recursive: true, force: true });
     }
-    const files: TranspiledFiles = {
-      imports: result.imports,
-      exports: result.exports.map(([name]) => name),
-      declarations: {},
-      core: {},
-    };
-    for (const [name, bytes] of Object.entries(result.files)) {
-      if (name.endsWith('.wasm')) files.core[name] = bytes;
-      else if (name.startsWith('interfaces/')) files.declarations[name] = decode(bytes);
-    }
-    await writeCache(dir, result.files, files);
+    const files = await readCached(dir);
+    if (!files) throw guestRefused('transpiled component could not be read back from the cache');
     return files;
   }
+}
+
+const TRANSPILE_CHILD = fileURLToPath(new URL('./transpile-child.js', import.meta.url));
+
+/** Runs jco in a child process (see transpile-child.js); rejects with `fail(its message)`. */
+function runTranspileChild(args: string[], fail: (stderr: string) => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [TRANSPILE_CHILD, ...args], { maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
+      if (!err) resolve();
+      else reject(fail(stderr.trim() || err.message));
+    });
+  });
 }
 
 interface TranspiledFiles {
@@ -168,31 +182,10 @@ async function readCached(dir: string): Promise<TranspiledFiles | undefined> {
   for (const name of await readdir(dir)) {
     if (name.endsWith('.wasm')) files.core[name] = new Uint8Array(await readFile(join(dir, name)));
   }
-  for (const name of await readdir(join(dir, 'interfaces'))) {
+  // A component that imports nothing has no interface declarations.
+  const interfaces = await readdir(join(dir, 'interfaces')).catch(() => [] as string[]);
+  for (const name of interfaces) {
     files.declarations[`interfaces/${name}`] = await readFile(join(dir, 'interfaces', name), 'utf8');
   }
   return files;
-}
-
-/** Writes into a temp folder and renames it into place; `meta.json` marks a complete entry. */
-async function writeCache(dir: string, raw: Record<string, Uint8Array>, files: TranspiledFiles): Promise<void> {
-  const temp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await mkdir(join(temp, 'interfaces'), { recursive: true });
-    for (const [name, bytes] of Object.entries(raw)) {
-      if (name === GLUE_FILE || name.endsWith('.wasm') || name.startsWith('interfaces/')) {
-        await writeFile(join(temp, name), bytes);
-      }
-    }
-    await writeFile(join(temp, 'meta.json'), JSON.stringify({ imports: files.imports, exports: files.exports }));
-    await rename(temp, dir);
-  } catch {
-    // Another process may have won the race; a cache write failure never fails the call.
-  } finally {
-    await rm(temp, { recursive: true, force: true });
-  }
-}
-
-function decode(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
 }

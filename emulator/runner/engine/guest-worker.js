@@ -84,14 +84,19 @@ function takeSnapshot(coreInstances) {
   };
 }
 
-async function instantiate(key, glueUrl) {
-  const modules = modulesByKey.get(key);
+function importGlue(glueUrl) {
   let mod = glue.get(glueUrl);
   if (!mod) {
     mod = import(glueUrl);
+    mod.catch(() => glue.delete(glueUrl));
     glue.set(glueUrl, mod);
   }
-  const { instantiate: create } = await mod;
+  return mod;
+}
+
+async function instantiate(key, glueUrl) {
+  const modules = modulesByKey.get(key);
+  const { instantiate: create } = await importGlue(glueUrl);
   const coreInstances = [];
   const instantiateCore = (module, importObject) => {
     const instance = new WebAssembly.Instance(module, importObject);
@@ -153,5 +158,6 @@ async function invoke(msg) {
 
 parentPort.on('message', (msg) => {
   if (msg.type === 'invoke') void invoke(msg);
+  else if (msg.type === 'preload') importGlue(msg.glueUrl).catch(() => undefined);
 });
 parentPort.postMessage({ type: 'ready' });

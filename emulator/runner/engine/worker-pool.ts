@@ -83,6 +83,7 @@ export class WorkerPool {
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
   readonly #running = new Map<string, number>();
+  readonly #preloaded = new Set<string>();
   #nextId = 1;
   #closed = false;
 
@@ -101,6 +102,13 @@ export class WorkerPool {
       this.#queue.push(job);
       this.#dispatch();
     });
+  }
+
+  /** Asks every worker (and every future one) to import a component's glue module ahead of use. */
+  preloadGlue(glueUrl: string): void {
+    if (this.#preloaded.has(glueUrl)) return;
+    this.#preloaded.add(glueUrl);
+    for (const slot of this.#slots) slot.worker.postMessage({ type: 'preload', glueUrl });
   }
 
   /** Number of calls waiting for a worker. */
@@ -125,6 +133,7 @@ export class WorkerPool {
       worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
       job: undefined, timer: undefined, knownKeys: new Set(), resetting: false,
     };
+    for (const glueUrl of this.#preloaded) worker.postMessage({ type: 'preload', glueUrl });
     worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
     worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
     worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const RUNNER_CLI = fileURLToPath(new URL('../../emulator/cli/runner.ts', import.meta.url));
+const ECHO_SERVER = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
+
+/** A server in its own process (`npm run runner`, as users run it); the bench measures it from outside. */
+export interface RunnerProcess {
+  url: string;
+  pid: number;
+  /** Peak resident set of the Runner process (main thread + guest workers), from /proc. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+export function startRunnerProcess(dataDir: string): Promise<RunnerProcess> {
+  return startServerProcess(RUNNER_CLI, 'runner listening', { PORT: '0', EMULATOR_DATA_DIR: dataDir });
+}
+
+/** The bare Express echo (the floor), also in its own process. */
+export function startEchoProcess(): Promise<RunnerProcess> {
+  return startServerProcess(ECHO_SERVER, 'echo listening', {});
+}
+
+async function startServerProcess(script: string, readyMsg: string, env: Record<string, string>): Promise<RunnerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await listeningUrl(child, readyMsg);
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function listeningUrl(child: ChildProcess, readyMsg: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.once('exit', (code) => reject(new Error(`runner exited with ${code} before listening`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = new RegExp(`"msg":"${readyMsg}","url":"([^"]+)"`).exec(buffered);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+}
