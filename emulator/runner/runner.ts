@@ -57,6 +57,7 @@ export class Runner {
   readonly #engineReady: Promise<unknown>;
   /** Bundles already extracted and known to hold `dist/main.wasm`, by content hash. */
   readonly #runnable = new Map<string, ExtractedBundle>();
+  #closing: Promise<void> | undefined;
 
   constructor(config: RunnerConfig, deps: RunnerDeps = {}) {
     this.config = config;
@@ -208,6 +209,11 @@ export class Runner {
     };
   }
 
+  /** Engine counters: jco transpiles run and on-disk transpile cache hits since start. */
+  engineStats(): { transpiled: number; diskCacheHits: number } {
+    return { ...this.#loader.stats };
+  }
+
   /** `GET /healthz` body and status. */
   async health(): Promise<{ status: number; body: { cache_writable: boolean; bundle_store: string; ext_cache_max_bytes: string | null } }> {
     const cacheWritable = await isWritable(this.config.cacheRoot);
@@ -222,9 +228,13 @@ export class Runner {
     };
   }
 
-  async close(): Promise<void> {
-    await this.#pool.close();
-    this.#kv.close();
+  /** Stops the workers and closes the storage database; safe to call more than once. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#pool.close();
+      this.#kv.close();
+    })();
+    return this.#closing;
   }
 }
 

@@ -44,6 +44,8 @@ export class ComponentLoader {
   readonly #options: ComponentLoaderOptions;
   readonly #compiled = new Map<string, Promise<LoadedComponent>>();
   #hostDecls: Promise<InterfaceDeclarations> | undefined;
+  /** How components were obtained: jco transpiles run vs disk-cache hits (for tests and logs). */
+  readonly stats = { transpiled: 0, diskCacheHits: 0 };
 
   constructor(options: ComponentLoaderOptions) {
     this.#options = { ...options };
@@ -98,7 +100,10 @@ export class ComponentLoader {
 
   async #load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
     const dir = join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, contentHash.replace(':', '-'));
-    const files = (await readCached(dir)) ?? (await this.#transpile(dir, await wasm()));
+    const cached = await readCached(dir);
+    if (cached) this.stats.diskCacheHits++;
+    else this.stats.transpiled++;
+    const files = cached ?? (await this.#transpile(dir, await wasm()));
     this.#options.onGlueReady?.(pathToFileURL(join(dir, GLUE_FILE)).href);
     const problems = linkProblems(files.imports, parseDeclarations(files.declarations), await this.hostDeclarations());
     if (problems.length > 0) throw guestRefused(`component failed to link: ${problems.join('; ')}`);

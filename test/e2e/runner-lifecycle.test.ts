@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildComponent } from '../../emulator/build/build-component.ts';
+import { projectGuests } from '../../emulator/build/samples.ts';
+import { ROOT, RunnerFixture, TEST_GUEST_DIR, executeBody } from '../../harness/runner-fixture.ts';
+
+const EXT = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const OTHER = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+const open: RunnerFixture[] = [];
+afterEach(async () => {
+  for (const fx of open.splice(0)) await fx.close();
+});
+
+async function start(...args: Parameters<typeof RunnerFixture.start>): Promise<RunnerFixture> {
+  const fx = await RunnerFixture.start(...args);
+  open.push(fx);
+  return fx;
+}
+
+describe('on-disk transpile cache', () => {
+  it('reuses the transpiled component after a restart instead of running jco again', async () => {
+    const first = await start();
+    const hash = await first.install(TEST_GUEST_DIR, EXT);
+    expect((await first.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+    expect(first.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0 });
+    await first.runner.close();
+
+    // Same data folder, new Runner: the restart finds the transpile on disk.
+    const second = await start({ dataDir: first.dataDir, cacheRoot: `${first.dataDir}/cache` });
+    expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1 });
+  });
+});
+
+describe('default timeout', () => {
+  it('applies RUNNER_DEFAULT_TIMEOUT_MS when the request has no limits', async () => {
+    const fx = await start({}, {}, { RUNNER_DEFAULT_TIMEOUT_MS: '400' });
+    const hash = await fx.install(TEST_GUEST_DIR, EXT);
+    const res = await fx.execute(executeBody(EXT, hash, 'GET', '/spin'));
+    expect(res.envelope.error).toBe('execute_failed: wasm trap: interrupt (limits.timeout_ms 400 exceeded)');
+  });
+});
+
+describe('global concurrency bound', () => {
+  it('queues a second extension behind a busy single worker instead of failing it', async () => {
+    const fx = await start({ workers: 1 });
+    const hash = await fx.install(TEST_GUEST_DIR, EXT);
+    const otherHash = await fx.install(TEST_GUEST_DIR, OTHER);
+    await fx.execute(executeBody(OTHER, otherHash, 'GET', '/global'));
+    const spinning = fx.execute(executeBody(EXT, hash, 'GET', '/spin', { limits: { timeout_ms: 600 } }));
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    const queued = await fx.execute(executeBody(OTHER, otherHash, 'GET', '/global'));
+    expect(queued.json()).toEqual({ global: 1 });
+    // It could only run once the spinning guest's worker was terminated and replaced.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect((await spinning).envelope.error).toMatch(/interrupt/);
+  });
+});
+
+describe('structured log lines', () => {
+  it('writes one JSON-able line per guest log call with tenant, extension and request id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const fx = await start({}, { log: (line) => lines.push(line) });
+    const hash = await fx.install(TEST_GUEST_DIR, EXT);
+    const body = executeBody(EXT, hash, 'POST', '/probe', { context: { tenant_id: 'tenant-1', extension_id: EXT, content_hash: hash, request_id: 'req-log', install_id: 'install-1' } });
+    Object.assign(body.http, { method: 'POST', path: '/probe', body_b64: Buffer.from(JSON.stringify({ iface: 'logging', fn: 'logError', args: ['boom'] })).toString('base64') });
+    await fx.execute(body);
+    expect(lines).toContainEqual(expect.objectContaining({
+      source: 'runner', level: 'error', stream: 'log', message: 'boom',
+      tenant_id: 'tenant-1', extension_id: EXT, request_id: 'req-log', install_id: 'install-1',
+    }));
+  });
+});
+
+describe('sample build cache', () => {
+  it('skips componentize-js when the sample sources have not changed', async () => {
+    const guests = await projectGuests(ROOT);
+    const sample = guests.find((g) => g.name === 'sample-extensions/hello-host');
+    if (!sample) throw new Error('hello-host is not a project guest');
+    const result = await buildComponent(sample.build);
+    expect(result.cached).toBe(true);
+  });
+});
