@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DebugEvent, InvocationScope } from '../types.ts';
 import { parseEgressAllowlist } from './egress.ts';
 import { httpCapability } from './index.ts';
+import { fakeScope } from '../test-support.ts';
 
 interface Emitted {
   level: DebugEvent['level'];
@@ -9,23 +10,12 @@ interface Emitted {
   stream: DebugEvent['stream'] | undefined;
 }
 
-function fakeScope(grants: string[] = ['cap:http.fetch']): InvocationScope & { emitted: Emitted[] } {
+function makeScope(grants: string[] = ['cap:http.fetch']): InvocationScope & { emitted: Emitted[] } {
   const emitted: Emitted[] = [];
-  return {
-    requestId: 'req-1',
-    tenantId: 'tenant-a',
-    extensionId: 'ext-1',
-    installId: 'install-1',
-    versionId: 'v1',
-    contentHash: `sha256:${'0'.repeat(64)}`,
-    grants: new Set(grants),
-    user: undefined,
-    secrets: undefined,
-    emit: (level, message, stream) => {
-      emitted.push({ level, message, stream });
-    },
-    emitted,
+  const emit: InvocationScope['emit'] = (level, message, stream) => {
+    emitted.push({ level, message, stream });
   };
+  return { ...fakeScope({ grants: new Set(grants), emit }), emitted };
 }
 
 interface FetchCall {
@@ -63,7 +53,7 @@ function request(overrides: Partial<{ method: string; url: string; headers: { na
 describe('httpCapability.fetch', () => {
   it('answers not-allowed without cap:http.fetch and never calls fetch', async () => {
     const { fetch, calls } = setup();
-    const scope = fakeScope(['cap:context.read']);
+    const scope = makeScope(['cap:context.read']);
     await expect(fetch(scope, request())).rejects.toMatchObject({ payload: 'not-allowed', message: 'not-allowed: cap:http.fetch not granted' });
     expect(calls).toEqual([]);
     expect(scope.emitted).toEqual([
@@ -79,20 +69,20 @@ describe('httpCapability.fetch', () => {
     'answers invalid-url for %j and never calls fetch',
     async (url) => {
       const { fetch, calls } = setup();
-      await expect(fetch(fakeScope(), request({ url }))).rejects.toMatchObject({ payload: 'invalid-url' });
+      await expect(fetch(makeScope(), request({ url }))).rejects.toMatchObject({ payload: 'invalid-url' });
       expect(calls).toEqual([]);
     },
   );
 
   it.each(['GE T', '', 'GET\n', 'G(ET)'])('answers invalid-url for the method %j', async (method) => {
     const { fetch, calls } = setup();
-    await expect(fetch(fakeScope(), request({ method }))).rejects.toMatchObject({ payload: 'invalid-url' });
+    await expect(fetch(makeScope(), request({ method }))).rejects.toMatchObject({ payload: 'invalid-url' });
     expect(calls).toEqual([]);
   });
 
   it('answers not-allowed for a host outside the allowlist and names EXT_EGRESS_ALLOWLIST', async () => {
     const { fetch, calls } = setup({ allowlist: 'example.com' });
-    const scope = fakeScope();
+    const scope = makeScope();
     await expect(fetch(scope, request({ url: 'https://evil.test:8443/x' }))).rejects.toMatchObject({
       payload: 'not-allowed',
       message: 'not-allowed: egress to evil.test:8443 is not allowed',
@@ -109,14 +99,14 @@ describe('httpCapability.fetch', () => {
 
   it('denies every host with an empty allowlist', async () => {
     const { fetch, calls } = setup({ allowlist: '' });
-    await expect(fetch(fakeScope(), request())).rejects.toMatchObject({ payload: 'not-allowed' });
+    await expect(fetch(makeScope(), request())).rejects.toMatchObject({ payload: 'not-allowed' });
     expect(calls).toEqual([]);
   });
 
   it('sends method, headers and body, with redirect manual and a timeout signal', async () => {
     const { fetch, calls } = setup({ respond: () => new Response(null, { status: 204 }) });
     await fetch(
-      fakeScope(),
+      makeScope(),
       request({
         method: 'POST',
         url: 'https://api.example.com/items?x=1',
@@ -145,7 +135,7 @@ describe('httpCapability.fetch', () => {
 
   it('sends no body when the guest gives none', async () => {
     const { fetch, calls } = setup();
-    await fetch(fakeScope(), request());
+    await fetch(makeScope(), request());
     expect(calls[0]?.init?.body).toBeUndefined();
   });
 
@@ -153,7 +143,7 @@ describe('httpCapability.fetch', () => {
     const { fetch, calls } = setup({
       respond: () => new Response(null, { status: 302, headers: { Location: 'https://example.com/next' } }),
     });
-    expect(await fetch(fakeScope(), request())).toEqual({
+    expect(await fetch(makeScope(), request())).toEqual({
       status: 302,
       headers: [{ name: 'location', value: 'https://example.com/next' }],
       body: new Uint8Array(),
@@ -173,7 +163,7 @@ describe('httpCapability.fetch', () => {
           ],
         }),
     });
-    const response = (await fetch(fakeScope(), request())) as { status: number; headers: { name: string; value: string }[]; body: Uint8Array };
+    const response = (await fetch(makeScope(), request())) as { status: number; headers: { name: string; value: string }[]; body: Uint8Array };
     expect(response.status).toBe(200);
     // The order of header entries is not part of the contract.
     const byNameThenValue = (a: { name: string; value: string }, b: { name: string; value: string }) =>
@@ -200,13 +190,13 @@ describe('httpCapability.fetch', () => {
           ],
         }),
     });
-    const response = (await fetch(fakeScope(), request())) as { headers: { name: string; value: string }[] };
+    const response = (await fetch(makeScope(), request())) as { headers: { name: string; value: string }[] };
     expect(response.headers.filter((h) => h.name === 'x-multi')).toEqual([{ name: 'x-multi', value: 'a, b' }]);
   });
 
   it('checks the allowlist against the real host, not the userinfo of the URL', async () => {
     const { fetch, calls } = setup({ allowlist: 'example.com' });
-    await expect(fetch(fakeScope(), request({ url: 'https://example.com@evil.test/' }))).rejects.toMatchObject({
+    await expect(fetch(makeScope(), request({ url: 'https://example.com@evil.test/' }))).rejects.toMatchObject({
       payload: 'not-allowed',
     });
     expect(calls).toEqual([]);
@@ -214,14 +204,14 @@ describe('httpCapability.fetch', () => {
 
   it('always returns a body: an empty Uint8Array for an empty response', async () => {
     const { fetch } = setup({ respond: () => new Response(null, { status: 204 }) });
-    const response = (await fetch(fakeScope(), request())) as { body: unknown };
+    const response = (await fetch(makeScope(), request())) as { body: unknown };
     expect(response.body).toBeInstanceOf(Uint8Array);
     expect(response.body).toEqual(new Uint8Array());
   });
 
   it('returns 4xx and 5xx responses as they are, not as errors', async () => {
     const { fetch } = setup({ respond: () => new Response('nope', { status: 503 }) });
-    expect(await fetch(fakeScope(), request())).toMatchObject({ status: 503, body: new TextEncoder().encode('nope') });
+    expect(await fetch(makeScope(), request())).toMatchObject({ status: 503, body: new TextEncoder().encode('nope') });
   });
 
   it('answers transport when fetch rejects', async () => {
@@ -230,7 +220,7 @@ describe('httpCapability.fetch', () => {
         throw new TypeError('fetch failed');
       },
     });
-    await expect(fetch(fakeScope(), request())).rejects.toMatchObject({ payload: 'transport', message: 'transport: fetch failed' });
+    await expect(fetch(makeScope(), request())).rejects.toMatchObject({ payload: 'transport', message: 'transport: fetch failed' });
   });
 
   it('answers transport when the timeout aborts a hanging fetch', async () => {
@@ -241,7 +231,7 @@ describe('httpCapability.fetch', () => {
           init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
         }),
     });
-    await expect(fetch(fakeScope(), request())).rejects.toMatchObject({ payload: 'transport' });
+    await expect(fetch(makeScope(), request())).rejects.toMatchObject({ payload: 'transport' });
   });
 
   it('answers internal when reading the response body fails', async () => {
@@ -251,6 +241,6 @@ describe('httpCapability.fetch', () => {
       },
     });
     const { fetch } = setup({ respond: () => new Response(broken) });
-    await expect(fetch(fakeScope(), request())).rejects.toMatchObject({ payload: 'internal', message: 'internal: connection reset' });
+    await expect(fetch(makeScope(), request())).rejects.toMatchObject({ payload: 'internal', message: 'internal: connection reset' });
   });
 });

@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { NOT_IMPLEMENTED } from '../not-implemented.ts';
 import type { InvocationScope } from '../types.ts';
 import { invoicingCapability } from './index.ts';
+import { fakeScope } from '../test-support.ts';
 
-function fakeScope(overrides: Partial<InvocationScope> = {}): InvocationScope {
-  return {
-    requestId: 'req-1',
-    tenantId: 'tenant-a',
-    extensionId: 'ext-1',
-    installId: 'install-1',
-    versionId: 'v1',
-    contentHash: `sha256:${'0'.repeat(64)}`,
-    grants: new Set(['cap:invoice.manual.create']),
-    user: undefined,
-    secrets: undefined,
-    emit: () => undefined,
-    ...overrides,
-  };
-}
+const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
+  fakeScope({ grants: new Set(['cap:invoice.manual.create']), ...overrides });
 
 const host = invoicingCapability.create(undefined);
 const INPUT = { clientId: 'client-1', items: [], invoiceDate: undefined, dueDate: undefined, poNumber: undefined };
@@ -43,7 +31,7 @@ function failed(error: string) {
 
 describe('invoicingCapability.createManualInvoice', () => {
   it('answers the permission-denied result without cap:invoice.manual.create', () => {
-    const result = createManualInvoice(fakeScope({ grants: new Set(['cap:context.read']) }));
+    const result = createManualInvoice(makeScope({ grants: new Set(['cap:context.read']) }));
     expect(result).toEqual(failed('Permission denied: cap:invoice.manual.create not granted'));
     expect(Object.keys(result as object)).toEqual([
       'success',
@@ -59,16 +47,16 @@ describe('invoicingCapability.createManualInvoice', () => {
   });
 
   it.each([undefined, ''])('answers "install_id missing" with the grant but install id %j', (installId) => {
-    expect(createManualInvoice(fakeScope({ installId }))).toEqual(failed('Permission denied: install_id missing'));
+    expect(createManualInvoice(makeScope({ installId }))).toEqual(failed('Permission denied: install_id missing'));
   });
 
   it('reports the missing grant before the missing install id', () => {
-    expect(createManualInvoice(fakeScope({ grants: new Set(), installId: undefined }))).toEqual(
+    expect(createManualInvoice(makeScope({ grants: new Set(), installId: undefined }))).toEqual(
       failed('Permission denied: cap:invoice.manual.create not granted'),
     );
   });
 
   it('answers not-implemented when granted with an install id', () => {
-    expect(createManualInvoice(fakeScope())).toEqual(failed(NOT_IMPLEMENTED));
+    expect(createManualInvoice(makeScope())).toEqual(failed(NOT_IMPLEMENTED));
   });
 });

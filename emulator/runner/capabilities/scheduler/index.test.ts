@@ -1,33 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_IMPLEMENTED } from '../not-implemented.ts';
-import { WitError, type InvocationScope } from '../types.ts';
+import { type InvocationScope } from '../types.ts';
 import { schedulerCapability } from './index.ts';
+import { fakeScope, thrown } from '../test-support.ts';
 
-function fakeScope(overrides: Partial<InvocationScope> = {}): InvocationScope {
-  return {
-    requestId: 'req-1',
-    tenantId: 'tenant-a',
-    extensionId: 'ext-1',
-    installId: 'install-1',
-    versionId: 'v1',
-    contentHash: `sha256:${'0'.repeat(64)}`,
-    grants: new Set(['cap:scheduler.manage']),
-    user: undefined,
-    secrets: undefined,
-    emit: () => undefined,
-    ...overrides,
-  };
-}
+const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
+  fakeScope({ grants: new Set(['cap:scheduler.manage']), ...overrides });
 
-function thrown(fn: () => unknown): WitError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WitError);
-    return err as WitError;
-  }
-  throw new Error('expected a WitError, nothing was thrown');
-}
 
 const host = schedulerCapability.create(undefined);
 
@@ -46,7 +25,7 @@ describe('schedulerCapability denials', () => {
     ['getSchedule', ['sched-1']],
     ['getEndpoints', []],
   ])('answers denied from %s without cap:scheduler.manage', (name, args) => {
-    expect(thrown(() => call(name, fakeScope(NO_GRANT), args)).payload).toBe('denied');
+    expect(thrown(() => call(name, makeScope(NO_GRANT), args)).payload).toBe('denied');
   });
 
   it.each([
@@ -54,11 +33,11 @@ describe('schedulerCapability denials', () => {
     ['getSchedule', ['sched-1']],
     ['getEndpoints', []],
   ])('answers denied from %s with the grant but no install id', (name, args) => {
-    expect(thrown(() => call(name, fakeScope({ installId: undefined }), args)).payload).toBe('denied');
+    expect(thrown(() => call(name, makeScope({ installId: undefined }), args)).payload).toBe('denied');
   });
 
   it('answers the permission-denied result from createSchedule without the grant', () => {
-    const result = call('createSchedule', fakeScope(NO_GRANT), [CREATE_INPUT]);
+    const result = call('createSchedule', makeScope(NO_GRANT), [CREATE_INPUT]);
     expect(result).toEqual({
       success: false,
       scheduleId: undefined,
@@ -69,7 +48,7 @@ describe('schedulerCapability denials', () => {
   });
 
   it('answers "Install ID missing" from createSchedule with the grant but no install id', () => {
-    expect(call('createSchedule', fakeScope({ installId: undefined }), [CREATE_INPUT])).toEqual({
+    expect(call('createSchedule', makeScope({ installId: undefined }), [CREATE_INPUT])).toEqual({
       success: false,
       scheduleId: undefined,
       fieldErrors: undefined,
@@ -79,25 +58,25 @@ describe('schedulerCapability denials', () => {
 
   it('answers the permission-denied result from updateSchedule and deleteSchedule without the grant', () => {
     const error = 'Permission denied: cap:scheduler.manage not granted';
-    const update = call('updateSchedule', fakeScope(NO_GRANT), ['sched-1', {}]);
+    const update = call('updateSchedule', makeScope(NO_GRANT), ['sched-1', {}]);
     expect(update).toEqual({ success: false, fieldErrors: undefined, error });
     expect(Object.keys(update as object).sort()).toEqual(['error', 'fieldErrors', 'success']);
-    const remove = call('deleteSchedule', fakeScope(NO_GRANT), ['sched-1']);
+    const remove = call('deleteSchedule', makeScope(NO_GRANT), ['sched-1']);
     expect(remove).toEqual({ success: false, error });
     expect(Object.keys(remove as object).sort()).toEqual(['error', 'success']);
   });
 
   it('answers "Install ID missing" from updateSchedule and deleteSchedule without an install id', () => {
-    const scope = fakeScope({ installId: '' });
+    const scope = makeScope({ installId: '' });
     expect(call('updateSchedule', scope, ['sched-1', {}])).toEqual({ success: false, fieldErrors: undefined, error: 'Install ID missing' });
     expect(call('deleteSchedule', scope, ['sched-1'])).toEqual({ success: false, error: 'Install ID missing' });
   });
 
   it('answers internal / not-implemented when granted with an install id', () => {
-    const err = thrown(() => call('listSchedules', fakeScope()));
+    const err = thrown(() => call('listSchedules', makeScope()));
     expect(err.payload).toBe('internal');
     expect(err.message).toBe(`internal: ${NOT_IMPLEMENTED}`);
-    expect(call('createSchedule', fakeScope(), [CREATE_INPUT])).toEqual({
+    expect(call('createSchedule', makeScope(), [CREATE_INPUT])).toEqual({
       success: false,
       scheduleId: undefined,
       fieldErrors: undefined,

@@ -2,22 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WitError } from '../types.ts';
+import { thrown } from '../test-support.ts';
 import { KvStore, STORAGE_LIMITS, encodedValueSize, type KvScope } from './kv-store.ts';
 
 const SCOPE: KvScope = { tenantId: 'tenant-a', installId: 'install-1' };
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-/** Runs `fn` and returns what it threw as a WitError (fails the test when nothing was thrown). */
-function witError(fn: () => unknown): WitError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WitError);
-    return err as WitError;
-  }
-  throw new Error('expected a WitError, nothing was thrown');
-}
 
 describe('KvStore', () => {
   let dir: string;
@@ -81,17 +70,17 @@ describe('KvStore', () => {
     it('answers conflict for a stale revision and leaves the value alone', () => {
       kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('a') });
       kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('b') });
-      const err = witError(() => kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('x'), revision: 1n }));
+      const err = thrown(() => kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('x'), revision: 1n }));
       expect(err.payload).toBe('conflict');
       expect(err.message).toBe('conflict: expected revision 1, found 2');
       expect(kv.get(SCOPE, 'ns', 'k')).toEqual({ namespace: 'ns', key: 'k', value: bytes('b'), revision: 2n });
     });
 
     it('answers conflict when a revision is given for a missing key and creates nothing', () => {
-      const err = witError(() => kv.put(SCOPE, { namespace: 'ns', key: 'new', value: bytes('x'), revision: 1n }));
+      const err = thrown(() => kv.put(SCOPE, { namespace: 'ns', key: 'new', value: bytes('x'), revision: 1n }));
       expect(err.payload).toBe('conflict');
       expect(err.message).toBe('conflict: expected revision 1, found missing');
-      expect(witError(() => kv.get(SCOPE, 'ns', 'new')).payload).toBe('missing');
+      expect(thrown(() => kv.get(SCOPE, 'ns', 'new')).payload).toBe('missing');
     });
 
     it('answers conflict when revision 0 is given for a missing key', () => {
@@ -103,7 +92,7 @@ describe('KvStore', () => {
 
   describe('get and delete', () => {
     it('answers missing when getting a key that was never written', () => {
-      const err = witError(() => kv.get(SCOPE, 'ns', 'nope'));
+      const err = thrown(() => kv.get(SCOPE, 'ns', 'nope'));
       expect(err.payload).toBe('missing');
       expect(err.message).toBe('missing: ns/nope');
     });
@@ -111,11 +100,11 @@ describe('KvStore', () => {
     it('deletes an existing key so a later get answers missing', () => {
       kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('a') });
       expect(kv.delete(SCOPE, 'ns', 'k')).toBeUndefined();
-      expect(witError(() => kv.get(SCOPE, 'ns', 'k')).payload).toBe('missing');
+      expect(thrown(() => kv.get(SCOPE, 'ns', 'k')).payload).toBe('missing');
     });
 
     it('answers conflict when deleting a missing key', () => {
-      const err = witError(() => kv.delete(SCOPE, 'ns', 'nope'));
+      const err = thrown(() => kv.delete(SCOPE, 'ns', 'nope'));
       expect(err.payload).toBe('conflict');
       expect(err.message).toBe('conflict: ns/nope does not exist');
     });
@@ -167,7 +156,7 @@ describe('KvStore', () => {
     it('keeps tenants apart for the same install id, namespace and key', () => {
       const other: KvScope = { tenantId: 'tenant-b', installId: SCOPE.installId };
       kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('mine') });
-      expect(witError(() => kv.get(other, 'ns', 'k')).payload).toBe('missing');
+      expect(thrown(() => kv.get(other, 'ns', 'k')).payload).toBe('missing');
       expect(kv.list(other, 'ns', undefined)).toEqual([]);
       expect(kv.put(other, { namespace: 'ns', key: 'k', value: bytes('theirs') }).revision).toBe(1n);
       expect(kv.get(SCOPE, 'ns', 'k').value).toEqual(bytes('mine'));
@@ -176,8 +165,8 @@ describe('KvStore', () => {
     it('keeps install ids of one tenant apart', () => {
       const other: KvScope = { tenantId: SCOPE.tenantId, installId: 'install-2' };
       kv.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('mine') });
-      expect(witError(() => kv.get(other, 'ns', 'k')).payload).toBe('missing');
-      expect(witError(() => kv.delete(other, 'ns', 'k')).payload).toBe('conflict');
+      expect(thrown(() => kv.get(other, 'ns', 'k')).payload).toBe('missing');
+      expect(thrown(() => kv.delete(other, 'ns', 'k')).payload).toBe('conflict');
       expect(kv.get(SCOPE, 'ns', 'k').revision).toBe(1n);
     });
   });
@@ -188,10 +177,10 @@ describe('KvStore', () => {
       ['a 129-character namespace', 'n'.repeat(129)],
     ])('rejects %s with internal on every operation', (_label, namespace) => {
       const message = 'internal: namespace must be 1-128 characters';
-      expect(witError(() => kv.put(SCOPE, { namespace, key: 'k', value: bytes('v') })).message).toBe(message);
-      expect(witError(() => kv.get(SCOPE, namespace, 'k')).message).toBe(message);
-      expect(witError(() => kv.delete(SCOPE, namespace, 'k')).message).toBe(message);
-      expect(witError(() => kv.list(SCOPE, namespace, undefined)).message).toBe(message);
+      expect(thrown(() => kv.put(SCOPE, { namespace, key: 'k', value: bytes('v') })).message).toBe(message);
+      expect(thrown(() => kv.get(SCOPE, namespace, 'k')).message).toBe(message);
+      expect(thrown(() => kv.delete(SCOPE, namespace, 'k')).message).toBe(message);
+      expect(thrown(() => kv.list(SCOPE, namespace, undefined)).message).toBe(message);
     });
 
     it('accepts a 128-character namespace and a 256-character key', () => {
@@ -207,9 +196,9 @@ describe('KvStore', () => {
       ['a key containing "/"', 'a/b'],
     ])('rejects %s with internal', (_label, key) => {
       const message = 'internal: key must be 1-256 characters without "/"';
-      expect(witError(() => kv.put(SCOPE, { namespace: 'ns', key, value: bytes('v') })).message).toBe(message);
-      expect(witError(() => kv.get(SCOPE, 'ns', key)).message).toBe(message);
-      expect(witError(() => kv.delete(SCOPE, 'ns', key)).message).toBe(message);
+      expect(thrown(() => kv.put(SCOPE, { namespace: 'ns', key, value: bytes('v') })).message).toBe(message);
+      expect(thrown(() => kv.get(SCOPE, 'ns', key)).message).toBe(message);
+      expect(thrown(() => kv.delete(SCOPE, 'ns', key)).message).toBe(message);
     });
 
     it('measures a value as its JSON-quoted base64 string', () => {
@@ -230,7 +219,7 @@ describe('KvStore', () => {
       expect(STORAGE_LIMITS.valueMaxEncodedBytes).toBe(65_536);
 
       expect(kv.put(SCOPE, { namespace: 'ns', key: 'big', value: largest }).revision).toBe(1n);
-      const err = witError(() => kv.put(SCOPE, { namespace: 'ns', key: 'big', value: tooBig }));
+      const err = thrown(() => kv.put(SCOPE, { namespace: 'ns', key: 'big', value: tooBig }));
       expect(err.payload).toBe('internal');
       expect(err.message).toBe('internal: value is 65538 bytes as JSON-quoted base64; the limit is 65536');
       expect(kv.get(SCOPE, 'ns', 'big')).toEqual({ namespace: 'ns', key: 'big', value: largest, revision: 1n });
@@ -240,7 +229,7 @@ describe('KvStore', () => {
   describe('quotas (denied)', () => {
     it('answers denied for a 33rd namespace but still writes to the existing 32', () => {
       for (let i = 0; i < 32; i++) kv.put(SCOPE, { namespace: `ns${i}`, key: 'k', value: bytes('v') });
-      const err = witError(() => kv.put(SCOPE, { namespace: 'ns32', key: 'k', value: bytes('v') }));
+      const err = thrown(() => kv.put(SCOPE, { namespace: 'ns32', key: 'k', value: bytes('v') }));
       expect(err.payload).toBe('denied');
       expect(err.message).toBe('denied: namespace quota of 32 reached');
       expect(kv.put(SCOPE, { namespace: 'ns0', key: 'another', value: bytes('v') }).revision).toBe(1n);
@@ -257,7 +246,7 @@ describe('KvStore', () => {
     it('answers denied for the 5121st key of a namespace but still updates existing keys', () => {
       const value = bytes('v');
       for (let i = 0; i < 5120; i++) kv.put(SCOPE, { namespace: 'ns', key: `k${i}`, value });
-      const err = witError(() => kv.put(SCOPE, { namespace: 'ns', key: 'k5120', value }));
+      const err = thrown(() => kv.put(SCOPE, { namespace: 'ns', key: 'k5120', value }));
       expect(err.payload).toBe('denied');
       expect(err.message).toBe('denied: key quota of 5120 per namespace reached');
       expect(kv.put(SCOPE, { namespace: 'ns', key: 'k0', value: bytes('w') }).revision).toBe(2n);
@@ -273,7 +262,7 @@ describe('KvStore in memory', () => {
     try {
       a.put(SCOPE, { namespace: 'ns', key: 'k', value: bytes('a') });
       expect(a.get(SCOPE, 'ns', 'k').revision).toBe(1n);
-      expect(witError(() => b.get(SCOPE, 'ns', 'k')).payload).toBe('missing');
+      expect(thrown(() => b.get(SCOPE, 'ns', 'k')).payload).toBe('missing');
     } finally {
       a.close();
       b.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WitError, type InvocationScope, type InvocationUser } from '../types.ts';
+import { type InvocationScope, type InvocationUser } from '../types.ts';
 import { userV2Capability } from './index.ts';
+import { fakeScope, thrown } from '../test-support.ts';
 
 const USER: InvocationUser = {
   userId: 'user-1',
@@ -12,21 +13,8 @@ const USER: InvocationUser = {
   additionalFields: { zone: 'eu', Beta: 'B', alpha: 'a' },
 };
 
-function fakeScope(overrides: Partial<InvocationScope> = {}): InvocationScope {
-  return {
-    requestId: 'req-1',
-    tenantId: 'tenant-from-context',
-    extensionId: 'ext-1',
-    installId: 'install-1',
-    versionId: 'v1',
-    contentHash: `sha256:${'0'.repeat(64)}`,
-    grants: new Set(['cap:user.read']),
-    user: USER,
-    secrets: undefined,
-    emit: () => undefined,
-    ...overrides,
-  };
-}
+const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
+  fakeScope({ tenantId: 'tenant-from-context', grants: new Set(['cap:user.read']), user: USER, ...overrides });
 
 const host = userV2Capability.create(undefined);
 
@@ -35,19 +23,10 @@ function getUser(scope: InvocationScope): unknown {
   return host.getUser(scope, []);
 }
 
-function thrown(fn: () => unknown): WitError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WitError);
-    return err as WitError;
-  }
-  throw new Error('expected a WitError, nothing was thrown');
-}
 
 describe('userV2Capability.getUser', () => {
   it('returns user-data then client-id and additional fields sorted by key as tuples', () => {
-    const user = getUser(fakeScope());
+    const user = getUser(makeScope());
     expect(user).toEqual({
       tenantId: 'tenant-from-context',
       clientName: 'Acme Corp',
@@ -75,7 +54,7 @@ describe('userV2Capability.getUser', () => {
   });
 
   it('passes an absent client id through as undefined and clientName as ""', () => {
-    expect(getUser(fakeScope({ user: { ...USER, clientId: undefined, clientName: undefined, additionalFields: {} } }))).toEqual({
+    expect(getUser(makeScope({ user: { ...USER, clientId: undefined, clientName: undefined, additionalFields: {} } }))).toEqual({
       tenantId: 'tenant-from-context',
       clientName: '',
       userId: 'user-1',
@@ -88,19 +67,19 @@ describe('userV2Capability.getUser', () => {
   });
 
   it('keeps empty additional field values', () => {
-    expect(getUser(fakeScope({ user: { ...USER, additionalFields: { empty: '' } } }))).toMatchObject({
+    expect(getUser(makeScope({ user: { ...USER, additionalFields: { empty: '' } } }))).toMatchObject({
       additionalFields: [['empty', '']],
     });
   });
 
   it('answers not-allowed without cap:user.read', () => {
-    const err = thrown(() => getUser(fakeScope({ grants: new Set() })));
+    const err = thrown(() => getUser(makeScope({ grants: new Set() })));
     expect(err.payload).toBe('not-allowed');
     expect(err.message).toBe('not-allowed: cap:user.read not granted');
   });
 
   it('answers not-available when the request carries no user', () => {
-    const err = thrown(() => getUser(fakeScope({ user: undefined })));
+    const err = thrown(() => getUser(makeScope({ user: undefined })));
     expect(err.payload).toBe('not-available');
     expect(err.message).toBe('not-available: the request carries no user');
   });
