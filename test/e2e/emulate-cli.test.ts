@@ -1,0 +1,82 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, RunnerFixture, executeBody } from '../../harness/runner-fixture.ts';
+
+/** Starts `npm run emulate`'s script and collects its output until the first curl is printed. */
+async function startEmulate(dataDir: string): Promise<{ output: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'emulator/cli/emulate.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', EMULATOR_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`emulate exited with ${code}: ${output}`)));
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/-d '.*'\n/.test(output)) resolve();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+  });
+  return {
+    output,
+    stop: () => new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    }),
+  };
+}
+
+describe('npm run emulate', () => {
+  it('prints a curl that works as printed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'emulate-test-'));
+    const emulate = await startEmulate(dataDir);
+    try {
+      const lines = emulate.output.split('\n');
+      const start = lines.findIndex((l) => l.trimStart().startsWith('curl -s '));
+      const command = lines.slice(start, start + 3).join('\n');
+      const answer = JSON.parse(execFileSync('sh', ['-c', command], { encoding: 'utf8' })) as { status: number; body_b64: string; error: null };
+      expect(answer.status).toBe(200);
+      expect(answer.error).toBeNull();
+      expect(JSON.parse(Buffer.from(answer.body_b64, 'base64').toString())).toEqual({ count: 1, revision: '1' });
+    } finally {
+      await emulate.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runner health and hostile routing headers', () => {
+  it('answers 503 when the cache folder is not writable and reports an unreachable store', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'health-test-'));
+    const notAFolder = join(dir, 'file');
+    await writeFile(notAFolder, 'x');
+    const fx = await RunnerFixture.start({ cacheRoot: join(notAFolder, 'cache'), bundleStoreBase: join(notAFolder, 'store') });
+    try {
+      const res = await fetch(`${fx.url}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ cache_writable: false, bundle_store: 'bundle_store_unreachable', ext_cache_max_bytes: null });
+    } finally {
+      await fx.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses routing headers that would escape the bundle store', async () => {
+    const fx = await RunnerFixture.start();
+    try {
+      const body = executeBody('ext', `sha256:${'f'.repeat(64)}`, 'GET', '/');
+      const res = await fx.execute(body, { 'x-alga-tenant': '../../etc' });
+      expect(res.envelope.status).toBe(502);
+      expect(res.envelope.error).toMatch(/^bundle_fetch_failed: /);
+      expect(res.envelope.error).toContain('../../etc');
+    } finally {
+      await fx.close();
+    }
+  });
+});
