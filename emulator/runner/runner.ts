@@ -144,14 +144,14 @@ export class Runner {
       grants,
       user: toInvocationUser(body.user),
       secrets,
-      emit: (level, message, stream) => emit(level, message, stream),
+      emit,
     };
     return this.#invoke(scope, bundle, body, emit);
   }
 
   async #invoke(scope: InvocationScope, bundle: ExtractedBundle, body: ExecuteBody, emit: Emit): Promise<ExecuteOutcome> {
     const memoryMb = body.limits?.memory_mb ?? this.config.defaultMemoryMb;
-    const timeoutMs = Math.max(10, body.limits?.timeout_ms ?? this.config.defaultTimeoutMs);
+    const timeoutMs = effectiveTimeoutMs(body.limits?.timeout_ms ?? this.config.defaultTimeoutMs);
     try {
       const guestRequest = toGuestRequest(scope, body.http);
       const wasmPath = join(bundle.bundleRoot, 'dist', 'main.wasm');
@@ -236,6 +236,14 @@ export class Runner {
     })();
     return this.#closing;
   }
+}
+
+/** Longest delay Node's timers accept; a larger one would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Production's epoch ticks make 10 ms the shortest timeout; Node's timers cap the longest. */
+export function effectiveTimeoutMs(requested: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(10, requested));
 }
 
 type Emit = (level: DebugEvent['level'], message: string, stream?: DebugEvent['stream']) => void;

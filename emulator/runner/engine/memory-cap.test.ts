@@ -120,3 +120,17 @@ describe('memoryMbToPages', () => {
     expect(memoryMbToPages(0.01)).toBe(1);
   });
 });
+
+describe('memoryMbToPages', () => {
+  it('converts megabytes to 64 KiB pages', () => {
+    expect(memoryMbToPages(256)).toBe(4096);
+  });
+
+  it('never declares more than the 65 536 pages a 32-bit memory allows', () => {
+    expect(memoryMbToPages(1_000_000)).toBe(65_536);
+  });
+
+  it('declares at least one page', () => {
+    expect(memoryMbToPages(0)).toBe(1);
+  });
+});

@@ -8,8 +8,11 @@ import { WasmFormatError, concat, encodeLeb, makeSection, readLeb, readSections 
 const MEMORY_SECTION = 5;
 const PAGE_BYTES = 64 * 1024;
 
+/** A 32-bit memory holds at most 65 536 pages (4 GiB). */
+const MAX_PAGES = 65_536;
+
 export function memoryMbToPages(memoryMb: number): number {
-  return Math.max(1, Math.floor((memoryMb * 1024 * 1024) / PAGE_BYTES));
+  return Math.min(MAX_PAGES, Math.max(1, Math.floor((memoryMb * 1024 * 1024) / PAGE_BYTES)));
 }
 
 export class MemoryCapError extends WasmFormatError {}
