@@ -269,3 +269,49 @@ describe('KvStore in memory', () => {
     }
   });
 });
+
+describe('KvStore install byte quota (small quota injected)', () => {
+  // Each 30-byte value measures 42 bytes (JSON-quoted base64), so two fit in 100 and three do not.
+  const value = (fill: number) => new Uint8Array(30).fill(fill);
+  let dir: string;
+  let kv: KvStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kv-quota-test-'));
+    kv = new KvStore({ file: join(dir, 'storage.sqlite'), limits: { maxBytesPerInstall: 100 } });
+  });
+
+  afterEach(() => {
+    kv.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('denies a write that would take the install over its byte quota', () => {
+    expect(encodedValueSize(value(1))).toBe(42);
+    kv.put(SCOPE, { namespace: 'q', key: 'a', value: value(1) });
+    kv.put(SCOPE, { namespace: 'q', key: 'b', value: value(2) });
+    expect(thrown(() => kv.put(SCOPE, { namespace: 'other', key: 'c', value: value(3) })).payload).toBe('denied');
+  });
+
+  it('counts an overwrite as replacing the old bytes, not adding to them', () => {
+    kv.put(SCOPE, { namespace: 'q', key: 'a', value: value(1) });
+    kv.put(SCOPE, { namespace: 'q', key: 'b', value: value(2) });
+    for (let i = 0; i < 5; i++) kv.put(SCOPE, { namespace: 'q', key: 'a', value: value(10 + i) });
+    expect(kv.get(SCOPE, 'q', 'a').revision).toBe(6n);
+  });
+
+  it('frees quota when a key is deleted', () => {
+    kv.put(SCOPE, { namespace: 'q', key: 'a', value: value(1) });
+    kv.put(SCOPE, { namespace: 'q', key: 'b', value: value(2) });
+    kv.delete(SCOPE, 'q', 'a');
+    kv.put(SCOPE, { namespace: 'q', key: 'c', value: value(3) });
+    expect(kv.list(SCOPE, 'q', undefined).map((e) => e.key)).toEqual(['b', 'c']);
+  });
+
+  it('keeps quotas per install', () => {
+    kv.put(SCOPE, { namespace: 'q', key: 'a', value: value(1) });
+    kv.put(SCOPE, { namespace: 'q', key: 'b', value: value(2) });
+    const other = { tenantId: SCOPE.tenantId, installId: 'install-2' };
+    expect(kv.put(other, { namespace: 'q', key: 'a', value: value(3) }).revision).toBe(1n);
+  });
+});

@@ -3,6 +3,8 @@ import { WitError } from '../types.ts';
 import { createStorageSchema, storageStatements, type StorageRow } from './sql.ts';
 
 /** Limits (violations → `internal`) and quotas (→ `denied`) from spec 03. */
+export type StorageLimits = { readonly [K in keyof typeof STORAGE_LIMITS]: number };
+
 export const STORAGE_LIMITS = {
   namespaceMaxChars: 128,
   keyMaxChars: 256,
@@ -33,8 +35,11 @@ export class KvStore {
   readonly #db: Database.Database;
   readonly #sql: ReturnType<typeof storageStatements>;
   readonly #now: () => number;
+  readonly #limits: StorageLimits;
 
-  constructor(options: { file: string; now?: () => number }) {
+  /** `limits` overrides production's limits and quotas (tests use small quotas). */
+  constructor(options: { file: string; now?: () => number; limits?: Partial<StorageLimits> }) {
+    this.#limits = { ...STORAGE_LIMITS, ...options.limits };
     this.#db = new Database(options.file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
@@ -44,34 +49,40 @@ export class KvStore {
   }
 
   get(scope: KvScope, namespace: string, key: string): KvEntry {
-    checkNamespace(namespace);
-    checkKey(key);
+    checkNamespace(namespace, this.#limits);
+    checkKey(key, this.#limits);
     const row = this.#sql.get.get(scope.tenantId, scope.installId, namespace, key);
     if (!row) throw new WitError('missing', `${namespace}/${key}`);
     return toEntry(row);
   }
 
   put(scope: KvScope, entry: { namespace: string; key: string; value: Uint8Array; revision?: bigint }): KvEntry {
-    checkNamespace(entry.namespace);
-    checkKey(entry.key);
+    checkNamespace(entry.namespace, this.#limits);
+    checkKey(entry.key, this.#limits);
     const size = encodedValueSize(entry.value);
-    if (size > STORAGE_LIMITS.valueMaxEncodedBytes) {
-      throw new WitError('internal', `value is ${size} bytes as JSON-quoted base64; the limit is ${STORAGE_LIMITS.valueMaxEncodedBytes}`);
+    if (size > this.#limits.valueMaxEncodedBytes) {
+      throw new WitError('internal', `value is ${size} bytes as JSON-quoted base64; the limit is ${this.#limits.valueMaxEncodedBytes}`);
     }
     return this.#db.transaction(() => this.#putLocked(scope, entry, size))();
   }
 
   delete(scope: KvScope, namespace: string, key: string): void {
-    checkNamespace(namespace);
-    checkKey(key);
-    const result = this.#sql.remove.run(scope.tenantId, scope.installId, namespace, key);
-    // Production answers `conflict` (sic) for a missing key.
-    if (result.changes === 0) throw new WitError('conflict', `${namespace}/${key} does not exist`);
+    checkNamespace(namespace, this.#limits);
+    checkKey(key, this.#limits);
+    this.#db.transaction(() => {
+      const { tenantId, installId } = scope;
+      const current = this.#sql.currentSize.get(tenantId, installId, namespace, key);
+      // Production answers `conflict` (sic) for a missing key.
+      if (!current) throw new WitError('conflict', `${namespace}/${key} does not exist`);
+      this.#sql.remove.run(tenantId, installId, namespace, key);
+      this.#sql.adjustUsage.run({ tenant: tenantId, install: installId, namespace, keys: -1, bytes: -current.value_size });
+      this.#sql.dropEmptyNamespace.run(tenantId, installId, namespace);
+    })();
   }
 
   list(scope: KvScope, namespace: string, cursor: string | undefined): KvEntry[] {
-    checkNamespace(namespace);
-    const rows = this.#sql.list.all(scope.tenantId, scope.installId, namespace, cursor ?? '', STORAGE_LIMITS.pageSize);
+    checkNamespace(namespace, this.#limits);
+    const rows = this.#sql.list.all(scope.tenantId, scope.installId, namespace, cursor ?? '', this.#limits.pageSize);
     return rows.map(toEntry);
   }
 
@@ -88,23 +99,30 @@ export class KvStore {
     }
     if (!current) this.#checkNewKeyQuotas(scope, entry.namespace);
     const installBytes = this.#sql.installBytes.get(tenantId, installId)?.n ?? 0;
-    if (installBytes - (current?.value_size ?? 0) + size > STORAGE_LIMITS.maxBytesPerInstall) {
-      throw new WitError('denied', `install storage quota of ${STORAGE_LIMITS.maxBytesPerInstall} bytes exceeded`);
+    if (installBytes - (current?.value_size ?? 0) + size > this.#limits.maxBytesPerInstall) {
+      throw new WitError('denied', `install storage quota of ${this.#limits.maxBytesPerInstall} bytes exceeded`);
     }
     const revision = (current?.revision ?? 0) + 1;
     const value = Buffer.from(entry.value.buffer, entry.value.byteOffset, entry.value.byteLength);
     this.#sql.upsert.run(tenantId, installId, entry.namespace, entry.key, value, size, revision, this.#now());
+    this.#sql.adjustUsage.run({
+      tenant: tenantId,
+      install: installId,
+      namespace: entry.namespace,
+      keys: current ? 0 : 1,
+      bytes: size - (current?.value_size ?? 0),
+    });
     return { namespace: entry.namespace, key: entry.key, value: entry.value, revision: BigInt(revision) };
   }
 
   #checkNewKeyQuotas(scope: KvScope, namespace: string): void {
     const { tenantId, installId } = scope;
-    const exists = this.#sql.namespaceExists.get(tenantId, installId, namespace);
-    if (!exists && (this.#sql.namespaceCount.get(tenantId, installId)?.n ?? 0) >= STORAGE_LIMITS.maxNamespaces) {
-      throw new WitError('denied', `namespace quota of ${STORAGE_LIMITS.maxNamespaces} reached`);
+    const usage = this.#sql.namespaceUsage.get(tenantId, installId, namespace);
+    if (!usage && (this.#sql.namespaceCount.get(tenantId, installId)?.n ?? 0) >= this.#limits.maxNamespaces) {
+      throw new WitError('denied', `namespace quota of ${this.#limits.maxNamespaces} reached`);
     }
-    if (exists && (this.#sql.keyCount.get(tenantId, installId, namespace)?.n ?? 0) >= STORAGE_LIMITS.maxKeysPerNamespace) {
-      throw new WitError('denied', `key quota of ${STORAGE_LIMITS.maxKeysPerNamespace} per namespace reached`);
+    if (usage && usage.key_count >= this.#limits.maxKeysPerNamespace) {
+      throw new WitError('denied', `key quota of ${this.#limits.maxKeysPerNamespace} per namespace reached`);
     }
   }
 }
@@ -114,15 +132,15 @@ export function encodedValueSize(value: Uint8Array): number {
   return 4 * Math.ceil(value.byteLength / 3) + 2;
 }
 
-function checkNamespace(namespace: string): void {
-  if (namespace.length < 1 || namespace.length > STORAGE_LIMITS.namespaceMaxChars) {
-    throw new WitError('internal', `namespace must be 1-${STORAGE_LIMITS.namespaceMaxChars} characters`);
+function checkNamespace(namespace: string, limits: StorageLimits): void {
+  if (namespace.length < 1 || namespace.length > limits.namespaceMaxChars) {
+    throw new WitError('internal', `namespace must be 1-${limits.namespaceMaxChars} characters`);
   }
 }
 
-function checkKey(key: string): void {
-  if (key.length < 1 || key.length > STORAGE_LIMITS.keyMaxChars || key.includes('/')) {
-    throw new WitError('internal', `key must be 1-${STORAGE_LIMITS.keyMaxChars} characters without "/"`);
+function checkKey(key: string, limits: StorageLimits): void {
+  if (key.length < 1 || key.length > limits.keyMaxChars || key.includes('/')) {
+    throw new WitError('internal', `key must be 1-${limits.keyMaxChars} characters without "/"`);
   }
 }
 

@@ -14,6 +14,16 @@ export function createStorageSchema(db: Database.Database): void {
       updated_at INTEGER NOT NULL,
       PRIMARY KEY (tenant, install_id, namespace, key)
     ) WITHOUT ROWID;
+    -- Per-namespace counters kept in step with the records, so quota checks read a handful of
+    -- rows instead of scanning an install's records on every write.
+    CREATE TABLE IF NOT EXISTS ext_storage_namespaces (
+      tenant TEXT NOT NULL,
+      install_id TEXT NOT NULL,
+      namespace TEXT NOT NULL,
+      key_count INTEGER NOT NULL,
+      byte_count INTEGER NOT NULL,
+      PRIMARY KEY (tenant, install_id, namespace)
+    ) WITHOUT ROWID;
   `);
 }
 
@@ -49,17 +59,24 @@ export function storageStatements(db: Database.Database) {
        WHERE tenant = ? AND install_id = ? AND namespace = ? AND key > ?
        ORDER BY key ASC LIMIT ?`,
     ),
-    namespaceExists: db.prepare<[string, string, string], { one: number }>(
-      `SELECT 1 AS one FROM ext_storage_records WHERE tenant = ? AND install_id = ? AND namespace = ? LIMIT 1`,
+    namespaceUsage: db.prepare<[string, string, string], { key_count: number; byte_count: number }>(
+      `SELECT key_count, byte_count FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ? AND namespace = ?`,
     ),
     namespaceCount: db.prepare<[string, string], { n: number }>(
-      `SELECT COUNT(DISTINCT namespace) AS n FROM ext_storage_records WHERE tenant = ? AND install_id = ?`,
-    ),
-    keyCount: db.prepare<[string, string, string], { n: number }>(
-      `SELECT COUNT(*) AS n FROM ext_storage_records WHERE tenant = ? AND install_id = ? AND namespace = ?`,
+      `SELECT COUNT(*) AS n FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ?`,
     ),
     installBytes: db.prepare<[string, string], { n: number | null }>(
-      `SELECT SUM(value_size) AS n FROM ext_storage_records WHERE tenant = ? AND install_id = ?`,
+      `SELECT SUM(byte_count) AS n FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ?`,
+    ),
+    /** Adds `keys` and `bytes` (either may be negative) to a namespace's counters. */
+    adjustUsage: db.prepare<[{ tenant: string; install: string; namespace: string; keys: number; bytes: number }]>(
+      `INSERT INTO ext_storage_namespaces (tenant, install_id, namespace, key_count, byte_count)
+       VALUES (@tenant, @install, @namespace, @keys, @bytes)
+       ON CONFLICT (tenant, install_id, namespace)
+       DO UPDATE SET key_count = key_count + @keys, byte_count = byte_count + @bytes`,
+    ),
+    dropEmptyNamespace: db.prepare<[string, string, string]>(
+      `DELETE FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ? AND namespace = ? AND key_count <= 0`,
     ),
   };
 }
