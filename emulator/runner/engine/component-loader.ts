@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { EmulatorError, describeError } from '../../errors.ts';
+import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from './host-types.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
 import { exportAllGlobals } from './export-globals.ts';
 import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';
@@ -73,6 +74,8 @@ export class ComponentLoader {
 
   async #loadHostDeclarations(): Promise<InterfaceDeclarations> {
     const wit = await readFile(this.#options.witPath);
+    const shipped = await readShippedHostTypes(witSha256(wit));
+    if (shipped) return parseDeclarations(shipped);
     const key = createHash('sha256').update(TRANSPILE_CACHE_VERSION).update(wit).digest('hex').slice(0, 32);
     const file = join(this.#options.cacheRoot, 'host-types', `${key}.json`);
     try {
@@ -154,6 +157,16 @@ function runTranspileChild(args: string[], fail: (stderr: string) => Error): Pro
       else reject(fail(stderr.trim() || err.message));
     });
   });
+}
+
+/** The declarations shipped with the package, when they were generated from this very WIT. */
+async function readShippedHostTypes(sha256: string): Promise<Record<string, string> | undefined> {
+  try {
+    const shipped = JSON.parse(await readFile(HOST_TYPES_PATH, 'utf8')) as HostTypesFile;
+    return shipped.witSha256 === sha256 ? shipped.files : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface TranspiledFiles {
