@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type InvocationScope, type InvocationUser } from '../types.ts';
 import { userV2Capability } from './index.ts';
-import { fakeScope, thrown } from '../test-support.ts';
+import { thrown, userScope } from '../test-support.ts';
 
 const USER: InvocationUser = {
   userId: 'user-1',
@@ -13,8 +13,7 @@ const USER: InvocationUser = {
   additionalFields: { zone: 'eu', Beta: 'B', alpha: 'a' },
 };
 
-const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
-  fakeScope({ tenantId: 'tenant-from-context', grants: new Set(['cap:user.read']), user: USER, ...overrides });
+const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope => userScope({ user: USER, ...overrides });
 
 const host = userV2Capability.create(undefined);
 

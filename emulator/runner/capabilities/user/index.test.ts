@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type InvocationScope, type InvocationUser } from '../types.ts';
+import type { InvocationScope } from '../types.ts';
 import { userCapability } from './index.ts';
-import { fakeScope, thrown } from '../test-support.ts';
+import { FAKE_USER, thrown, userScope } from '../test-support.ts';
 
-const USER: InvocationUser = {
-  userId: 'user-1',
-  userEmail: 'ada@example.com',
-  userName: 'Ada Lovelace',
-  userType: 'internal',
-  clientName: 'Acme Corp',
-  clientId: 'client-9',
-  additionalFields: { b: '2', a: '1' },
-};
-
-const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
-  fakeScope({ tenantId: 'tenant-from-context', grants: new Set(['cap:user.read']), user: USER, ...overrides });
+const USER = FAKE_USER;
+const makeScope = userScope;
 
 const host = userCapability.create(undefined);
 
