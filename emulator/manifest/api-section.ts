@@ -1,0 +1,99 @@
+import { describeValue, indexPath, isNonEmptyString, isRecord, type IssueList } from './issues.ts';
+
+export interface ApiEndpoint {
+  method: string;
+  path: string;
+  handler: string;
+}
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
+
+/** `:name` path parameters: a letter or `_`, then letters, digits or `_`. */
+const PARAM_SEGMENT = /^:[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Validates `api` (spec 06): `{endpoints: [{method, path, handler}]}`. Methods come back upper
+ * case; extra keys on an endpoint (e.g. `schedulable`) are tolerated and dropped. Returns
+ * undefined when any endpoint has issues.
+ */
+export function validateApi(value: unknown, issues: IssueList): { endpoints: ApiEndpoint[] } | undefined {
+  if (!isRecord(value)) {
+    issues.add('$.api', `must be an object {endpoints: [...]}, got ${describeValue(value)}`);
+    return undefined;
+  }
+  const path = '$.api.endpoints';
+  if (value.endpoints === undefined) {
+    issues.add(path, 'is required (an array of {method, path, handler})');
+    return undefined;
+  }
+  if (!Array.isArray(value.endpoints)) {
+    issues.add(path, `must be an array of {method, path, handler}, got ${describeValue(value.endpoints)}`);
+    return undefined;
+  }
+  const before = issues.issues.length;
+  const endpoints: ApiEndpoint[] = [];
+  const seen = new Map<string, string>();
+  value.endpoints.forEach((raw: unknown, i) => {
+    const endpoint = validateEndpoint(raw, indexPath(path, i), issues);
+    if (endpoint) checkDuplicate(endpoint, indexPath(path, i), seen, issues);
+    if (endpoint) endpoints.push(endpoint);
+  });
+  return issues.issues.length > before ? undefined : { endpoints };
+}
+
+function validateEndpoint(value: unknown, path: string, issues: IssueList): ApiEndpoint | undefined {
+  if (!isRecord(value)) {
+    issues.add(path, `must be an object {method, path, handler}, got ${describeValue(value)}`);
+    return undefined;
+  }
+  const method = validateMethod(value.method, `${path}.method`, issues);
+  const routePath = validateRoutePath(value.path, `${path}.path`, issues);
+  const handler = validateHandler(value.handler, `${path}.handler`, issues);
+  if (method === undefined || routePath === undefined || handler === undefined) return undefined;
+  return { method, path: routePath, handler };
+}
+
+function validateMethod(value: unknown, path: string, issues: IssueList): string | undefined {
+  const upper = typeof value === 'string' ? value.toUpperCase() : undefined;
+  if (upper !== undefined && (HTTP_METHODS as readonly string[]).includes(upper)) return upper;
+  issues.add(path, `must be one of ${HTTP_METHODS.join(', ')} (any case), got ${describeValue(value)}`);
+  return undefined;
+}
+
+/** Reports each rule a route path breaks, so one bad path may yield several issues. */
+function validateRoutePath(value: unknown, path: string, issues: IssueList): string | undefined {
+  if (typeof value !== 'string' || value === '') {
+    issues.add(path, `must be a string starting with "/", got ${describeValue(value)}`);
+    return undefined;
+  }
+  const before = issues.issues.length;
+  if (!value.startsWith('/')) issues.add(path, `must start with "/", got ${describeValue(value)}`);
+  if (/\s/.test(value)) issues.add(path, `must not contain whitespace, got ${describeValue(value)}`);
+  if (value.includes('..')) issues.add(path, `must not contain "..", got ${describeValue(value)}`);
+  for (const segment of value.split('/')) {
+    if (segment.startsWith(':') && !PARAM_SEGMENT.test(segment)) {
+      issues.add(path, `has an invalid parameter segment ${describeValue(segment)}; write ":name" with letters, digits and "_", not starting with a digit`);
+    }
+  }
+  return issues.issues.length > before ? undefined : value;
+}
+
+function validateHandler(value: unknown, path: string, issues: IssueList): string | undefined {
+  if (!isNonEmptyString(value)) {
+    issues.add(path, `must be a non-empty string, got ${describeValue(value)}`);
+    return undefined;
+  }
+  if (value.includes('..')) {
+    issues.add(path, `must not contain "..", got ${describeValue(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** The registry's endpoint table is UNIQUE(version, method, path), so publish would fail later. */
+function checkDuplicate(endpoint: ApiEndpoint, path: string, seen: Map<string, string>, issues: IssueList): void {
+  const key = `${endpoint.method} ${endpoint.path}`;
+  const first = seen.get(key);
+  if (first === undefined) seen.set(key, path);
+  else issues.add(path, `Duplicate endpoint ${key}; it is already declared at ${first}`);
+}
