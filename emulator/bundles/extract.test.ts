@@ -252,6 +252,19 @@ describe('BundleCache.ensureExtracted', () => {
     expect(fetchArchive).toHaveBeenCalledTimes(2);
   });
 
+  it('readyBundle answers null before extraction and the bundle after, without fetching', async () => {
+    const { root, cache, contentHash, hex, fetchArchive } = await setup(GOOD);
+    expect(await cache.readyBundle(contentHash)).toBeNull();
+    expect(await listTree(root)).toEqual([]);
+    await cache.ensureExtracted(contentHash, fetchArchive);
+    expect(await new BundleCache({ root }).readyBundle(contentHash.toUpperCase())).toEqual({
+      contentHash,
+      bundleRoot: path.join(root, 'bundles', hex),
+      uiRoot: path.join(root, 'ui', hex),
+    });
+    expect(fetchArchive).toHaveBeenCalledTimes(1);
+  });
+
   it('rejects a malformed hash with INVALID_CONTENT_HASH before fetching', async () => {
     const { cache, fetchArchive } = await setup(GOOD);
     await expect(cache.ensureExtracted('sha256:xyz', fetchArchive)).rejects.toMatchObject({ code: 'INVALID_CONTENT_HASH' });

@@ -72,6 +72,12 @@ export class BundleCache {
     return isFile(this.#layout(normalizeContentHash(contentHash)).marker);
   }
 
+  /** The extracted bundle for `contentHash` when it is complete (`.ready`), else null. Never fetches. */
+  async readyBundle(contentHash: string): Promise<ExtractedBundle | null> {
+    const layout = this.#layout(normalizeContentHash(contentHash));
+    return (await isFile(layout.marker)) ? layout.bundle : null;
+  }
+
   async #load(hash: string, fetchArchive: () => Promise<Uint8Array>): Promise<ExtractedBundle> {
     const layout = this.#layout(hash);
     if (await isFile(layout.marker)) return layout.bundle;
@@ -237,8 +243,17 @@ async function fetchBytes(hash: string, fetchArchive: () => Promise<Uint8Array>)
 
 function verifyHash(expected: string, bytes: Uint8Array): void {
   const actual = computeContentHash(bytes);
-  if (actual === expected) return;
-  throw new EmulatorError('ARCHIVE_HASH_MISMATCH', `archive hash mismatch: expected ${expected}, got ${actual}`, {
+  if (actual !== expected) throw archiveHashMismatch(expected, actual);
+}
+
+/**
+ * The one error for archive bytes whose sha256 is not the content hash they were fetched for
+ * (code ARCHIVE_HASH_MISMATCH, 502; the message production's Runner reports).
+ *
+ * @example throw archiveHashMismatch('sha256:ab…', computeContentHash(bytes));
+ */
+export function archiveHashMismatch(expected: string, actual: string): EmulatorError {
+  return new EmulatorError('ARCHIVE_HASH_MISMATCH', `archive hash mismatch: expected ${expected}, got ${actual}`, {
     status: 502,
   });
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   MemoryBundleStore,
   bundleStoreKey,
   createBundleStore,
+  sameStoreStat,
   type BundleStore,
   type StoreFs,
 } from './store.ts';
@@ -63,6 +64,27 @@ function describeBundleStoreContract(name: string, factory: () => Promise<Bundle
       });
       await expect(store.get(key)).rejects.toMatchObject({ code: 'INVALID_BUNDLE_KEY' });
       await expect(store.has(key)).rejects.toMatchObject({ code: 'INVALID_BUNDLE_KEY' });
+    });
+
+    it('stats null for a key never stored and the size of what was put', async () => {
+      const store = await factory();
+      expect(await store.stat(KEY)).toBeNull();
+      await store.put(KEY, text('archive'));
+      expect(await store.stat(KEY)).toMatchObject({ size: 7 });
+    });
+
+    it('returns the same stat while nothing is written and a different one after every put, same bytes included', async () => {
+      const store = await factory();
+      await store.put(KEY, text('one'));
+      const first = await store.stat(KEY);
+      expect(await store.stat(KEY)).toEqual(first);
+      await store.put(KEY, text('one'));
+      const second = await store.stat(KEY);
+      expect(sameStoreStat(first!, second!)).toBe(false);
+    });
+
+    it('rejects an unsafe key in stat with INVALID_BUNDLE_KEY', async () => {
+      await expect((await factory()).stat('../escape')).rejects.toMatchObject({ code: 'INVALID_BUNDLE_KEY', status: 400 });
     });
 
     it('reports itself healthy', async () => {
@@ -155,6 +177,19 @@ describe('FileBundleStore', () => {
     await expect(failing.put(KEY, text('new'))).rejects.toMatchObject({ code: 'BUNDLE_STORE_WRITE_FAILED' });
     expect(await listTree(path.join(base, path.dirname(KEY)))).toEqual(['bundle.tar.zst']);
     expect(await failing.get(KEY)).toEqual(text('old'));
+  });
+
+  it('stats the file: a rewrite in place (another size) changes the stat, a folder at the key is null', async () => {
+    const base = await temp.make();
+    const store = new FileBundleStore(base);
+    await store.put(KEY, text('abc'));
+    const before = await store.stat(KEY);
+    await writeFile(path.join(base, KEY), text('abcdef'));
+    const after = await store.stat(KEY);
+    expect(after).toMatchObject({ size: 6 });
+    expect(sameStoreStat(before!, after!)).toBe(false);
+    await mkdir(path.join(base, 'tenants/acme/folder'), { recursive: true });
+    expect(await store.stat('tenants/acme/folder')).toBeNull();
   });
 
   it('is unhealthy when its base is a file', async () => {

@@ -15,10 +15,35 @@ export interface BundleStore {
   /** Stores `bytes` under `key` atomically: readers see the old value or the whole new one. */
   put(key: string, bytes: Uint8Array): Promise<void>;
   has(key: string): Promise<boolean>;
+  /** Removes the object under `key`; nothing stored there is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Size and change marker of the object under `key`, or null when nothing is stored there. Cheap
+   * (no bytes read): the Runner calls it on every load to notice an archive replaced after it was
+   * verified. Any write under `key` must change the result.
+   */
+  stat(key: string): Promise<StoreStat | null>;
   /** Human-readable location for logs and health output. */
   describe(): string;
   /** True when the store can be used (e.g. its folder exists or can be created). */
   healthy(): Promise<boolean>;
+}
+
+/** What `BundleStore.stat` reports; two stats are the same object only when every field is equal. */
+export interface StoreStat {
+  size: number;
+  /** Modification time (file store) or a write sequence number (memory store). */
+  mtimeMs: number;
+  /**
+   * File identity where the store has one (inode). Every `FileBundleStore.put` renames a new file
+   * into place, so this changes even when two writes land within one file-system clock tick.
+   */
+  ino?: number;
+}
+
+/** True when two stats describe the same stored object (nothing was written in between). */
+export function sameStoreStat(a: StoreStat, b: StoreStat): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 }
 
 /**
@@ -74,7 +99,7 @@ export interface StoreFs {
   rename(from: string, to: string): Promise<void>;
   rm(file: string, options: { force: true }): Promise<void>;
   readFile(file: string): Promise<Uint8Array>;
-  stat(file: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
+  stat(file: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number; mtimeMs: number; ino: number }>;
 }
 
 const nodeFs: StoreFs = {
@@ -112,12 +137,32 @@ export class FileBundleStore implements BundleStore {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    const file = this.#pathOf(key);
+    try {
+      await this.#fs.rm(file, { force: true });
+    } catch (err) {
+      throw storeError('BUNDLE_STORE_WRITE_FAILED', `cannot delete bundle ${key} at ${file}`, err);
+    }
+  }
+
   async has(key: string): Promise<boolean> {
     const file = this.#pathOf(key);
     try {
       return (await this.#fs.stat(file)).isFile();
     } catch (err) {
       if (isMissing(err)) return false;
+      throw storeError('BUNDLE_STORE_READ_FAILED', `cannot check bundle ${key} at ${file}`, err);
+    }
+  }
+
+  async stat(key: string): Promise<StoreStat | null> {
+    const file = this.#pathOf(key);
+    try {
+      const info = await this.#fs.stat(file);
+      return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino } : null;
+    } catch (err) {
+      if (isMissing(err)) return null;
       throw storeError('BUNDLE_STORE_READ_FAILED', `cannot check bundle ${key} at ${file}`, err);
     }
   }
@@ -171,16 +216,29 @@ export class FileBundleStore implements BundleStore {
  * Bytes are copied in and out so callers cannot change what is stored.
  */
 export class MemoryBundleStore implements BundleStore {
-  readonly #entries = new Map<string, Uint8Array>();
+  readonly #entries = new Map<string, { bytes: Uint8Array; written: number }>();
+  /** Write sequence: each put gets a new number, reported as `mtimeMs` by `stat`. */
+  #writes = 0;
 
   async get(key: string): Promise<Uint8Array | null> {
     assertSafeKey(key);
-    return this.#entries.get(key)?.slice() ?? null;
+    return this.#entries.get(key)?.bytes.slice() ?? null;
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     assertSafeKey(key);
-    this.#entries.set(key, bytes.slice());
+    this.#entries.set(key, { bytes: bytes.slice(), written: ++this.#writes });
+  }
+
+  async stat(key: string): Promise<StoreStat | null> {
+    assertSafeKey(key);
+    const entry = this.#entries.get(key);
+    return entry ? { size: entry.bytes.length, mtimeMs: entry.written } : null;
+  }
+
+  async delete(key: string): Promise<void> {
+    assertSafeKey(key);
+    this.#entries.delete(key);
   }
 
   async has(key: string): Promise<boolean> {

@@ -24,6 +24,10 @@ describe('loadRunnerConfig', () => {
       bundleStoreBase: join(dataDir, 'bundles'),
       cacheRoot: join(dataDir, 'cache'),
       cacheMaxBytes: null,
+      staticStrictValidation: true,
+      staticMaxFileBytes: 10 * 1024 * 1024,
+      uiContentSecurityPolicy: undefined,
+      uiFrameAncestors: undefined,
       egressAllowlist: '',
       egressEmptyAllowsAll: false,
       uiProxyBaseUrl: undefined,
@@ -63,8 +67,16 @@ describe('loadRunnerConfig', () => {
       RUNNER_WORKERS: '2',
       RUNNER_MAX_CONCURRENCY_PER_EXTENSION: '1',
       RUNNER_DEFAULT_TIMEOUT_MS: '500',
+      EXT_STATIC_STRICT_VALIDATION: 'false',
+      EXT_STATIC_MAX_FILE_BYTES: '2048',
+      EXT_UI_CONTENT_SECURITY_POLICY: "default-src 'none'",
+      EXT_UI_FRAME_ANCESTORS: 'https://psa.example.com',
     });
     expect(config).toMatchObject({
+      staticStrictValidation: false,
+      staticMaxFileBytes: 2048,
+      uiContentSecurityPolicy: "default-src 'none'",
+      uiFrameAncestors: 'https://psa.example.com',
       port: 0,
       bundleStoreBase: 'file:///srv/bundles',
       cacheRoot: '/srv/cache',
@@ -113,11 +125,26 @@ describe('loadRunnerConfig', () => {
     ['PORT', '-1', 'PORT must be an integer >= 0, got "-1". Fix or unset it.'],
     ['PORT', '80.5', 'PORT must be an integer >= 0, got "80.5". Fix or unset it.'],
     ['RUNNER_WORKERS', '0', 'RUNNER_WORKERS must be an integer >= 1, got "0". Fix or unset it.'],
+    ['EXT_STATIC_MAX_FILE_BYTES', '0', 'EXT_STATIC_MAX_FILE_BYTES must be an integer >= 1, got "0". Fix or unset it.'],
     ['RUNNER_DEBUG_MAX_EVENT_BYTES', 'lots', 'RUNNER_DEBUG_MAX_EVENT_BYTES must be an integer >= 1, got "lots". Fix or unset it.'],
   ])('answers CONFIG_INVALID for %s=%s', (name, value, message) => {
     const err = configError({ [name]: value });
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.message).toBe(message);
+  });
+
+  it.each([
+    [undefined, true],
+    ['', true],
+    ['1', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['0', false],
+    ['false', false],
+    ['off', false],
+  ])('reads EXT_STATIC_STRICT_VALIDATION=%j as strict=%j', (value, strict) => {
+    const env = value === undefined ? {} : { EXT_STATIC_STRICT_VALIDATION: value };
+    expect(loadRunnerConfig(env).staticStrictValidation).toBe(strict);
   });
 
   it.each(['0', 'false', 'no', ''])('keeps deny-by-default egress for EXT_EGRESS_EMPTY_ALLOWS_ALL=%j', (value) => {

@@ -9,6 +9,14 @@ export interface RunnerConfig {
   bundleStoreBase: string;
   cacheRoot: string;
   cacheMaxBytes: string | null;
+  /** `EXT_STATIC_STRICT_VALIDATION`: /ext-ui needs a tenant and a confirmed install. */
+  staticStrictValidation: boolean;
+  /** `EXT_STATIC_MAX_FILE_BYTES`: largest UI file /ext-ui serves (413 above). */
+  staticMaxFileBytes: number;
+  /** `EXT_UI_CONTENT_SECURITY_POLICY`: replaces the whole default CSP of HTML pages. */
+  uiContentSecurityPolicy: string | undefined;
+  /** `EXT_UI_FRAME_ANCESTORS`: appended to the default CSP as `frame-ancestors <value>`. */
+  uiFrameAncestors: string | undefined;
   egressAllowlist: string;
   egressEmptyAllowsAll: boolean;
   uiProxyBaseUrl: string | undefined;
@@ -28,6 +36,10 @@ export const RUNNER_SETTINGS = [
   ['BUNDLE_STORE_BASE', '<data>/bundles', 'bundle store: a folder path or file:// URL'],
   ['EXT_CACHE_ROOT', '<data>/cache', 'extracted bundles and transpiled components, keyed by content hash'],
   ['EXT_CACHE_MAX_BYTES', 'unset', 'reported by /healthz (eviction is not implemented)'],
+  ['EXT_STATIC_STRICT_VALIDATION', 'unset (strict)', '/ext-ui: unset, empty, 1, true or yes = a tenant and a confirmed install are required; anything else relaxes it'],
+  ['EXT_STATIC_MAX_FILE_BYTES', '10485760', '/ext-ui: largest UI file served (10 MiB); larger files answer 413'],
+  ['EXT_UI_CONTENT_SECURITY_POLICY', 'unset', '/ext-ui: replaces the whole default Content-Security-Policy of HTML pages'],
+  ['EXT_UI_FRAME_ANCESTORS', 'unset', '/ext-ui: appended to the default CSP as frame-ancestors <value>'],
   ['EXT_EGRESS_ALLOWLIST', 'empty (deny all)', 'hosts http.fetch may reach: comma list, subdomains match, "*" allows all'],
   ['EXT_EGRESS_EMPTY_ALLOWS_ALL', '0', '1 = production behaviour: an empty allowlist allows every host'],
   ['UI_PROXY_BASE_URL', 'unset', 'ui-proxy base; unset answers route-not-found, as in production'],
@@ -41,6 +53,12 @@ export const RUNNER_SETTINGS = [
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Production has no cap when the variable is unset; the emulator picks 10 MiB so that a bundle
+ * cannot make the Runner read a huge file into memory per request (listed in the README).
+ */
+const DEFAULT_STATIC_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 export function loadRunnerConfig(env: Env = process.env, overrides: Partial<RunnerConfig> = {}): RunnerConfig {
   const dataDir = resolve(overrides.dataDir || env.EMULATOR_DATA_DIR || '.emulator');
   const workers = int(env, 'RUNNER_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 1);
@@ -50,6 +68,10 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     bundleStoreBase: env.BUNDLE_STORE_BASE || join(dataDir, 'bundles'),
     cacheRoot: resolve(env.EXT_CACHE_ROOT || join(dataDir, 'cache')),
     cacheMaxBytes: env.EXT_CACHE_MAX_BYTES || null,
+    staticStrictValidation: strictFlag(env, 'EXT_STATIC_STRICT_VALIDATION'),
+    staticMaxFileBytes: int(env, 'EXT_STATIC_MAX_FILE_BYTES', DEFAULT_STATIC_MAX_FILE_BYTES, 1),
+    uiContentSecurityPolicy: env.EXT_UI_CONTENT_SECURITY_POLICY || undefined,
+    uiFrameAncestors: env.EXT_UI_FRAME_ANCESTORS || undefined,
     egressAllowlist: env.EXT_EGRESS_ALLOWLIST ?? '',
     egressEmptyAllowsAll: flag(env, 'EXT_EGRESS_EMPTY_ALLOWS_ALL'),
     uiProxyBaseUrl: env.UI_PROXY_BASE_URL || undefined,
@@ -72,6 +94,15 @@ function int(env: Env, name: string, fallback: number, min: number): number {
     throw new EmulatorError('CONFIG_INVALID', `${name} must be an integer >= ${min}, got "${raw}". Fix or unset it.`, { status: 400 });
   }
   return value;
+}
+
+/**
+ * Strict unless explicitly relaxed: unset or empty (empty = unset, like every variable here) and
+ * `1|true|yes` keep validation on; any other value turns it off, as production reads it.
+ */
+function strictFlag(env: Env, name: string): boolean {
+  const raw = env[name];
+  return raw === undefined || raw === '' || flag(env, name);
 }
 
 function flag(env: Env, name: string): boolean {

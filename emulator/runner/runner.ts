@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
-import { bundleStoreKey, createBundleStore, type BundleStore } from '../bundles/store.ts';
+import { createBundleStore, type BundleStore } from '../bundles/store.ts';
 import { EmulatorError, describeError } from '../errors.ts';
+import { BundleLoader } from './bundle-loader.ts';
+import type { BundleVerifier } from './bundle-verifier.ts';
 import { parseEgressAllowlist } from './capabilities/http/egress.ts';
 import { createHostTable, importShape, resolveGrants } from './capabilities/registry.ts';
 import { openSecretEnvelope, type TransitDecrypter } from './capabilities/secrets/secret-envelope.ts';
@@ -19,6 +21,9 @@ import { failure, successEnvelope, type ExecuteEnvelope } from './execute/envelo
 import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
 import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
+import type { InstallDirectory } from './ui/install-directory.ts';
+import { UiAssetServer, type UiReport, type UiRequest } from './ui/ui-assets.ts';
+import { uiContentSecurityPolicy, type UiResponse } from './ui/ui-response.ts';
 
 const WIT_PATH = fileURLToPath(new URL('./wit/alga-extension.wit', import.meta.url));
 
@@ -31,6 +36,13 @@ export interface RunnerDeps {
   log?: (line: Record<string, unknown>) => void;
   /** The world's WIT file; tests point it elsewhere to exercise `engine_init_failed`. */
   witPath?: string;
+  /**
+   * Install lookups for `/ext-ui` (strict validation, tenant by Host). Without one, strict mode
+   * (the default) answers 404 to every `/ext-ui` request and logs why.
+   */
+  installDirectory?: InstallDirectory;
+  /** Signature check of every archive read from the store (execute and ext-ui); none = accept all. */
+  verifier?: BundleVerifier;
 }
 
 /** What one execute produced, beyond the envelope: for the harness, tests and logs. */
@@ -40,14 +52,17 @@ export interface ExecuteOutcome {
 }
 
 /**
- * The Runner: `POST /v1/execute` logic (spec 02 processing order), health, and the debug hub.
- * Framework concerns (415/400/413/422) live in the router.
+ * The Runner: `POST /v1/execute` logic (spec 02 processing order), `/ext-ui` asset serving,
+ * health, and the debug hub. Both routes load bundles through one BundleLoader, so every archive
+ * read from the store is verified first. Framework concerns (415/400/413/422) live in the router.
  */
 export class Runner {
   readonly config: RunnerConfig;
   readonly debugEvents: DebugEventHub;
   readonly store: BundleStore;
   readonly #cache: BundleCache;
+  readonly #bundles: BundleLoader;
+  readonly #ui: UiAssetServer;
   readonly #loader: ComponentLoader;
   readonly #pool: WorkerPool;
   readonly #kv: KvStore;
@@ -55,8 +70,8 @@ export class Runner {
   readonly #transit: TransitDecrypter | undefined;
   readonly #log: (line: Record<string, unknown>) => void;
   readonly #engineReady: Promise<unknown>;
-  /** Bundles already extracted and known to hold `dist/main.wasm`, by content hash. */
-  readonly #runnable = new Map<string, ExtractedBundle>();
+  /** Content hashes whose extraction is known to hold `dist/main.wasm` (extractions are immutable). */
+  readonly #runnable = new Set<string>();
   #closing: Promise<void> | undefined;
 
   constructor(config: RunnerConfig, deps: RunnerDeps = {}) {
@@ -64,6 +79,16 @@ export class Runner {
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
     this.debugEvents = new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
     this.#cache = new BundleCache({ root: config.cacheRoot });
+    this.#bundles = new BundleLoader({ store: this.store, cache: this.#cache, verifier: deps.verifier });
+    this.#ui = new UiAssetServer({
+      strict: config.staticStrictValidation,
+      maxFileBytes: config.staticMaxFileBytes,
+      csp: uiContentSecurityPolicy({ override: config.uiContentSecurityPolicy, frameAncestors: config.uiFrameAncestors }),
+      directory: deps.installDirectory,
+      load: (tenant, extension, hash) => this.#bundles.load(tenant, extension, hash),
+      cached: (hash) => this.#cache.readyBundle(hash),
+      report: (report) => this.#reportUi(report),
+    });
     this.#loader = new ComponentLoader({
       cacheRoot: config.cacheRoot,
       witPath: deps.witPath ?? WIT_PATH,
@@ -168,22 +193,39 @@ export class Runner {
   }
 
   async #fetchBundle(tenant: string, extension: string, contentHash: string): Promise<ExtractedBundle> {
-    // The cache is keyed by hash only: once extracted with a component, a hash serves any tenant.
-    const known = this.#runnable.get(contentHash);
-    if (known) return known;
-    const key = bundleStoreKey(tenant, extension, contentHash);
-    const bundle = await this.#cache.ensureExtracted(contentHash, async () => {
-      const bytes = await this.store.get(key);
-      if (!bytes) throw new EmulatorError('BUNDLE_NOT_FOUND', `bundle not found in store at ${key}`, { status: 404 });
-      return bytes;
-    });
+    // One store stat per request; the loader re-verifies only when the archive changed.
+    const bundle = await this.#bundles.load(tenant, extension, contentHash);
+    if (this.#runnable.has(contentHash)) return bundle;
     try {
       await stat(join(bundle.bundleRoot, 'dist', 'main.wasm'));
     } catch {
       throw new EmulatorError('WASM_MISSING', `dist/main.wasm not found in bundle sha256:${hashHex(contentHash)}`, { status: 404 });
     }
-    this.#runnable.set(contentHash, bundle);
+    this.#runnable.add(contentHash);
     return bundle;
+  }
+
+  /** `GET`/`HEAD /ext-ui/{extId}/{contentHash}/{*path}` (spec 02 order); the router writes the result. */
+  serveUi(request: UiRequest): Promise<UiResponse> {
+    return this.#ui.serve(request);
+  }
+
+  /**
+   * Every ext-ui diagnostic goes to the log; it reaches the extension's debug stream only when
+   * the tenant is trusted for the request, so a forged `?tenant=` cannot write into a stream.
+   */
+  #reportUi(report: UiReport): void {
+    const event = {
+      ts: String(Date.now()),
+      level: report.level,
+      stream: 'log' as const,
+      tenant_id: report.tenant,
+      extension_id: report.extensionId,
+      content_hash: report.contentHash,
+      message: report.message,
+    };
+    if (report.tenant !== undefined) this.debugEvents.publish(event);
+    this.#log({ ...event, source: 'ext-ui' });
   }
 
   #failed(emit: Emit, envelope: ExecuteEnvelope): ExecuteOutcome {

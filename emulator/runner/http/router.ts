@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Runner } from '../runner.ts';
 import { ShapeError, parseExecuteBody } from '../execute/request-body.ts';
+import type { UiRequest } from '../ui/ui-assets.ts';
+import { parseUiUrl } from '../ui/ui-path.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -35,11 +37,20 @@ export function createRunnerApp(runner: Runner): express.Express {
   app.get('/healthz', (_req, res, next) => {
     runner.health().then(({ status, body }) => res.status(status).json(body), next);
   });
+  // A mount, not a `/ext-ui/*tail` route: Express would decode (and 400 on) the tail before the
+  // Runner's ordered checks. The Runner builds the HEAD answer itself (no body).
+  app.use('/ext-ui', (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      next();
+      return;
+    }
+    void handleUi(runner, req, res).catch(next);
+  });
   app.post('/warmup', (_req, res) => {
     res.status(400).type('text/plain').send('warmup unsupported without tenant + extension context');
   });
   app.use((req, res) => {
-    const allowed = ROUTES[req.path];
+    const allowed = ROUTES[req.path] ?? (parseUiUrl(req.originalUrl) ? ['GET', 'HEAD'] : undefined);
     if (allowed) res.status(405).setHeader('Allow', allowed.join(', ')).end();
     else res.status(404).end();
   });
@@ -74,6 +85,26 @@ async function handleExecute(runner: Runner, req: Request, res: Response): Promi
   for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value[0] : value;
   const { envelope } = await runner.execute(headers, body);
   res.status(200).json(envelope);
+}
+
+async function handleUi(runner: Runner, req: Request, res: Response): Promise<void> {
+  // The raw URL, not Express's decoded params: the path tail is judged after one decoding step.
+  const route = parseUiUrl(req.originalUrl);
+  if (!route) {
+    res.status(404).end();
+    return;
+  }
+  const request: UiRequest = {
+    ...route,
+    method: req.method === 'HEAD' ? 'HEAD' : 'GET',
+    tenantHeader: req.get('x-tenant-id'),
+    host: req.get('host'),
+    ifNoneMatch: req.get('if-none-match'),
+  };
+  const reply = await runner.serveUi(request);
+  res.status(reply.status);
+  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  res.end(reply.body ?? undefined);
 }
 
 /** Listens on loopback; resolves with the server and its base URL. */
