@@ -1,54 +1,83 @@
-// `npm run emulate`: builds the samples (cached), starts the Runner with them in its bundle
-// store, and prints a working curl per sample. The Gateway, registry and shell come later.
-import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+// `npm run emulate`: builds the samples (cached), starts the Runner and the main port (publish
+// API), publishes and installs every sample through the registry (signed in dev mode), and prints
+// the URLs, the dev identities and a working curl per sample. Gateway and shell come later.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildComponent } from '../build/build-component.ts';
 import { projectGuests } from '../build/samples.ts';
 import { packExtension } from '../bundles/pack.ts';
-import { bundleStoreKey } from '../bundles/store.ts';
-import { loadRunnerConfig } from '../runner/config.ts';
-import { exitWithError, serveRunner, stopOnSignals } from './serve-runner.ts';
+import { startEmulator, type RunningEmulator } from '../host/emulator.ts';
+import type { InstallView } from '../registry/registry.ts';
+import { exitWithError, stopOnSignals } from './serve-runner.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The emulator's default tenant (ALGA_TENANT_ID overrides it). */
-const TENANT = process.env.ALGA_TENANT_ID ?? '00000000-0000-4000-8000-000000000001';
-const SAMPLE_ROUTES: Record<string, { method: string; path: string; providers: string[] }> = {
-  'hello-host': { method: 'POST', path: '/counter', providers: ['cap:storage.kv'] },
+/** The route each sample's printed curl calls (first declared endpoint otherwise). */
+const PREFERRED_ROUTES: Record<string, { method: string; path: string }> = {
+  'hello-host': { method: 'POST', path: '/counter' },
 };
 
-/** A stable UUID-shaped registry id derived from the slug, so curls survive restarts. */
-function registryIdFor(slug: string): string {
-  const hex = createHash('sha256').update(`alga-emulator:${slug}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-try {
-  const config = loadRunnerConfig(process.env);
+async function buildSamples(): Promise<void> {
   for (const { name, build } of await projectGuests(ROOT)) {
     if (!name.startsWith('sample-extensions/')) continue;
     const result = await buildComponent(build);
     console.log(`${name}: ${result.cached ? 'component up to date' : `component built in ${(result.ms / 1000).toFixed(1)} s`}`);
   }
-  const served = await serveRunner(config, () => undefined);
-  stopOnSignals(served.close);
-  console.log(`\nRunner listening on ${served.url}  (data in ${config.dataDir}; Ctrl-C stops)\n`);
-  for (const [sample, route] of Object.entries(SAMPLE_ROUTES)) {
-    const dir = join(ROOT, 'sample-extensions', sample);
-    const packed = await packExtension(dir);
-    const id = registryIdFor(`alga-emulator.${basename(dir)}`);
-    await served.runner.store.put(bundleStoreKey(TENANT, id, packed.contentHash), packed.bytes);
-    const body = JSON.stringify({
-      context: { tenant_id: TENANT, extension_id: id, install_id: `${id.slice(0, 8)}-install`, content_hash: packed.contentHash },
-      http: { method: route.method, path: route.path },
-      providers: route.providers,
-    });
-    console.log(`${sample} (${packed.contentHash})`);
-    console.log(`  curl -s ${served.url}/v1/execute -H 'content-type: application/json' \\`);
-    console.log(`    -H 'x-alga-tenant: ${TENANT}' -H 'x-alga-extension: ${id}' \\`);
-    console.log(`    -d '${body}'`);
-    console.log(`  (the answer's body_b64 is base64: append | node -e "process.stdin.on('data',d=>console.log(Buffer.from(JSON.parse(d).body_b64,'base64').toString()))")\n`);
+}
+
+/** Every sample folder with a manifest, published as a new bundle of its version when it changed, then installed. */
+async function installSamples(emu: RunningEmulator): Promise<{ sample: string; install: InstallView }[]> {
+  const dir = join(ROOT, 'sample-extensions');
+  const out: { sample: string; install: InstallView }[] = [];
+  for (const sample of (await readdir(dir)).sort()) {
+    const manifestText = await readFile(join(dir, sample, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (manifestText === undefined) continue;
+    const packed = await packExtension(join(dir, sample));
+    const published = await emu.registry.publishBytes(packed.bytes, { newBundleForExistingVersion: true });
+    await emu.registry.install(emu.seed.defaultTenantId, published.extension.id, published.version.version);
+    const install = emu.registry.installOf(emu.seed.defaultTenantId, published.extension.id);
+    if (install) out.push({ sample, install });
   }
+  return out;
+}
+
+function printHeader(emu: RunningEmulator): void {
+  const { seed, settings, signing } = emu;
+  const users = emu.registry.identity.users(seed.defaultTenantId);
+  console.log(`\nAlga extension emulator (Ctrl-C stops)`);
+  console.log(`  main port   ${emu.urls.main}   publish API (/api/ext-bundles/*, /api/v1/extensions/*)`);
+  console.log(`  Runner      ${emu.urls.runner}   /v1/execute, /ext-ui/…, /healthz`);
+  console.log(`  data        ${settings.dataDir}`);
+  console.log(`  signing     ${signing.mode}${signing.devKey ? ` (unsigned bundles are signed with the dev key ${signing.devKey.keyId})` : ''}`);
+  console.log(`  tenant      ${seed.defaultTenantId}   (second tenant ${seed.secondTenantId})`);
+  console.log(`  API key     ${seed.devApiKey}`);
+  for (const user of users) console.log(`  user        ${user.email}  ${user.role}${user.permissions.length === 0 ? '' : `  [${user.permissions.join(', ')}]`}`);
+  console.log(`\nPublish your extension with the official CLI:`);
+  console.log(`  npx alga extension publish <dir> --base-url ${emu.urls.main} --api-key ${seed.devApiKey} --tenant ${seed.defaultTenantId}\n`);
+}
+
+function printCurl(emu: RunningEmulator, sample: string, install: InstallView): void {
+  console.log(`${sample} ${install.version} installed: registry id ${install.registryId}, install ${install.installId}, ${install.contentHash}`);
+  const route = PREFERRED_ROUTES[sample] ?? install.endpoints.find((e) => !e.path.includes(':'));
+  if (!route) return;
+  const body = JSON.stringify({
+    context: { tenant_id: install.tenantId, extension_id: install.registryId, install_id: install.installId, content_hash: install.contentHash },
+    http: { method: route.method, path: route.path },
+    providers: install.grantedCaps,
+  });
+  console.log(`  curl -s ${emu.urls.runner}/v1/execute -H 'content-type: application/json' \\`);
+  console.log(`    -H 'x-alga-tenant: ${install.tenantId}' -H 'x-alga-extension: ${install.registryId}' \\`);
+  console.log(`    -d '${body}'`);
+  console.log(`  (the answer's body_b64 is base64: append | node -e "process.stdin.on('data',d=>console.log(Buffer.from(JSON.parse(d).body_b64,'base64').toString()))")\n`);
+}
+
+try {
+  await buildSamples();
+  const emu = await startEmulator({ warn: (message) => console.warn(`warning: ${message}`) });
+  stopOnSignals(emu.close);
+  const installed = await installSamples(emu);
+  printHeader(emu);
+  for (const { sample, install } of installed) printCurl(emu, sample, install);
 } catch (err) {
   exitWithError(err);
 }

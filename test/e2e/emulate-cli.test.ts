@@ -9,7 +9,7 @@ import { ROOT, RunnerFixture, executeBody } from '../../harness/runner-fixture.t
 async function startEmulate(dataDir: string): Promise<{ output: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'emulator/cli/emulate.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', EMULATOR_DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', RUNNER_PORT: '0', EMULATOR_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

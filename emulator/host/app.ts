@@ -1,0 +1,23 @@
+import express from 'express';
+import type { Registry } from '../registry/registry.ts';
+import { publishApiRouter } from './publish-api.ts';
+
+export interface HostAppDeps {
+  registry: Registry;
+  /** Lines for the root page (URLs, keys); the shell replaces it in a later issue. */
+  describe?: () => string;
+}
+
+/** The emulator's main port (the host app's role): the publish API today, Gateway and shell later. */
+export function createHostApp(deps: HostAppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(publishApiRouter(deps.registry));
+  app.get('/', (_req, res) => {
+    res.type('text/plain').send(deps.describe?.() ?? 'Alga PSA extension emulator: publish API at /api/ext-bundles/* and /api/v1/extensions/*\n');
+  });
+  app.use((req, res) => {
+    res.status(404).json({ error: `no route ${req.method} ${req.path} on the emulator's main port`, code: 'NOT_FOUND' });
+  });
+  return app;
+}

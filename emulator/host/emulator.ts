@@ -1,0 +1,116 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createBundleStore, type BundleStore } from '../bundles/store.ts';
+import { EmulatorError } from '../errors.ts';
+import type { SeedResult } from '../registry/identity.ts';
+import { Registry } from '../registry/registry.ts';
+import { loadRunnerConfig, type RunnerConfig } from '../runner/config.ts';
+import { createRunnerApp, listen } from '../runner/http/router.ts';
+import { Runner } from '../runner/runner.ts';
+import { loadSigningPolicy, type SigningPolicy } from '../signing/index.ts';
+import { createHostApp } from './app.ts';
+import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface EmulatorDataOptions {
+  /** Environment to read settings from; default `process.env`. */
+  env?: Env;
+  /** Settings that win over the environment (tests: a temp data folder, port 0). */
+  settings?: Partial<EmulatorSettings>;
+  /** Warnings (dev signing, placeholder signatures); default prints nothing. */
+  warn?: (message: string) => void;
+}
+
+/** The emulator's data folder opened: registry (seeded), bundle store, signing policy. */
+export interface EmulatorData {
+  settings: EmulatorSettings;
+  runnerConfig: RunnerConfig;
+  signing: SigningPolicy;
+  store: BundleStore;
+  registry: Registry;
+  seed: SeedResult;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the data folder without starting servers: what the `alga-emulator` CLI and the harness
+ * use to publish, install and configure. Safe while an emulator runs on the same folder (SQLite
+ * WAL; the Runner re-reads installs per request).
+ *
+ * @example const data = await openEmulatorData({ settings: { dataDir: '.emulator' } }); data.registry.installs(data.seed.defaultTenantId)
+ */
+export async function openEmulatorData(options: EmulatorDataOptions = {}): Promise<EmulatorData> {
+  const env = options.env ?? process.env;
+  const settings = loadEmulatorSettings(env, options.settings);
+  const runnerConfig = loadRunnerConfig(env, { dataDir: settings.dataDir, port: settings.runnerPort });
+  const store = createBundleStore(runnerConfig.bundleStoreBase, join(settings.dataDir, 'bundles'));
+  const signing = loadSigningPolicy({ ...env, SIGNING_MODE: settings.signingMode }, settings.dataDir);
+  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn });
+  const seed = registry.seed({ defaultTenantId: settings.tenantId, devApiKey: settings.apiKey });
+  return { settings, runnerConfig, signing, store, registry, seed, close: async () => registry.close() };
+}
+
+export interface RunningEmulator extends EmulatorData {
+  runner: Runner;
+  /** Base URLs: `main` (publish API, PORT) and `runner` (RUNNER_PORT). */
+  urls: { main: string; runner: string };
+}
+
+export interface StartOptions extends EmulatorDataOptions {
+  /** Runner log lines (debug events and structured records). */
+  log?: (line: Record<string, unknown>) => void;
+  /** Text of the main port's root page. */
+  describe?: () => string;
+}
+
+/**
+ * Starts the platform on loopback: the Runner (verifying signatures at load, serving `/ext-ui`
+ * against the registry, opening sealed secrets) and the main port with the publish API.
+ * `close()` stops both servers, the Runner's workers and the registry; it is idempotent.
+ */
+export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const data = await openEmulatorData(options);
+  const { registry, settings } = data;
+  const runner = new Runner(data.runnerConfig, {
+    store: data.store,
+    transit: registry.sealer,
+    installDirectory: registry,
+    verifier: { verify: (input) => registry.verifyLoadedBundle(input) },
+    log: options.log,
+  });
+  const servers: Server[] = [];
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      await runner.close();
+      registry.close();
+    })();
+    return closing;
+  };
+  try {
+    const runnerServed = await bind(createRunnerApp(runner), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
+    servers.push(runnerServed.server);
+    const main = await bind(createHostApp({ registry, describe: options.describe }), settings.port, settings.host, 'PORT', 'emulator');
+    servers.push(main.server);
+    return { ...data, runner, urls: { main: main.url, runner: runnerServed.url }, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function bind(app: Parameters<typeof listen>[0], port: number, host: string, variable: string, what: string): Promise<{ server: Server; url: string }> {
+  try {
+    return await listen(app, port, host);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new EmulatorError(
+        'PORT_IN_USE',
+        `Failed to start the ${what}: port ${port} is already in use (another emulator?). Stop it or set ${variable} to a free port.`,
+      );
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,163 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { EmulatorError } from '../errors.ts';
+import { ManifestError } from '../manifest/index.ts';
+import { PERMISSIONS, type EmulatorUser } from '../registry/identity.ts';
+import { MissingSchedulesError } from '../registry/installs.ts';
+import { checkDeclaredSize } from '../registry/publish.ts';
+import type { Registry } from '../registry/registry.ts';
+
+/** Who called: the API key's user and the tenant the call acts for. */
+interface Caller {
+  user: EmulatorUser;
+  tenantId: string;
+}
+
+/**
+ * The publish API the official `alga` CLI calls (spec 06), as an Express router. Decodes
+ * requests, calls the registry, encodes results; every error goes through `sendError`.
+ */
+export function publishApiRouter(registry: Registry): express.Router {
+  const router = express.Router();
+  const json = express.json({ limit: '5mb', type: () => true });
+
+  router.post('/api/ext-bundles/upload-proxy', (req, res, next) => {
+    const caller = authorize(registry, req, { admin: true });
+    checkDeclaredSize(queryString(req, 'size'), registry.maxBundleBytes);
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > registry.maxBundleBytes) checkDeclaredSize(length, registry.maxBundleBytes);
+    res.locals.caller = caller;
+    next();
+  });
+  router.post('/api/ext-bundles/upload-proxy', express.raw({ type: () => true, limit: registry.maxBundleBytes }), async (req, res) => {
+    const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) : new Uint8Array();
+    res.status(200).json(await registry.stageUpload({ bytes, size: queryString(req, 'size'), declaredHash: queryString(req, 'declaredHash') }));
+  });
+
+  router.post('/api/ext-bundles/finalize', json, async (req, res) => {
+    authorize(registry, req, { admin: true });
+    const body = objectBody(req);
+    const { signature: _status, warnings: _warnings, ...result } = await registry.finalize({
+      key: body.key,
+      declaredHash: body.declaredHash,
+      size: body.size,
+      manifestJson: body.manifestJson,
+      signature: isObject(body.signature) ? body.signature : null,
+    });
+    res.status(200).json(result);
+  });
+
+  router.post('/api/v1/extensions/install', json, async (req, res) => {
+    const caller = authorize(registry, req);
+    const body = objectBody(req);
+    const result = await registry.install(caller.tenantId, requiredString(body, 'registryId'), requiredString(body, 'version'));
+    res.status(202).json({ data: { ...result, success: true, message: 'Extension installation enqueued' } });
+  });
+
+  router.post('/api/v1/extensions/uninstall', json, (req, res) => {
+    const caller = authorize(registry, req);
+    const { registryId } = registry.uninstall(caller.tenantId, requiredString(objectBody(req), 'registryId'));
+    res.status(200).json({ data: { registryId, success: true, message: 'Extension uninstalled' } });
+  });
+
+  router.post('/api/v1/extensions/update', json, async (req, res) => {
+    const caller = authorize(registry, req);
+    const body = objectBody(req);
+    const result = await registry.update(caller.tenantId, requiredString(body, 'registryId'), requiredString(body, 'version'), body.disableMissingSchedules === true);
+    res.status(200).json({ data: { ...result, success: true, message: 'Extension updated' } });
+  });
+
+  router.get('/api/installs/lookup-by-host', async (req, res) => {
+    const host = queryString(req, 'host');
+    if (!host) throw new EmulatorError('INVALID_QUERY', 'host is required: /api/installs/lookup-by-host?host=<runner domain>', { status: 400 });
+    const found = await registry.lookupByHost(host);
+    if (!found) throw new EmulatorError('NOT_FOUND', `no install is served at host ${host}`, { status: 404 });
+    res.status(200).json(found);
+  });
+
+  router.get('/api/installs/validate', async (req, res) => {
+    const [tenant, extension, hash] = ['tenant', 'extension', 'hash'].map((name) => queryString(req, name));
+    if (!tenant || !extension || !hash) {
+      throw new EmulatorError('INVALID_QUERY', 'tenant, extension and hash are required: /api/installs/validate?tenant=&extension=&hash=', { status: 400 });
+    }
+    res.status(200).json({ valid: await registry.hasActiveBundle(tenant, extension, hash) });
+  });
+
+  router.use(sendError);
+  return router;
+}
+
+function authorize(registry: Registry, req: Request, options: { admin?: boolean } = {}): Caller {
+  const key = header(req, 'x-api-key');
+  const user = key ? registry.identity.authenticateApiKey(key) : null;
+  if (!user) {
+    throw new EmulatorError(
+      'UNAUTHORIZED',
+      `${key ? 'unknown' : 'missing'} API key: send x-api-key with the dev key printed at start-up (or set ALGA_API_KEY before starting the emulator).`,
+      { status: 401 },
+    );
+  }
+  const tenantId = header(req, 'x-tenant-id') || user.tenantId;
+  if (tenantId !== user.tenantId) {
+    throw new EmulatorError('TENANT_MISMATCH', `the API key belongs to tenant ${user.tenantId}, not ${tenantId}. Use that tenant's key or fix x-tenant-id.`, { status: 403 });
+  }
+  const admin = !options.admin || header(req, 'x-alga-admin') === 'true';
+  if (!admin || !user.permissions.includes(PERMISSIONS.write)) {
+    throw new EmulatorError('RBAC_FORBIDDEN', 'Forbidden', { status: 403 });
+  }
+  return { user, tenantId };
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+}
+
+function queryString(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function objectBody(req: Request): Record<string, unknown> {
+  if (!isObject(req.body)) throw new EmulatorError('INVALID_BODY', 'the request body must be a JSON object', { status: 400 });
+  return req.body;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function requiredString(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new EmulatorError('INVALID_BODY', `${name} is required (a non-empty string)`, { status: 400 });
+  }
+  return value.trim();
+}
+
+/** One mapping from errors to publish-API bodies: `{error, code, details?}`, with spec 06's two special shapes. */
+function sendError(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const framework = err as { type?: string; status?: number };
+  if (framework.type === 'entity.too.large') {
+    res.status(413).json({ error: 'bundle exceeds the 200 MiB upload limit', code: 'BUNDLE_TOO_LARGE' });
+    return;
+  }
+  if (framework.type === 'entity.parse.failed') {
+    res.status(400).json({ error: 'the request body is not valid JSON', code: 'INVALID_BODY' });
+    return;
+  }
+  if (!(err instanceof EmulatorError)) {
+    res.status(500).json({ error: 'internal error', code: 'INTERNAL' });
+    return;
+  }
+  if (err.code === 'EXTENSION_VERSION_ALREADY_EXISTS') {
+    res.status(409).json({ success: false, error: { message: err.message, code: err.code } });
+  } else if (err instanceof MissingSchedulesError) {
+    res.status(409).json({ success: false, code: err.code, message: err.message, missing: err.missing });
+  } else if (err instanceof ManifestError) {
+    res.status(400).json({ error: err.message, code: err.code, details: { issues: err.issues } });
+  } else if (err.code === 'RBAC_FORBIDDEN') {
+    res.status(403).json({ error: 'Forbidden', code: 'RBAC_FORBIDDEN' });
+  } else {
+    res.status(err.status).json({ error: err.message, code: err.code });
+  }
+}

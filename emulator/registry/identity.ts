@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiKeyRow, RegistryStatements, TenantRow, UserRow } from './statements.ts';
+
+/** The emulator's default tenant id; `ALGA_TENANT_ID` (the official CLI's variable) overrides it. */
+export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
+/** A second tenant, so cross-tenant isolation can be tested against a real neighbour. */
+export const SECOND_TENANT_ID = '00000000-0000-4000-8000-000000000002';
+
+/** Permissions the publish API checks (resource:action, as in the PSA's RBAC). */
+export const PERMISSIONS = {
+  read: 'extension:read',
+  write: 'extension:write',
+} as const;
+
+export type SeededRole = 'msp-admin' | 'msp-user' | 'client-user';
+
+export interface EmulatorUser {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  userType: 'internal' | 'client';
+  clientId: string | null;
+  clientName: string | null;
+  role: string;
+  permissions: string[];
+}
+
+export interface SeedOptions {
+  defaultTenantId?: string;
+  /** The accepted dev API key (`ALGA_API_KEY`); generated once and kept when absent. */
+  devApiKey?: string;
+}
+
+export interface SeedResult {
+  defaultTenantId: string;
+  secondTenantId: string;
+  devApiKey: string;
+}
+
+const SEEDED_USERS: { role: SeededRole; name: string; local: string; type: 'internal' | 'client'; permissions: string[] }[] = [
+  { role: 'msp-admin', name: 'Morgan Admin', local: 'admin', type: 'internal', permissions: [PERMISSIONS.read, PERMISSIONS.write] },
+  { role: 'msp-user', name: 'Casey Technician', local: 'tech', type: 'internal', permissions: ['ticket:read', 'ticket:update'] },
+  { role: 'client-user', name: 'Robin Client', local: 'robin', type: 'client', permissions: [] },
+];
+
+/** A UUID-shaped id derived from a seed, so seeded rows keep their ids across data folders. */
+export function stableUuid(seed: string): string {
+  const hex = createHash('sha256').update(`alga-emulator:${seed}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Id of a seeded user of a tenant (stable, so scripts and tests can name them). */
+export function seededUserId(tenantId: string, role: SeededRole): string {
+  return stableUuid(`user:${tenantId}:${role}`);
+}
+
+/** Tenants, users with permissions, client ids and API keys. Reads and seeds; never deletes. */
+export class IdentityStore {
+  readonly #sql: RegistryStatements;
+  readonly #now: () => string;
+  readonly #run: <T>(fn: () => T) => T;
+
+  constructor(sql: RegistryStatements, now: () => string, transaction: <T>(fn: () => T) => T) {
+    this.#sql = sql;
+    this.#now = now;
+    this.#run = transaction;
+  }
+
+  /**
+   * Makes sure the default tenant, the second tenant, their users and the dev API key exist.
+   * Idempotent: a restart with the same settings changes nothing.
+   */
+  seed(options: SeedOptions = {}): SeedResult {
+    const defaultTenantId = options.defaultTenantId || DEFAULT_TENANT_ID;
+    const secondTenantId = defaultTenantId === SECOND_TENANT_ID ? DEFAULT_TENANT_ID : SECOND_TENANT_ID;
+    return this.#run(() => {
+      this.#seedTenant(defaultTenantId, 'Emulator Tenant', 'emulator.test');
+      this.#seedTenant(secondTenantId, 'Second Tenant', 'second.test');
+      const admin = seededUserId(defaultTenantId, 'msp-admin');
+      const existing = this.#sql.apiKeysOfTenant.all(defaultTenantId).find((k) => k.user_id === admin && k.description === 'dev API key');
+      const devApiKey = options.devApiKey || existing?.key || `alga_dev_${randomBytes(16).toString('hex')}`;
+      this.#addKey(devApiKey, admin, defaultTenantId, 'dev API key');
+      this.#addKey(`alga_dev_${createHash('sha256').update(`${secondTenantId}:admin`).digest('hex').slice(0, 24)}`, seededUserId(secondTenantId, 'msp-admin'), secondTenantId, 'second tenant admin key');
+      this.#addKey(`alga_dev_${createHash('sha256').update(`${defaultTenantId}:tech`).digest('hex').slice(0, 24)}`, seededUserId(defaultTenantId, 'msp-user'), defaultTenantId, 'MSP user key (no extension permissions)');
+      return { defaultTenantId, secondTenantId, devApiKey };
+    });
+  }
+
+  #seedTenant(tenantId: string, name: string, domain: string): void {
+    const now = this.#now();
+    this.#sql.insertTenant.run({ id: tenantId, name, now });
+    const clientId = stableUuid(`client:${tenantId}`);
+    this.#sql.insertClient.run({ id: clientId, tenant_id: tenantId, name: 'Acme Client Co' });
+    for (const user of SEEDED_USERS) {
+      this.#sql.insertUser.run({
+        id: seededUserId(tenantId, user.role),
+        tenant_id: tenantId,
+        email: `${user.local}@${domain}`,
+        name: user.name,
+        user_type: user.type,
+        client_id: user.type === 'client' ? clientId : null,
+        role: user.role,
+        permissions: JSON.stringify(user.permissions),
+      });
+    }
+  }
+
+  #addKey(key: string, userId: string, tenantId: string, description: string): void {
+    this.#sql.insertApiKey.run({ key, user_id: userId, tenant_id: tenantId, description, now: this.#now() });
+  }
+
+  /** The user an API key belongs to, or null for an unknown key. */
+  authenticateApiKey(key: string): EmulatorUser | null {
+    const row = this.#sql.apiKey.get(key);
+    if (!row) return null;
+    return this.user(row.user_id);
+  }
+
+  user(id: string): EmulatorUser | null {
+    const row = this.#sql.userById.get(id);
+    return row ? toUser(row) : null;
+  }
+
+  users(tenantId: string): EmulatorUser[] {
+    return this.#sql.usersOfTenant.all(tenantId).map(toUser);
+  }
+
+  tenant(id: string): TenantRow | null {
+    return this.#sql.tenantById.get(id) ?? null;
+  }
+
+  tenants(): TenantRow[] {
+    return this.#sql.tenants.all();
+  }
+
+  apiKeys(tenantId: string): ApiKeyRow[] {
+    return this.#sql.apiKeysOfTenant.all(tenantId);
+  }
+}
+
+function toUser(row: UserRow): EmulatorUser {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    email: row.email,
+    name: row.name,
+    userType: row.user_type,
+    clientId: row.client_id,
+    clientName: row.client_name,
+    role: row.role,
+    permissions: JSON.parse(row.permissions) as string[],
+  };
+}

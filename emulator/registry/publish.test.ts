@@ -1,0 +1,177 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { packEntries } from '../bundles/pack.ts';
+import { generateSigningKey, signContentHash } from '../signing/index.ts';
+import { Registry } from './registry.ts';
+import { TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from './test-support.ts';
+
+const PLACEHOLDER = '# SIGNATURE PLACEHOLDER\nbundle: bundle.tar.zst\nalgorithm: cosign\ncreated_at: 2026-01-01T00:00:00.000Z\n\nTODO: Replace with real signing output\n';
+
+let t: TestRegistry;
+afterEach(() => t?.close());
+
+function count(table: string): number {
+  const db = new Database(path.join(t.dataDir, 'registry.sqlite'), { readonly: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('publish: stage + finalize', () => {
+  it('should register extension, version, bundle and endpoints and move the archive to its canonical key', async () => {
+    t = await openTestRegistry();
+    const b = await bundleOf();
+    const staged = await t.registry.stageUpload({ bytes: b.bytes, size: String(b.bytes.length), declaredHash: b.hex });
+    expect(staged.upload.key).toMatch(/^sha256\/_staging\/[0-9a-f-]{36}\/bundle\.tar\.zst$/);
+    expect(staged).toMatchObject({ filename: 'bundle.tar.zst', size: b.bytes.length, declaredHash: b.hex });
+    const result = await t.registry.finalize({ key: staged.upload.key, declaredHash: b.hex, size: b.bytes.length, manifestJson: b.manifestJson });
+    expect(result).toMatchObject({ extension: { name: 'widget', publisher: 'acme' }, version: { version: '1.0.0' }, contentHash: b.hex, canonicalKey: `sha256/${b.hex}/bundle.tar.zst` });
+    expect(await t.store.get(`sha256/${b.hex}/bundle.tar.zst`)).toEqual(b.bytes);
+    expect(await t.store.has(staged.upload.key)).toBe(false);
+    expect([count('extension_registry'), count('extension_version'), count('extension_bundle'), count('extension_api_endpoint')]).toEqual([1, 1, 1, 2]);
+  });
+
+  it('should read the manifest from the archive (root or one folder deep) when manifestJson is absent', async () => {
+    t = await openTestRegistry();
+    const nested = await packEntries([{ path: 'pkg/manifest.json', data: new TextEncoder().encode(JSON.stringify(manifest({ name: 'nested' }))) }]);
+    const result = await t.registry.publishBytes(nested.bytes);
+    expect(result.extension.name).toBe('nested');
+  });
+
+  it('should answer MANIFEST_NOT_FOUND when neither manifestJson nor the archive has one', async () => {
+    t = await openTestRegistry();
+    const none = await packEntries([{ path: 'ui/index.html', data: new Uint8Array([60]) }]);
+    await expect(t.registry.publishBytes(none.bytes)).rejects.toMatchObject({ code: 'MANIFEST_NOT_FOUND', status: 400 });
+  });
+
+  it('should answer HASH_MISMATCH when the staged bytes do not hash to declaredHash', async () => {
+    t = await openTestRegistry();
+    const b = await bundleOf();
+    const staged = await t.registry.stageUpload({ bytes: b.bytes, size: b.bytes.length, declaredHash: b.hex });
+    const wrong = 'f'.repeat(64);
+    await expect(t.registry.finalize({ key: staged.upload.key, declaredHash: wrong })).rejects.toMatchObject({
+      code: 'HASH_MISMATCH',
+      status: 400,
+      message: `the staged bundle hashes to ${b.hex}, not the declared ${wrong}: the upload was altered or the hash was computed over other bytes.`,
+    });
+  });
+
+  it('should list every manifest issue in INVALID_MANIFEST and register nothing', async () => {
+    t = await openTestRegistry();
+    const b = await bundleOf(manifest({ description: 'x', capabilities: ['cap:nope'] }));
+    await expect(t.registry.publishBytes(b.bytes)).rejects.toMatchObject({
+      code: 'INVALID_MANIFEST',
+      issues: [expect.objectContaining({ path: '$.description' }), expect.objectContaining({ path: '$.capabilities[0]' })],
+    });
+    expect(count('extension_registry')).toBe(0);
+  });
+
+  it('should refuse a second publish of the same version with EXTENSION_VERSION_ALREADY_EXISTS (409)', async () => {
+    t = await openTestRegistry();
+    await t.registry.publishBytes((await bundleOf()).bytes);
+    const again = await bundleOf(manifest(), [{ path: 'ui/other.js', data: new Uint8Array([1]) }]);
+    await expect(t.registry.publishBytes(again.bytes)).rejects.toMatchObject({ code: 'EXTENSION_VERSION_ALREADY_EXISTS', status: 409 });
+    expect(count('extension_version')).toBe(1);
+    expect(await t.store.has(`sha256/${again.hex}/bundle.tar.zst`)).toBe(false);
+  });
+
+  it('dev loop: newBundleForExistingVersion makes new bytes the active bundle of the same version, and a revert makes the old one active again', async () => {
+    t = await openTestRegistry();
+    const a = await bundleOf();
+    const b = await bundleOf(manifest(), [{ path: 'ui/changed.js', data: new Uint8Array([7]) }]);
+    const first = await t.registry.publishBytes(a.bytes);
+    const { installId } = await t.registry.install(TENANT, first.extension.id, '1.0.0');
+    const second = await t.registry.publishBytes(b.bytes, { newBundleForExistingVersion: true });
+    expect(second.version.id).toBe(first.version.id);
+    expect(t.registry.installOf(TENANT, first.extension.id)?.contentHash).toBe(b.contentHash);
+    await t.registry.publishBytes(a.bytes, { newBundleForExistingVersion: true });
+    expect(t.registry.installOf(TENANT, first.extension.id)?.contentHash).toBe(a.contentHash);
+    expect([count('extension_version'), count('extension_bundle')]).toEqual([1, 2]);
+    expect(t.registry.installOf(TENANT, first.extension.id)?.installId).toBe(installId);
+  });
+
+  it('should resolve an X.Y.* version to the next patch at publish', async () => {
+    t = await openTestRegistry();
+    const first = await t.registry.publishBytes((await bundleOf(manifest({ version: '2.3.*' }))).bytes);
+    const second = await t.registry.publishBytes((await bundleOf(manifest({ version: '2.3.*' }), [{ path: 'ui/a.js', data: new Uint8Array([2]) }])).bytes);
+    expect([first.version.version, second.version.version]).toEqual(['2.3.0', '2.3.1']);
+  });
+
+  it('should leave no rows and no archive behind when the transaction fails midway', async () => {
+    t = await openTestRegistry();
+    const db = new Database(path.join(t.dataDir, 'registry.sqlite'));
+    db.exec(`CREATE TRIGGER fail_endpoints BEFORE INSERT ON extension_api_endpoint BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    db.close();
+    const b = await bundleOf();
+    await expect(t.registry.publishBytes(b.bytes)).rejects.toThrow('disk on fire');
+    expect([count('extension_registry'), count('extension_version'), count('extension_bundle'), count('publish_journal')]).toEqual([0, 0, 0, 0]);
+    expect(await t.store.has(`sha256/${b.hex}/bundle.tar.zst`)).toBe(false);
+  });
+
+  it('should remove an archive a crashed publish left in the journal when the registry reopens', async () => {
+    t = await openTestRegistry();
+    const orphan = 'sha256/' + 'a'.repeat(64) + '/bundle.tar.zst';
+    await t.store.put(orphan, new Uint8Array([1, 2, 3]));
+    const db = new Database(path.join(t.dataDir, 'registry.sqlite'));
+    db.prepare(`INSERT INTO publish_journal (canonical_key, staging_key, created_at) VALUES (?, '', 'n')`).run(orphan);
+    db.close();
+    t.registry.close();
+    const reopened = await Registry.open({ dataDir: t.dataDir, store: t.store, signing: t.registry.signing });
+    expect(await t.store.has(orphan)).toBe(false);
+    expect(count('publish_journal')).toBe(0);
+    reopened.close();
+  });
+});
+
+describe('publish: signatures', () => {
+  it('dev mode should sign an unsigned bundle with the dev key and warn', async () => {
+    t = await openTestRegistry({ mode: 'dev' });
+    const result = await t.registry.finalize(await staged(t));
+    expect(result.signature).toEqual({ status: 'dev-signed', keyId: t.registry.signing.devKey?.keyId });
+    expect(t.warnings.some((w) => w.includes("with the emulator's dev key"))).toBe(true);
+  });
+
+  it('dev mode should replace the official CLI placeholder with a dev signature and report it', async () => {
+    t = await openTestRegistry({ mode: 'dev' });
+    const result = await t.registry.finalize({ ...(await staged(t)), signature: { text: PLACEHOLDER, algorithm: 'cosign' } });
+    expect(result.signature.status).toBe('dev-signed');
+    expect(t.warnings.some((w) => /placeholder/i.test(w))).toBe(true);
+  });
+
+  it('strict mode should refuse an unsigned bundle with SIGNATURE_MISSING and register nothing', async () => {
+    t = await openTestRegistry({ mode: 'strict' });
+    await expect(t.registry.finalize(await staged(t))).rejects.toMatchObject({ code: 'SIGNATURE_MISSING' });
+    expect(count('extension_bundle')).toBe(0);
+  });
+
+  it('strict mode should report the placeholder as SIGNATURE_UNVERIFIABLE', async () => {
+    t = await openTestRegistry({ mode: 'strict' });
+    await expect(t.registry.finalize({ ...(await staged(t)), signature: { text: PLACEHOLDER } })).rejects.toMatchObject({ code: 'SIGNATURE_UNVERIFIABLE' });
+  });
+
+  it('strict mode should accept a signature by a trusted key and refuse one by an untrusted key', async () => {
+    const trusted = generateSigningKey('ed25519');
+    const stranger = generateSigningKey('ecdsa-p256');
+    t = await openTestRegistry({ mode: 'strict', trustPems: [trusted.publicKeyPem] });
+    const input = await staged(t);
+    const hash = `sha256:${input.declaredHash}`;
+    await expect(t.registry.finalize({ ...input, signature: { text: signContentHash(hash, stranger.privateKeyPem) } })).rejects.toMatchObject({ code: 'SIGNATURE_UNTRUSTED' });
+    const ok = await t.registry.finalize({ ...(await staged(t)), signature: { text: signContentHash(hash, trusted.privateKeyPem) } });
+    expect(ok.signature).toEqual({ status: 'verified', keyId: trusted.keyId });
+  });
+
+  it('off mode should accept the placeholder as production does today', async () => {
+    t = await openTestRegistry({ mode: 'off' });
+    const ok = await t.registry.finalize({ ...(await staged(t)), signature: { text: PLACEHOLDER } });
+    expect(ok.signature.status).toBe('skipped');
+  });
+});
+
+async function staged(reg: TestRegistry): Promise<{ key: string; declaredHash: string; manifestJson: string }> {
+  const b = await bundleOf();
+  const s = await reg.registry.stageUpload({ bytes: b.bytes, size: b.bytes.length, declaredHash: b.hex });
+  return { key: s.upload.key, declaredHash: b.hex, manifestJson: b.manifestJson };
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { readBundleArchive } from '../bundles/archive.ts';
+import { computeContentHash, hashHex } from '../bundles/hash.ts';
+import { EmulatorError, describeError } from '../errors.ts';
+import { invalidManifestError, isWildcardVersion, parseManifestText, resolveWildcardVersion, type ExtensionManifest } from '../manifest/index.ts';
+import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
+import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export interface StageInput {
+  bytes: Uint8Array;
+  /** The `size` query parameter as sent. */
+  size: string | number | undefined;
+  /** The `declaredHash` query parameter as sent (64 lowercase hex). */
+  declaredHash: string | undefined;
+}
+
+export interface StageResult {
+  upload: { key: string; strategy: 'staging' };
+  filename: string;
+  size: number;
+  declaredHash: string;
+}
+
+/** Checks an upload's declared size before its body is read (413 without buffering 200 MiB). */
+export function checkDeclaredSize(size: string | number | undefined, maxBytes: number = MAX_BUNDLE_BYTES): number {
+  const value = typeof size === 'number' ? size : Number(size);
+  if (size === undefined || size === '' || !Number.isInteger(value) || value <= 0) {
+    throw new EmulatorError('INVALID_SIZE', `size must be a positive integer byte count, got ${JSON.stringify(size ?? null)}. Send ?size=<bytes of the archive>.`, { status: 400 });
+  }
+  if (value > maxBytes) {
+    throw new EmulatorError('BUNDLE_TOO_LARGE', `bundle is ${value} bytes; the limit is ${maxBytes} bytes (200 MiB). Shrink the bundle (drop source maps, large assets).`, { status: 413 });
+  }
+  return value;
+}
+
+/** Step 1 of publish: keep the raw upload under `sha256/_staging/{uuid}/bundle.tar.zst`. */
+export async function stageUpload(ctx: RegistryContext, input: StageInput): Promise<StageResult> {
+  const size = checkDeclaredSize(input.size, ctx.maxBundleBytes);
+  const declaredHash = checkDeclaredHash(input.declaredHash);
+  if (input.bytes.byteLength !== size) {
+    throw new EmulatorError('SIZE_MISMATCH', `size says ${size} bytes but the body has ${input.bytes.byteLength}. Send the archive bytes unchanged with their exact size.`, { status: 400 });
+  }
+  const key = `sha256/_staging/${randomUUID()}/bundle.tar.zst`;
+  await ctx.store.put(key, input.bytes);
+  return { upload: { key, strategy: 'staging' }, filename: 'bundle.tar.zst', size, declaredHash };
+}
+
+function checkDeclaredHash(value: string | undefined): string {
+  if (value === undefined || !HEX64.test(value)) {
+    throw new EmulatorError('INVALID_DECLARED_HASH', `declaredHash must be 64 lowercase hex characters (the sha256 of the archive), got ${JSON.stringify(value ?? null)}.`, { status: 400 });
+  }
+  return value;
+}
+
+export interface FinalizeInput {
+  key: unknown;
+  declaredHash: unknown;
+  size?: unknown;
+  manifestJson?: unknown;
+  signature?: { text?: unknown; algorithm?: unknown } | null;
+}
+
+export interface PublishOptions {
+  /**
+   * Emulator dev loop (`npm run emulate` samples, `--ext` watch): when the version exists, add
+   * these bytes as its newest bundle (the active one) instead of answering 409. Same hash → no-op.
+   */
+  newBundleForExistingVersion?: boolean;
+}
+
+export interface FinalizeResult {
+  extension: { id: string; name: string; publisher: string };
+  version: { id: string; version: string };
+  contentHash: string;
+  canonicalKey: string;
+  /** Emulator extras: how the signature was judged, and warnings worth printing. */
+  signature: { status: string; keyId?: string };
+  warnings: string[];
+}
+
+/**
+ * Step 2 of publish: hash the staged bytes, read and validate the manifest, check the signature,
+ * then register extension, version, bundle and endpoints in one transaction and move the archive
+ * to its canonical key. A failure at any point leaves neither rows nor a new archive behind.
+ */
+export async function finalizeUpload(ctx: RegistryContext, input: FinalizeInput, options: PublishOptions = {}): Promise<FinalizeResult> {
+  const key = typeof input.key === 'string' ? input.key : '';
+  if (!key.startsWith('sha256/') || !key.includes('/_staging/')) {
+    throw new EmulatorError('INVALID_KEY', `key must be the staging key returned by upload-proxy (sha256/_staging/…), got ${JSON.stringify(input.key ?? null)}.`, { status: 400 });
+  }
+  const declaredHash = checkDeclaredHash(typeof input.declaredHash === 'string' ? input.declaredHash : undefined);
+  const bytes = await ctx.store.get(key);
+  if (!bytes) {
+    throw new EmulatorError('STAGED_BUNDLE_NOT_FOUND', `nothing is staged under ${key}: it was finalized already or never uploaded. Upload again with /api/ext-bundles/upload-proxy.`, { status: 404 });
+  }
+  const hex = hashHex(computeContentHash(bytes));
+  if (hex !== declaredHash) {
+    throw new EmulatorError('HASH_MISMATCH', `the staged bundle hashes to ${hex}, not the declared ${declaredHash}: the upload was altered or the hash was computed over other bytes.`, { status: 400 });
+  }
+  const manifest = await readManifest(bytes, input.manifestJson);
+  const signatureText = typeof input.signature?.text === 'string' ? input.signature.text : null;
+  const result = await register(ctx, bytes, hex, manifest, signatureText, options);
+  await ctx.store.delete(key).catch(() => undefined);
+  return result;
+}
+
+async function readManifest(bytes: Uint8Array, manifestJson: unknown): Promise<ExtensionManifest> {
+  let text = typeof manifestJson === 'string' && manifestJson.trim() !== '' ? manifestJson : undefined;
+  if (text === undefined) text = await manifestFromArchive(bytes);
+  const parsed = parseManifestText(text);
+  if (!parsed.ok) throw invalidManifestError(parsed.issues);
+  return parsed.manifest;
+}
+
+async function manifestFromArchive(bytes: Uint8Array): Promise<string> {
+  let entries;
+  try {
+    entries = await readBundleArchive(bytes);
+  } catch (err) {
+    throw new EmulatorError('MANIFEST_NOT_FOUND', `no manifestJson was sent and the archive cannot be read: ${describeError(err)}`, { status: 400 });
+  }
+  const files = entries.filter((e) => e.type === 'file').map((e) => ({ ...e, path: e.path.replace(/^\.\//, '') }));
+  const found = files.find((e) => e.path === 'manifest.json') ?? files.find((e) => /^[^/]+\/manifest\.json$/.test(e.path));
+  if (!found) {
+    throw new EmulatorError('MANIFEST_NOT_FOUND', 'no manifestJson was sent and the archive has no manifest.json at its root or one folder deep. Put manifest.json at the bundle root.', { status: 400 });
+  }
+  return Buffer.from(found.data).toString('utf8');
+}
+
+async function register(ctx: RegistryContext, bytes: Uint8Array, hex: string, manifest: ExtensionManifest, signatureText: string | null, options: PublishOptions): Promise<FinalizeResult> {
+  const contentHash = `sha256:${hex}`;
+  const publisher = manifest.publisher ?? 'local-dev';
+  const existing = ctx.sql.registryByPublisherName.get(publisher, manifest.name);
+  const taken = existing ? ctx.sql.versionsOf.all(existing.id).map((v) => v.version) : [];
+  const version = isWildcardVersion(manifest.version) ? resolveWildcardVersion(manifest.version, taken) : manifest.version;
+  const sameVersion = existing && taken.includes(version) ? ctx.sql.versionOf.get(existing.id, version) : undefined;
+  if (sameVersion && !options.newBundleForExistingVersion) throw versionExists(publisher, manifest.name, version);
+  const republished = sameVersion ? ctx.sql.bundlesOfVersion.all(sameVersion.id).find((b) => b.content_hash === contentHash) : undefined;
+  if (sameVersion && republished) {
+    // UNIQUE(version_id, content_hash): the same archive again (or a revert) only becomes the active bundle again.
+    ctx.sql.makeBundleNewest.run(republished.id);
+    return {
+      extension: { id: sameVersion.registry_id, name: manifest.name, publisher },
+      version: { id: sameVersion.id, version },
+      contentHash: hex,
+      canonicalKey: republished.storage_url,
+      signature: { status: 'unchanged' },
+      warnings: [],
+    };
+  }
+  const signed = judgeSignature(ctx, contentHash, signatureText);
+  const target = canonicalKey(hex);
+  const existed = await ctx.store.has(target);
+  ctx.sql.insertJournal.run({ canonical_key: target, staging_key: '', now: ctx.now() });
+  try {
+    if (!existed) await ctx.store.put(target, bytes);
+    const row = { existing: existing?.id, publisher, manifest, version, contentHash, signature: signed.text, target, size: bytes.byteLength };
+    const ids = ctx.db.transaction(() => (sameVersion ? insertBundleRow(ctx, sameVersion.id, row) : insertRows(ctx, row)))();
+    return {
+      extension: { id: ids.registryId, name: manifest.name, publisher },
+      version: { id: ids.versionId, version },
+      contentHash: hex,
+      canonicalKey: target,
+      signature: { status: signed.status, ...(signed.keyId ? { keyId: signed.keyId } : {}) },
+      warnings: signed.warnings,
+    };
+  } catch (err) {
+    if (!existed && !ctx.sql.bundleWithStorageUrl.get(target)) await ctx.store.delete(target).catch(() => undefined);
+    throw err;
+  } finally {
+    ctx.sql.deleteJournal.run(target);
+  }
+}
+
+function versionExists(publisher: string, name: string, version: string): EmulatorError {
+  return new EmulatorError(
+    'EXTENSION_VERSION_ALREADY_EXISTS',
+    `${publisher}.${name} ${version} is already published and versions are immutable. Bump "version" in manifest.json (or use "X.Y.*" to take the next patch).`,
+    { status: 409 },
+  );
+}
+
+interface Signed {
+  text: string | null;
+  status: string;
+  keyId?: string;
+  warnings: string[];
+}
+
+/** Verifies per the signing mode; in dev mode an unsigned or placeholder bundle gets the dev key's signature. */
+function judgeSignature(ctx: RegistryContext, contentHash: string, text: string | null): Signed {
+  const verdict = verifyBundleSignature({ contentHash, signatureText: text, trust: ctx.signing.trust, mode: ctx.signing.mode });
+  if ((verdict.status === 'unsigned' || verdict.status === 'placeholder') && ctx.signing.devKey) {
+    const what = verdict.status === 'placeholder' ? "carries the official CLI's placeholder signature (unverifiable)" : 'is unsigned';
+    const warning = `${contentHash} ${what}: signed it with the emulator's dev key ${ctx.signing.devKey.keyId} (SIGNING_MODE=dev). SIGNING_MODE=strict would refuse it; sign with a key in SIGNING_TRUST_BUNDLE (\`alga-emulator sign\`).`;
+    ctx.warn(warning);
+    return { text: signContentHash(contentHash, ctx.signing.devKey.privateKeyPem), status: 'dev-signed', keyId: ctx.signing.devKey.keyId, warnings: [...verdict.warnings, warning] };
+  }
+  for (const warning of verdict.warnings) ctx.warn(warning);
+  return { text, status: verdict.status, ...(verdict.keyId ? { keyId: verdict.keyId } : {}), warnings: verdict.warnings };
+}
+
+interface RowInput {
+  existing: string | undefined;
+  publisher: string;
+  manifest: ExtensionManifest;
+  version: string;
+  contentHash: string;
+  signature: string | null;
+  target: string;
+  size: number;
+}
+
+function insertRows(ctx: RegistryContext, input: RowInput): { registryId: string; versionId: string } {
+  const now = ctx.now();
+  const registryId = input.existing ?? ctx.newId();
+  if (input.existing) ctx.sql.touchRegistry.run({ id: registryId, now });
+  else ctx.sql.insertRegistry.run({ id: registryId, publisher: input.publisher, name: input.manifest.name, now });
+  const versionId = ctx.newId();
+  const endpoints = input.manifest.api?.endpoints ?? [];
+  ctx.sql.insertVersion.run({
+    id: versionId,
+    registry_id: registryId,
+    version: input.version,
+    runtime: input.manifest.runtime,
+    main_entry: endpoints.length > 0 ? 'dist/main.wasm' : null,
+    api_endpoints: JSON.stringify(endpoints),
+    ui: input.manifest.ui ? JSON.stringify(input.manifest.ui) : null,
+    capabilities: JSON.stringify(input.manifest.capabilities),
+    now,
+  });
+  insertBundleRow(ctx, versionId, input);
+  for (const endpoint of endpoints) {
+    ctx.sql.insertEndpoint.run({ id: ctx.newId(), version_id: versionId, method: endpoint.method, path: endpoint.path, handler: endpoint.handler });
+  }
+  return { registryId, versionId };
+}
+
+/** Adds the version's newest (active) bundle row. */
+function insertBundleRow(ctx: RegistryContext, versionId: string, input: RowInput): { registryId: string; versionId: string } {
+  const version = ctx.sql.versionById.get(versionId);
+  const registryId = version?.registry_id ?? '';
+  ctx.sql.insertBundle.run({
+    id: ctx.newId(),
+    version_id: versionId,
+    content_hash: input.contentHash,
+    signature: input.signature,
+    precompiled: Object.keys(input.manifest.precompiled).length > 0 ? JSON.stringify(input.manifest.precompiled) : null,
+    storage_url: input.target,
+    size_bytes: input.size,
+    now: ctx.now(),
+  });
+  return { registryId, versionId };
+}
+
+/** Startup repair: archives a crash left between "copied" and "registered" are removed. */
+export async function sweepPublishJournal(ctx: RegistryContext): Promise<string[]> {
+  const removed: string[] = [];
+  for (const row of ctx.sql.journal.all()) {
+    if (!ctx.sql.bundleWithStorageUrl.get(row.canonical_key)) {
+      await ctx.store.delete(row.canonical_key).catch(() => undefined);
+      removed.push(row.canonical_key);
+    }
+    ctx.sql.deleteJournal.run(row.canonical_key);
+  }
+  return removed;
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { computeContentHash, normalizeContentHash } from '../bundles/hash.ts';
+import { EmulatorError } from '../errors.ts';
+import { verifyBundleSignature, type SigningPolicy } from '../signing/index.ts';
+import { MAX_BUNDLE_BYTES, resolveRegistry, type PublishStore, type RegistryContext } from './context.ts';
+import { openRegistryDatabase } from './database.ts';
+import { IdentityStore, type SeedOptions, type SeedResult } from './identity.ts';
+import * as state from './install-state.ts';
+import { installVersion, setEnabled, uninstall, updateInstall, type InstallResult } from './installs.ts';
+import { finalizeUpload, sweepPublishJournal, stageUpload, type FinalizeInput, type FinalizeResult, type PublishOptions, type StageInput, type StageResult } from './publish.ts';
+import { SecretSealer } from './secret-sealer.ts';
+import { registryStatements, type InstallRow, type RegistryRow, type VersionRow } from './statements.ts';
+
+export interface RegistryOptions {
+  /** Data folder: holds `registry.sqlite` and `keys/`. */
+  dataDir: string;
+  store: PublishStore;
+  signing: SigningPolicy;
+  /** Warnings (dev signing, placeholder signatures); default drops them. */
+  warn?: (message: string) => void;
+  /** Clock for timestamps; ISO strings. */
+  now?: () => Date;
+  maxBundleBytes?: number;
+  /** Database file; default `{dataDir}/registry.sqlite`. `:memory:` for throwaway registries. */
+  file?: string;
+}
+
+/** One installed extension as the Gateway, shell and CLI see it. */
+export interface InstallView {
+  installId: string;
+  tenantId: string;
+  registryId: string;
+  slug: string;
+  publisher: string;
+  name: string;
+  versionId: string;
+  version: string;
+  contentHash: string | null;
+  enabled: boolean;
+  status: string;
+  grantedCaps: string[];
+  runnerDomain: string | null;
+  ui: unknown;
+  endpoints: { method: string; path: string; handler: string }[];
+}
+
+/**
+ * The extension registry (spec 06) over SQLite: publish (stage + finalize), installs, config,
+ * sealed secrets, identities, and the lookups the Runner and Gateway need. Every multi-row change
+ * runs in one transaction.
+ */
+export class Registry {
+  readonly identity: IdentityStore;
+  readonly store: PublishStore;
+  readonly signing: SigningPolicy;
+  readonly sealer: SecretSealer;
+  readonly #ctx: RegistryContext;
+  readonly #db: Database.Database;
+  #closed = false;
+
+  private constructor(ctx: RegistryContext) {
+    this.#ctx = ctx;
+    this.#db = ctx.db;
+    this.store = ctx.store;
+    this.signing = ctx.signing;
+    this.sealer = ctx.sealer;
+    this.identity = new IdentityStore(ctx.sql, ctx.now, (fn) => ctx.db.transaction(fn)());
+  }
+
+  /** Opens the registry (migrating it) and removes archives a crashed publish left behind. */
+  static async open(options: RegistryOptions): Promise<Registry> {
+    const { db } = openRegistryDatabase(options.file ?? join(options.dataDir, 'registry.sqlite'));
+    const clock = options.now ?? (() => new Date());
+    const ctx: RegistryContext = {
+      db,
+      sql: registryStatements(db),
+      store: options.store,
+      signing: options.signing,
+      sealer: SecretSealer.fromDataDir(options.dataDir),
+      now: () => clock().toISOString(),
+      newId: () => randomUUID(),
+      warn: options.warn ?? (() => undefined),
+      maxBundleBytes: options.maxBundleBytes ?? MAX_BUNDLE_BYTES,
+    };
+    const registry = new Registry(ctx);
+    await sweepPublishJournal(ctx);
+    return registry;
+  }
+
+  get maxBundleBytes(): number {
+    return this.#ctx.maxBundleBytes;
+  }
+
+  seed(options?: SeedOptions): SeedResult {
+    return this.identity.seed(options);
+  }
+
+  stageUpload(input: StageInput): Promise<StageResult> {
+    return stageUpload(this.#ctx, input);
+  }
+
+  finalize(input: FinalizeInput, options?: PublishOptions): Promise<FinalizeResult> {
+    return finalizeUpload(this.#ctx, input, options);
+  }
+
+  /**
+   * Stage + finalize in one call (our CLI, `npm run emulate`, the harness). With
+   * `newBundleForExistingVersion`, an existing version gets these bytes as its active bundle.
+   */
+  async publishBytes(bytes: Uint8Array, options: { manifestJson?: string; signatureText?: string | null } & PublishOptions = {}): Promise<FinalizeResult> {
+    const declaredHash = computeContentHash(bytes).slice('sha256:'.length);
+    const staged = await this.stageUpload({ bytes, size: bytes.byteLength, declaredHash });
+    return this.finalize({
+      key: staged.upload.key,
+      declaredHash,
+      size: bytes.byteLength,
+      manifestJson: options.manifestJson,
+      signature: options.signatureText ? { text: options.signatureText } : null,
+    }, { newBundleForExistingVersion: options.newBundleForExistingVersion });
+  }
+
+  install(tenantId: string, ref: string, version: string): Promise<InstallResult> {
+    return installVersion(this.#ctx, tenantId, ref, version);
+  }
+
+  uninstall(tenantId: string, ref: string): { registryId: string } {
+    return uninstall(this.#ctx, tenantId, ref);
+  }
+
+  update(tenantId: string, ref: string, version: string, disableMissingSchedules = false): Promise<InstallResult> {
+    return updateInstall(this.#ctx, tenantId, ref, version, disableMissingSchedules);
+  }
+
+  setEnabled(tenantId: string, ref: string, enabled: boolean): InstallView {
+    return this.#view(setEnabled(this.#ctx, tenantId, ref, enabled));
+  }
+
+  getConfig(tenantId: string, ref: string): state.InstallConfig {
+    return state.getConfig(this.#ctx, tenantId, ref);
+  }
+
+  setConfig(tenantId: string, ref: string, change: state.ConfigChange): state.InstallConfig {
+    return state.setConfig(this.#ctx, tenantId, ref, change);
+  }
+
+  setSecrets(tenantId: string, ref: string, values: Readonly<Record<string, string>>): state.SecretsMetadata {
+    return state.setSecrets(this.#ctx, tenantId, ref, values);
+  }
+
+  clearSecrets(tenantId: string, ref: string): state.SecretsMetadata {
+    return state.clearSecrets(this.#ctx, tenantId, ref);
+  }
+
+  listSecrets(tenantId: string, ref: string): state.SecretsMetadata {
+    return state.listSecrets(this.#ctx, tenantId, ref);
+  }
+
+  secretEnvelope(installId: string): ReturnType<typeof state.secretEnvelope> {
+    return state.secretEnvelope(this.#ctx, installId);
+  }
+
+  configOf(installId: string): state.InstallConfig {
+    return state.readConfig(this.#ctx, installId);
+  }
+
+  /** Finds an extension by registry id, slug or unique name (EXTENSION_NOT_FOUND otherwise). */
+  extension(ref: string): RegistryRow {
+    return resolveRegistry(this.#ctx, ref);
+  }
+
+  extensions(): RegistryRow[] {
+    return this.#ctx.sql.listRegistries.all();
+  }
+
+  versions(registryId: string): VersionRow[] {
+    return this.#ctx.sql.versionsOf.all(registryId);
+  }
+
+  /** The tenant's install of an extension, or null. */
+  installOf(tenantId: string, ref: string): InstallView | null {
+    const row = this.#ctx.sql.installOf.get(tenantId, resolveRegistry(this.#ctx, ref).id);
+    return row ? this.#view(row) : null;
+  }
+
+  installs(tenantId: string): InstallView[] {
+    return this.#ctx.sql.installsOfTenant.all(tenantId).map((row) => this.#view(row));
+  }
+
+  /** Adds a schedule on an endpoint of the install's version (scheduler fixtures, update remapping). */
+  createSchedule(installId: string, input: { name: string; cron: string; method: string; path: string; payload?: unknown }): string {
+    const install = this.#ctx.sql.installById.get(installId);
+    if (!install) throw new EmulatorError('NOT_INSTALLED', `install ${installId} does not exist`, { status: 404 });
+    const endpoint = this.#ctx.sql.endpointsOf.all(install.version_id).find((e) => e.method === input.method.toUpperCase() && e.path === input.path);
+    if (!endpoint) {
+      throw new EmulatorError('ENDPOINT_NOT_FOUND', `the installed version has no endpoint ${input.method.toUpperCase()} ${input.path}; declare it in api.endpoints.`, { status: 404 });
+    }
+    const id = this.#ctx.newId();
+    this.#ctx.sql.insertSchedule.run({ id, install_id: installId, tenant_id: install.tenant_id, endpoint_id: endpoint.id, name: input.name, cron: input.cron, payload_json: input.payload === undefined ? null : JSON.stringify(input.payload), now: this.#ctx.now() });
+    return id;
+  }
+
+  schedules(installId: string): { id: string; name: string; enabled: boolean; method: string; path: string }[] {
+    return this.#ctx.sql.schedulesOf.all(installId).map((s) => ({ id: s.id, name: s.name, enabled: s.enabled === 1, method: s.method, path: s.path }));
+  }
+
+  /** `/api/installs/validate` and strict `/ext-ui`: an enabled install whose version has this bundle. */
+  async hasActiveBundle(tenantId: string, extensionId: string, contentHash: string): Promise<boolean> {
+    let hash: string;
+    try {
+      hash = normalizeContentHash(contentHash);
+    } catch {
+      return false;
+    }
+    return this.#ctx.sql.activeInstallHasHash.get(tenantId, extensionId, hash) !== undefined;
+  }
+
+  /** `/api/installs/lookup-by-host`: the install served at a runner domain (port ignored). */
+  async lookupByHost(host: string): Promise<{ tenant_id: string; extension_id: string; content_hash: string } | null> {
+    const name = host.trim().toLowerCase().replace(/:\d+$/, '');
+    const install = name === '' ? undefined : this.#ctx.sql.installByDomain.get(name);
+    if (!install) return null;
+    const bundle = this.#ctx.sql.activeBundle.get(install.version_id);
+    return bundle ? { tenant_id: install.tenant_id, extension_id: install.registry_id, content_hash: bundle.content_hash } : null;
+  }
+
+  /**
+   * Runner load/serve check: the signature stored for (extension, hash) must verify against the
+   * hash of the bytes actually read. A bundle the registry does not know is unsigned.
+   */
+  async verifyLoadedBundle(input: { extensionId: string; contentHash: string; bytes: Uint8Array }): Promise<void> {
+    if (this.signing.mode === 'off') return;
+    const expected = normalizeContentHash(input.contentHash);
+    const row = this.#ctx.sql.bundleOfRegistryByHash.get(input.extensionId, expected);
+    const actual = computeContentHash(input.bytes);
+    const verdict = verifyBundleSignature({ contentHash: actual, signatureText: row?.signature ?? null, trust: this.signing.trust, mode: this.signing.mode });
+    for (const warning of verdict.warnings) this.#ctx.warn(warning);
+  }
+
+  #view(row: InstallRow): InstallView {
+    const registry = this.#ctx.sql.registryById.get(row.registry_id) as RegistryRow;
+    const version = this.#ctx.sql.versionById.get(row.version_id) as VersionRow;
+    const bundle = this.#ctx.sql.activeBundle.get(row.version_id);
+    return {
+      installId: row.id,
+      tenantId: row.tenant_id,
+      registryId: row.registry_id,
+      slug: `${registry.publisher}.${registry.name}`.toLowerCase(),
+      publisher: registry.publisher,
+      name: registry.name,
+      versionId: row.version_id,
+      version: version.version,
+      contentHash: bundle?.content_hash ?? null,
+      enabled: row.is_enabled === 1,
+      status: row.status,
+      grantedCaps: JSON.parse(row.granted_caps) as string[],
+      runnerDomain: row.runner_domain,
+      ui: version.ui ? (JSON.parse(version.ui) as unknown) : null,
+      endpoints: this.#ctx.sql.endpointsOf.all(row.version_id).map((e) => ({ method: e.method, path: e.path, handler: e.handler })),
+    };
+  }
+
+  /** Closes the database; safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}

@@ -1,0 +1,252 @@
+import type Database from 'better-sqlite3';
+
+// Every query the registry runs, in one place (the schema is in migrations.ts). Rows are typed as
+// SQLite returns them: JSON columns are strings, booleans are 0/1.
+
+export interface RegistryRow {
+  id: string;
+  publisher: string;
+  name: string;
+  display_name: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VersionRow {
+  id: string;
+  registry_id: string;
+  version: string;
+  runtime: string;
+  main_entry: string | null;
+  api_endpoints: string;
+  ui: string | null;
+  capabilities: string;
+  created_at: string;
+}
+
+export interface BundleRow {
+  id: string;
+  version_id: string;
+  content_hash: string;
+  signature: string | null;
+  precompiled: string | null;
+  storage_url: string;
+  size_bytes: number;
+  created_at: string;
+}
+
+export interface EndpointRow {
+  id: string;
+  version_id: string;
+  method: string;
+  path: string;
+  handler: string;
+}
+
+export interface InstallRow {
+  id: string;
+  tenant_id: string;
+  registry_id: string;
+  version_id: string;
+  granted_caps: string;
+  config: string;
+  is_enabled: number;
+  status: 'enabled' | 'disabled' | 'pending';
+  created_at: string;
+  updated_at: string;
+  runner_domain: string | null;
+}
+
+export interface ConfigRow {
+  id: string;
+  install_id: string;
+  tenant_id: string;
+  config: string;
+  providers: string;
+  version: string;
+}
+
+export interface SecretsRow {
+  id: string;
+  install_id: string;
+  tenant_id: string;
+  ciphertext: string;
+  algorithm: string;
+  transit_key: string | null;
+  transit_mount: string | null;
+  version: string;
+  expires_at: string | null;
+}
+
+export interface ScheduleRow {
+  id: string;
+  install_id: string;
+  endpoint_id: string;
+  name: string;
+  enabled: number;
+  method: string;
+  path: string;
+}
+
+export interface TenantRow {
+  id: string;
+  name: string;
+}
+
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  user_type: 'internal' | 'client';
+  client_id: string | null;
+  client_name: string | null;
+  role: string;
+  permissions: string;
+}
+
+export interface ApiKeyRow {
+  key: string;
+  user_id: string;
+  tenant_id: string;
+  description: string;
+}
+
+const USER_COLUMNS = `u.id, u.tenant_id, u.email, u.name, u.user_type, u.client_id, c.name AS client_name, u.role, u.permissions`;
+
+export type RegistryStatements = ReturnType<typeof registryStatements>;
+
+export function registryStatements(db: Database.Database) {
+  return {
+    registryById: db.prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE id = ?`),
+    registryByPublisherName: db.prepare<[string, string], RegistryRow>(
+      `SELECT * FROM extension_registry WHERE publisher = ? AND name = ?`,
+    ),
+    registryBySlug: db.prepare<[string], RegistryRow>(
+      `SELECT * FROM extension_registry WHERE lower(publisher || '.' || name) = lower(?)`,
+    ),
+    registriesByName: db.prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE lower(name) = lower(?)`),
+    listRegistries: db.prepare<[], RegistryRow>(`SELECT * FROM extension_registry ORDER BY publisher, name`),
+    insertRegistry: db.prepare<{ id: string; publisher: string; name: string; now: string }>(
+      `INSERT INTO extension_registry (id, publisher, name, display_name, description, created_at, updated_at)
+       VALUES (@id, @publisher, @name, @name, NULL, @now, @now)`,
+    ),
+    touchRegistry: db.prepare<{ id: string; now: string }>(`UPDATE extension_registry SET updated_at = @now WHERE id = @id`),
+
+    versionsOf: db.prepare<[string], VersionRow>(`SELECT * FROM extension_version WHERE registry_id = ? ORDER BY created_at`),
+    versionOf: db.prepare<[string, string], VersionRow>(`SELECT * FROM extension_version WHERE registry_id = ? AND version = ?`),
+    versionById: db.prepare<[string], VersionRow>(`SELECT * FROM extension_version WHERE id = ?`),
+    insertVersion: db.prepare<Omit<VersionRow, 'created_at'> & { now: string }>(
+      `INSERT INTO extension_version (id, registry_id, version, runtime, main_entry, api_endpoints, ui, capabilities, created_at)
+       VALUES (@id, @registry_id, @version, @runtime, @main_entry, @api_endpoints, @ui, @capabilities, @now)`,
+    ),
+
+    insertBundle: db.prepare<Omit<BundleRow, 'created_at'> & { now: string }>(
+      `INSERT INTO extension_bundle (id, version_id, content_hash, signature, precompiled, storage_url, size_bytes, created_at, seq)
+       VALUES (@id, @version_id, @content_hash, @signature, @precompiled, @storage_url, @size_bytes, @now,
+               (SELECT coalesce(max(seq), 0) + 1 FROM extension_bundle))`,
+    ),
+    /** The active bundle of a version is its newest row. */
+    activeBundle: db.prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE version_id = ? ORDER BY seq DESC LIMIT 1`),
+    bundleOfRegistryByHash: db.prepare<[string, string], BundleRow>(
+      `SELECT b.* FROM extension_bundle b JOIN extension_version v ON v.id = b.version_id
+       WHERE v.registry_id = ? AND b.content_hash = ? ORDER BY b.seq DESC LIMIT 1`,
+    ),
+    bundlesOfVersion: db.prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE version_id = ? ORDER BY seq`),
+    makeBundleNewest: db.prepare<[string]>(`UPDATE extension_bundle SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM extension_bundle) WHERE id = ?`),
+    bundlesByHash: db.prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE content_hash = ?`),
+
+    insertEndpoint: db.prepare<EndpointRow>(
+      `INSERT INTO extension_api_endpoint (id, version_id, method, path, handler) VALUES (@id, @version_id, @method, @path, @handler)`,
+    ),
+    endpointsOf: db.prepare<[string], EndpointRow>(`SELECT * FROM extension_api_endpoint WHERE version_id = ? ORDER BY rowid`),
+
+    installById: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE id = ?`),
+    installOf: db.prepare<[string, string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? AND registry_id = ?`),
+    installByDomain: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE runner_domain = lower(?)`),
+    installsOfTenant: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? ORDER BY created_at`),
+    insertInstall: db.prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string; granted_caps: string; runner_domain: string; now: string }>(
+      `INSERT INTO tenant_extension_install (id, tenant_id, registry_id, version_id, granted_caps, config, is_enabled, status, created_at, updated_at, runner_domain)
+       VALUES (@id, @tenant_id, @registry_id, @version_id, @granted_caps, '{}', 1, 'enabled', @now, @now, @runner_domain)`,
+    ),
+    reinstall: db.prepare<{ id: string; version_id: string; granted_caps: string; now: string }>(
+      `UPDATE tenant_extension_install SET version_id = @version_id, granted_caps = @granted_caps, config = '{}',
+         is_enabled = 1, status = 'enabled', updated_at = @now WHERE id = @id`,
+    ),
+    moveInstall: db.prepare<{ id: string; version_id: string; granted_caps: string; now: string }>(
+      `UPDATE tenant_extension_install SET version_id = @version_id, granted_caps = @granted_caps, updated_at = @now WHERE id = @id`,
+    ),
+    setEnabled: db.prepare<{ id: string; enabled: number; status: string; now: string }>(
+      `UPDATE tenant_extension_install SET is_enabled = @enabled, status = @status, updated_at = @now WHERE id = @id`,
+    ),
+    setInstallConfig: db.prepare<{ id: string; config: string; now: string }>(
+      `UPDATE tenant_extension_install SET config = @config, updated_at = @now WHERE id = @id`,
+    ),
+    deleteInstall: db.prepare<[string]>(`DELETE FROM tenant_extension_install WHERE id = ?`),
+    /** strict /ext-ui validation: an enabled install whose version has a bundle with this hash. */
+    activeInstallHasHash: db.prepare<[string, string, string], { one: number }>(
+      `SELECT 1 AS one FROM tenant_extension_install i JOIN extension_bundle b ON b.version_id = i.version_id
+       WHERE i.tenant_id = ? AND i.registry_id = ? AND i.is_enabled = 1 AND b.content_hash = ? LIMIT 1`,
+    ),
+
+    configOf: db.prepare<[string], ConfigRow>(`SELECT * FROM tenant_extension_install_config WHERE install_id = ?`),
+    upsertConfig: db.prepare<{ id: string; install_id: string; tenant_id: string; config: string; providers: string; version: string; now: string }>(
+      `INSERT INTO tenant_extension_install_config (id, install_id, tenant_id, config, providers, version, created_at, updated_at)
+       VALUES (@id, @install_id, @tenant_id, @config, @providers, @version, @now, @now)
+       ON CONFLICT (install_id) DO UPDATE SET config = excluded.config, providers = excluded.providers,
+         version = excluded.version, updated_at = excluded.updated_at`,
+    ),
+
+    secretsOf: db.prepare<[string], SecretsRow>(`SELECT * FROM tenant_extension_install_secrets WHERE install_id = ?`),
+    upsertSecrets: db.prepare<Omit<SecretsRow, 'expires_at'> & { now: string }>(
+      `INSERT INTO tenant_extension_install_secrets (id, install_id, tenant_id, ciphertext, algorithm, transit_key, transit_mount, version, expires_at, created_at, updated_at)
+       VALUES (@id, @install_id, @tenant_id, @ciphertext, @algorithm, @transit_key, @transit_mount, @version, NULL, @now, @now)
+       ON CONFLICT (install_id) DO UPDATE SET ciphertext = excluded.ciphertext, algorithm = excluded.algorithm,
+         transit_key = excluded.transit_key, transit_mount = excluded.transit_mount, version = excluded.version,
+         updated_at = excluded.updated_at`,
+    ),
+    deleteSecrets: db.prepare<[string]>(`DELETE FROM tenant_extension_install_secrets WHERE install_id = ?`),
+
+    schedulesOf: db.prepare<[string], ScheduleRow>(
+      `SELECT s.id, s.install_id, s.endpoint_id, s.name, s.enabled, e.method, e.path
+       FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
+       WHERE s.install_id = ? ORDER BY s.created_at, s.rowid`,
+    ),
+    insertSchedule: db.prepare<{ id: string; install_id: string; tenant_id: string; endpoint_id: string; name: string; cron: string; payload_json: string | null; now: string }>(
+      `INSERT INTO tenant_extension_schedule (id, install_id, tenant_id, endpoint_id, name, cron, timezone, enabled, payload_json, created_at)
+       VALUES (@id, @install_id, @tenant_id, @endpoint_id, @name, @cron, 'UTC', 1, @payload_json, @now)`,
+    ),
+    remapSchedule: db.prepare<{ id: string; endpoint_id: string }>(`UPDATE tenant_extension_schedule SET endpoint_id = @endpoint_id WHERE id = @id`),
+    disableSchedule: db.prepare<[string]>(`UPDATE tenant_extension_schedule SET enabled = 0 WHERE id = ?`),
+    deleteSchedulesOf: db.prepare<[string]>(`DELETE FROM tenant_extension_schedule WHERE install_id = ?`),
+
+    insertJournal: db.prepare<{ canonical_key: string; staging_key: string; now: string }>(
+      `INSERT OR REPLACE INTO publish_journal (canonical_key, staging_key, created_at) VALUES (@canonical_key, @staging_key, @now)`,
+    ),
+    deleteJournal: db.prepare<[string]>(`DELETE FROM publish_journal WHERE canonical_key = ?`),
+    journal: db.prepare<[], { canonical_key: string; staging_key: string }>(`SELECT canonical_key, staging_key FROM publish_journal`),
+    bundleWithStorageUrl: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM extension_bundle WHERE storage_url = ? LIMIT 1`),
+
+    insertTenant: db.prepare<{ id: string; name: string; now: string }>(
+      `INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES (@id, @name, @now)`,
+    ),
+    tenantById: db.prepare<[string], TenantRow>(`SELECT id, name FROM tenants WHERE id = ?`),
+    tenants: db.prepare<[], TenantRow>(`SELECT id, name FROM tenants ORDER BY created_at, id`),
+    insertClient: db.prepare<{ id: string; tenant_id: string; name: string }>(
+      `INSERT OR IGNORE INTO clients (id, tenant_id, name) VALUES (@id, @tenant_id, @name)`,
+    ),
+    insertUser: db.prepare<Omit<UserRow, 'client_name'>>(
+      `INSERT OR IGNORE INTO users (id, tenant_id, email, name, user_type, client_id, role, permissions)
+       VALUES (@id, @tenant_id, @email, @name, @user_type, @client_id, @role, @permissions)`,
+    ),
+    userById: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.id = ?`),
+    usersOfTenant: db.prepare<[string], UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.tenant_id = ? ORDER BY u.rowid`,
+    ),
+    insertApiKey: db.prepare<ApiKeyRow & { now: string }>(
+      `INSERT OR IGNORE INTO api_keys (key, user_id, tenant_id, description, created_at) VALUES (@key, @user_id, @tenant_id, @description, @now)`,
+    ),
+    apiKey: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE key = ?`),
+    apiKeysOfTenant: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE tenant_id = ? ORDER BY created_at, rowid`),
+  };
+}
