@@ -178,14 +178,14 @@ describe('Runner lookups', () => {
     t = await openTestRegistry({ mode: 'dev' });
     const { registryId, hex } = await published();
     const good = (await t.store.get(`sha256/${hex}/bundle.tar.zst`))!;
-    await expect(t.registry.verifyLoadedBundle({ extensionId: registryId, contentHash: hex, bytes: good })).resolves.toBeUndefined();
+    await expect(t.registry.verifyLoadedBundle({ extensionId: registryId, expectedContentHash: hex, bytes: good })).resolves.toBeUndefined();
     const other = await bundleOf(manifest({ name: 'other' }));
-    await expect(t.registry.verifyLoadedBundle({ extensionId: registryId, contentHash: hex, bytes: other.bytes })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    await expect(t.registry.verifyLoadedBundle({ extensionId: registryId, expectedContentHash: hex, bytes: other.bytes })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
   });
 
   it('strict mode should refuse at load a bundle the registry never registered (SIGNATURE_MISSING)', async () => {
     t = await openTestRegistry({ mode: 'strict' });
     const stray = await bundleOf();
-    await expect(t.registry.verifyLoadedBundle({ extensionId: 'x', contentHash: stray.hex, bytes: stray.bytes })).rejects.toMatchObject({ code: 'SIGNATURE_MISSING' });
+    await expect(t.registry.verifyLoadedBundle({ extensionId: 'x', expectedContentHash: stray.hex, bytes: stray.bytes })).rejects.toMatchObject({ code: 'SIGNATURE_MISSING' });
   });
 });

@@ -229,9 +229,9 @@ export class Registry {
    * Runner load/serve check: the signature stored for (extension, hash) must verify against the
    * hash of the bytes actually read. A bundle the registry does not know is unsigned.
    */
-  async verifyLoadedBundle(input: { extensionId: string; contentHash: string; bytes: Uint8Array }): Promise<void> {
+  async verifyLoadedBundle(input: { extensionId: string; expectedContentHash: string; bytes: Uint8Array }): Promise<void> {
     if (this.signing.mode === 'off') return;
-    const expected = normalizeContentHash(input.contentHash);
+    const expected = normalizeContentHash(input.expectedContentHash);
     const row = this.#ctx.sql.bundleOfRegistryByHash.get(input.extensionId, expected);
     const actual = computeContentHash(input.bytes);
     const verdict = verifyBundleSignature({ contentHash: actual, signatureText: row?.signature ?? null, trust: this.signing.trust, mode: this.signing.mode });

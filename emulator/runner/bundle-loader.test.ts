@@ -36,7 +36,7 @@ describe('BundleLoader', () => {
     expect(bundle.contentHash).toBe(packed.contentHash);
     expect(await listTree(bundle.uiRoot)).toEqual(['index.html']);
     expect(verify).toHaveBeenCalledTimes(1);
-    expect(verify).toHaveBeenCalledWith({ tenantId: 't1', extensionId: EXT, contentHash: packed.contentHash, bytes: packed.bytes });
+    expect(verify).toHaveBeenCalledWith({ tenantId: 't1', extensionId: EXT, contentHash: packed.contentHash, expectedContentHash: packed.contentHash, bytes: packed.bytes });
   });
 
   it('neither reads nor verifies again while the stored archive is unchanged: one stat per load', async () => {

@@ -93,7 +93,7 @@ export class BundleLoader {
   async #verify(target: Target, contentHash: string, bytes: Uint8Array): Promise<void> {
     if (!this.#verifier) return;
     try {
-      await this.#verifier.verify({ tenantId: target.tenant, extensionId: target.extension, contentHash, bytes });
+      await this.#verifier.verify({ tenantId: target.tenant, extensionId: target.extension, contentHash, expectedContentHash: target.hash, bytes });
     } catch (err) {
       // The code leads the message so `bundle_fetch_failed: SIGNATURE_INVALID: …` names it.
       const code = err instanceof EmulatorError ? err.code : 'BUNDLE_VERIFY_FAILED';

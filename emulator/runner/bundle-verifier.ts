@@ -12,6 +12,10 @@
  * new Runner(config, { verifier });
  */
 export interface BundleVerifier {
-  /** Throws an EmulatorError (codes SIGNATURE_*) when the bytes read from the store may not run. `contentHash` is computed from `bytes`. */
-  verify(input: { tenantId: string; extensionId: string; contentHash: string; bytes: Uint8Array }): Promise<void>;
+  /**
+   * Throws an EmulatorError (codes SIGNATURE_*) when the bytes read from the store may not run.
+   * `contentHash` is computed from `bytes`; `expectedContentHash` is the hash the request named,
+   * whose stored signature must verify against the bytes actually read.
+   */
+  verify(input: { tenantId: string; extensionId: string; contentHash: string; expectedContentHash: string; bytes: Uint8Array }): Promise<void>;
 }

@@ -12,10 +12,12 @@ type VerifyInput = Parameters<BundleVerifier['verify']>[0];
 
 /** Records every call; refuses the content hashes in `refused` as a tampered signature would be. */
 class RecordingVerifier implements BundleVerifier {
-  readonly calls: Omit<VerifyInput, 'bytes'>[] = [];
+  readonly calls: Omit<VerifyInput, 'bytes' | 'expectedContentHash'>[] = [];
+  readonly expected: string[] = [];
   readonly refused = new Set<string>();
-  async verify({ tenantId, extensionId, contentHash }: VerifyInput): Promise<void> {
+  async verify({ tenantId, extensionId, contentHash, expectedContentHash }: VerifyInput): Promise<void> {
     this.calls.push({ tenantId, extensionId, contentHash });
+    this.expected.push(expectedContentHash);
     if (this.refused.has(contentHash)) throw new EmulatorError('SIGNATURE_INVALID', 'signature does not match the archive. Re-sign the bundle.');
   }
   callsFor(extensionId: string) {
@@ -85,6 +87,8 @@ describe('bundle verification on /v1/execute', () => {
       error: 'bundle_fetch_failed: SIGNATURE_INVALID: signature does not match the archive. Re-sign the bundle.',
     });
     expect(verifier.callsFor(EXT).at(-1)).toEqual({ tenantId: TENANT, extensionId: EXT, contentHash: computeContentHash(swapped) });
+    // The requested hash travels along, so the registry can look up the signature the bytes must match.
+    expect(verifier.expected.at(-1)).toBe(hash);
   });
 
   it('fails with archive hash mismatch when the verifier accepts a replaced archive', async () => {
