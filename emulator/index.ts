@@ -16,10 +16,38 @@ export { createRunnerApp, listen } from './runner/http/router.ts';
 /** The host capability registry and the emulator's parity notes. */
 export { CAPABILITIES } from './runner/capabilities/registry.ts';
 /** Every deliberate difference from production (also: `npm run parity-notes`). */
-export { allParityNotes } from './runner/parity-notes.ts';
+export { allParityNotes } from './parity-notes.ts';
 /** Deterministic `bundle.tar.zst` packing and content hashes. */
 export { packExtension, computeContentHash, bundleStoreKey } from './bundles/index.ts';
 /** Builds a guest (TypeScript/JavaScript) into `dist/main.wasm` with componentize-js, cached. */
 export { buildComponent } from './build/build-component.ts';
+/**
+ * The whole platform on loopback (Runner + main port with the publish API), or just its data
+ * folder (registry, store, signing) for scripts and CLIs.
+ * @example const emu = await startEmulator({ settings: { dataDir: tmp, port: 0, runnerPort: 0 } }); await emu.close();
+ */
+export { startEmulator, openEmulatorData, type RunningEmulator, type EmulatorData, type StartOptions } from './host/emulator.ts';
+export { EMULATOR_SETTINGS, loadEmulatorSettings, type EmulatorSettings } from './host/settings.ts';
+/** The extension registry: publish, install, config, sealed secrets, identities. */
+export { Registry, type InstallView } from './registry/registry.ts';
+/** The main port's Express app (publish API), built without listening. */
+export { createHostApp } from './host/app.ts';
+/** Manifest validation exactly as publish applies it. */
+export { validateManifest, parseManifestText, type ExtensionManifest, type ManifestIssue } from './manifest/index.ts';
+/** Offline bundle checks as CI runs them (`alga-emulator doctor`). */
+export { runDoctor, formatDoctorReport, type DoctorReport } from './doctor/index.ts';
+/** Detached bundle signatures: keys, signing, trust, verification modes. */
+export {
+  generateSigningKey,
+  signContentHash,
+  verifyBundleSignature,
+  TrustStore,
+  loadSigningPolicy,
+  type SigningMode,
+  type SigningPolicy,
+} from './signing/index.ts';
+/** What the Runner asks of a registry: install lookups for /ext-ui and signature checks at load. */
+export type { InstallDirectory } from './runner/ui/install-directory.ts';
+export type { BundleVerifier } from './runner/bundle-verifier.ts';
 /** The one error type: stable `code`, HTTP `status`, actionable message. */
 export { EmulatorError } from './errors.ts';

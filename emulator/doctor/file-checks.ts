@@ -1,15 +1,16 @@
 import type { BundleFiles } from './archive-checks.ts';
 import type { ManifestFacts } from './manifest-check.ts';
+import { UI_CONTENT_TYPES } from '../runner/ui/ui-path.ts';
 import type { Findings } from './problems.ts';
 
 export const WASM_PATH = 'dist/main.wasm';
 const UI_INDEX = 'ui/index.html';
 
 /**
- * File types the Runner's `/ext-ui` serves (spec 02, path rules); any other extension is a 400
- * there. A last segment without a dot is allowed (served as a directory-like path).
+ * File types the Runner's `/ext-ui` serves (spec 02, path rules): the Runner's own list, so the
+ * two cannot drift. Any other extension is a 400 there; a last segment without a dot is allowed.
  */
-export const UI_EXTENSIONS = ['html', 'js', 'css', 'json', 'map', 'svg', 'png', 'jpg', 'jpeg', 'webp', 'woff', 'woff2'] as const;
+export const UI_EXTENSIONS: readonly string[] = Object.keys(UI_CONTENT_TYPES);
 
 /** Endpoints need the component; a component without endpoints is never called. */
 export function checkWasmPresence(files: BundleFiles, facts: ManifestFacts, findings: Findings): void {
@@ -69,7 +70,7 @@ export function isServableUiPath(file: string): boolean {
   const last = file.slice(file.lastIndexOf('/') + 1);
   const dot = last.lastIndexOf('.');
   if (dot < 0) return true;
-  return (UI_EXTENSIONS as readonly string[]).includes(last.slice(dot + 1).toLowerCase());
+  return UI_EXTENSIONS.includes(last.slice(dot + 1).toLowerCase());
 }
 
 function plural(n: number, noun: string): string {

@@ -8,9 +8,8 @@ import { SIGNING_SETTINGS, parseSigningMode, type SigningMode } from '../signing
  * top of the Runner's own. Drives parsing and the README table.
  */
 export const EMULATOR_SETTINGS = [
-  ['PORT', '3000', 'main port: publish API (and later Gateway and shell), like the host app'],
+  ['PORT', '3000', 'main port of `npm run emulate`: publish API (Gateway and shell later), like the host app'],
   ['RUNNER_PORT', '8085', 'port of the emulator\'s Runner'],
-  ['EMULATOR_DATA_DIR', '.emulator', 'data folder: registry.sqlite, keys/, bundles/, cache/, storage.sqlite'],
   ['ALGA_API_KEY', 'generated once', 'the accepted dev API key (the official CLI reads the same variable)'],
   ['ALGA_TENANT_ID', DEFAULT_TENANT_ID, 'id of the default tenant (the official CLI reads the same variable)'],
   ...SIGNING_SETTINGS,

@@ -48,7 +48,6 @@ export const RUNNER_SETTINGS = [
   ['RUNNER_MAX_CONCURRENCY_PER_EXTENSION', 'RUNNER_WORKERS', 'concurrent executions of one extension; the rest queue'],
   ['RUNNER_DEFAULT_TIMEOUT_MS', '30000', 'timeout when a request has no limits.timeout_ms'],
   ['HOST', '127.0.0.1', 'address the servers bind to'],
-  ['ALGA_TENANT_ID', '00000000-0000-4000-8000-000000000001', 'tenant `npm run emulate` installs the samples for'],
 ] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;

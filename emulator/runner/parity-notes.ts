@@ -1,5 +1,3 @@
-import { capabilityParityNotes } from './capabilities/registry.ts';
-
 /**
  * Where the Runner deliberately differs from production (parity policy rule 2), beyond the
  * per-capability notes kept with each capability. Printed by `npm run parity-notes` and listed
@@ -11,9 +9,8 @@ export const RUNNER_PARITY_NOTES: readonly string[] = [
   'Fresh-instance semantics come from restoring each instance\'s linear memory and mutable globals to their post-instantiation snapshot after every call; pages a call grew are zeroed but stay allocated, so memory.size can be larger than on a brand-new instance.',
   'Link checking compares the guest\'s imported interfaces, records, enums and function signatures with the Runner\'s WIT; a function returning result<T, E> where the WIT says T (or the reverse) is not detected here, while Wasmtime refuses it.',
   'A timeout answers "execute_failed: wasm trap: interrupt (limits.timeout_ms N exceeded)" after N ms of wall time including host calls (production counts 10 ms epoch ticks).',
+  'Every archive the Runner reads is signature-checked (SIGNING_MODE), and each tenant\'s own archive is read and checked once even when its hash is already extracted for another tenant; a store file changed afterwards is read and checked again (production verifies nothing and serves any tenant from the hash cache).',
+  '/ext-ui files larger than EXT_STATIC_MAX_FILE_BYTES (default 10 MiB) answer 413 (production has no cap when the variable is unset).',
+  '/ext-ui remembers the tenant of an (extension, hash) only after a 200 or 304, and an empty EXT_STATIC_STRICT_VALIDATION counts as unset (strict); production remembers it as soon as it is resolved and treats empty as relaxed.',
+  'The Runner asks the registry in-process whether an install has a hash and which install a Host serves (production calls /api/installs/validate and /api/installs/lookup-by-host over HTTP; the emulator serves both routes too).',
 ];
-
-/** Every parity note: the Runner's and each capability's. */
-export function allParityNotes(): string[] {
-  return [...RUNNER_PARITY_NOTES, ...capabilityParityNotes()];
-}

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../emulator/runner/capabilities/registry.ts';
+import { EMULATOR_SETTINGS } from '../../emulator/host/settings.ts';
 import { RUNNER_SETTINGS } from '../../emulator/runner/config.ts';
-import { allParityNotes } from '../../emulator/runner/parity-notes.ts';
+import { allParityNotes } from '../../emulator/parity-notes.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -15,7 +16,7 @@ function section(title: string): string {
 describe('README stays in step with the code', () => {
   it('documents every setting, and documents no setting the code does not read', () => {
     const rows = [...section('Configuration').matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
-    expect(rows).toEqual(RUNNER_SETTINGS.map(([name]) => name));
+    expect(rows).toEqual([...EMULATOR_SETTINGS, ...RUNNER_SETTINGS].map(([name]) => name));
   });
 
   it('lists every capability with its interface and capability string, in registry order', () => {

@@ -1,0 +1,8 @@
+import { REGISTRY_PARITY_NOTES } from './registry/parity-notes.ts';
+import { capabilityParityNotes } from './runner/capabilities/registry.ts';
+import { RUNNER_PARITY_NOTES } from './runner/parity-notes.ts';
+
+/** Every deliberate difference from production: the Runner's, each capability's, the registry's. */
+export function allParityNotes(): string[] {
+  return [...RUNNER_PARITY_NOTES, ...capabilityParityNotes(), ...REGISTRY_PARITY_NOTES];
+}
