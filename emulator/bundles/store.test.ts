@@ -23,6 +23,14 @@ const KEY = `tenants/acme/extensions/reg-1/sha256/${HEX}/bundle.tar.zst`;
 /** The behaviour every BundleStore must share, run once per implementation. */
 function describeBundleStoreContract(name: string, factory: () => Promise<BundleStore>): void {
   describe(`${name} (BundleStore contract)`, () => {
+    it('delete removes the object, and deleting a missing key is not an error', async () => {
+      const store = await factory();
+      await store.put(KEY, text('x'));
+      await store.delete(KEY);
+      expect([await store.get(KEY), await store.has(KEY), await store.stat(KEY)]).toEqual([null, false, null]);
+      await expect(store.delete(KEY)).resolves.toBeUndefined();
+    });
+
     it('returns null and has() false for a key never stored', async () => {
       const store = await factory();
       expect(await store.get(KEY)).toBeNull();
@@ -244,3 +252,16 @@ const failAfterPartialWrite: StoreFs['open'] = async (file, flags, mode) => {
     close: () => handle.close(),
   };
 };
+
+describe('FileBundleStore.delete', () => {
+  it('removes the folders the key made once they are empty, and keeps folders still in use', async () => {
+    const dir = await temp.make();
+    const store = new FileBundleStore(dir);
+    await store.put('sha256/_staging/a/bundle.tar.zst', text('a'));
+    await store.put('sha256/_staging/b/bundle.tar.zst', text('b'));
+    await store.delete('sha256/_staging/a/bundle.tar.zst');
+    expect(await listTree(dir)).toEqual(['sha256/', 'sha256/_staging/', 'sha256/_staging/b/', 'sha256/_staging/b/bundle.tar.zst']);
+    await store.delete('sha256/_staging/b/bundle.tar.zst');
+    expect(await listTree(dir)).toEqual([]);
+  });
+});

@@ -144,6 +144,12 @@ export class FileBundleStore implements BundleStore {
     } catch (err) {
       throw storeError('BUNDLE_STORE_WRITE_FAILED', `cannot delete bundle ${key} at ${file}`, err);
     }
+    // Drop the folders the key made (e.g. sha256/_staging/{uuid}/) once they are empty.
+    let dir = path.dirname(file);
+    while (dir.startsWith(this.baseDir + path.sep)) {
+      if (!(await fsp.rmdir(dir).then(() => true, () => false))) break;
+      dir = path.dirname(dir);
+    }
   }
 
   async has(key: string): Promise<boolean> {

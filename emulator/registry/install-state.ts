@@ -1,5 +1,6 @@
 import { EmulatorError } from '../errors.ts';
 import type { SecretEnvelope } from '../runner/capabilities/secrets/secret-envelope.ts';
+import { KNOWN_CAPABILITIES } from '../runner/capabilities/types.ts';
 import { parseJsonList, resolveRegistry, type RegistryContext } from './context.ts';
 import { requireInstall } from './installs.ts';
 import type { InstallRow } from './statements.ts';
@@ -55,7 +56,14 @@ export function setConfig(ctx: RegistryContext, tenantId: string, ref: string, c
     else config[key] = String(value);
   }
   const providers = new Set(current.providers);
-  for (const cap of change.addProviders ?? []) providers.add(cap.trim().toLowerCase());
+  const known = new Set<string>(KNOWN_CAPABILITIES);
+  for (const cap of change.addProviders ?? []) {
+    const normalized = cap.trim().toLowerCase();
+    if (!known.has(normalized)) {
+      throw new EmulatorError('CAPABILITY_UNKNOWN', `cannot grant "${cap}": not a known capability. Known: ${KNOWN_CAPABILITIES.join(', ')}.`, { status: 400 });
+    }
+    providers.add(normalized);
+  }
   for (const cap of change.removeProviders ?? []) providers.delete(cap.trim().toLowerCase());
   const now = ctx.now();
   const version = ctx.newId();

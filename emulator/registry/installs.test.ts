@@ -144,6 +144,8 @@ describe('enable, config and secrets', () => {
     expect(b.config).toEqual({ region: 'eu', limit: '5' });
     expect(b.version).not.toBe(a.version);
     expect(t.registry.setConfig(TENANT, registryId, { values: { only: 'x' }, replace: true }).config).toEqual({ only: 'x' });
+    expect(t.registry.setConfig(TENANT, registryId, { addProviders: ['CAP:HTTP.FETCH'] }).providers).toContain('cap:http.fetch');
+    expect(() => t.registry.setConfig(TENANT, registryId, { addProviders: ['cap:http.fetsh'] })).toThrow(expect.objectContaining({ code: 'CAPABILITY_UNKNOWN', status: 400 }));
   });
 
   it('should merge secrets, drop empty values, clear, and seal them at rest', async () => {

@@ -31,6 +31,7 @@ describe('publish: stage + finalize', () => {
     expect(result).toMatchObject({ extension: { name: 'widget', publisher: 'acme' }, version: { version: '1.0.0' }, contentHash: b.hex, canonicalKey: `sha256/${b.hex}/bundle.tar.zst` });
     expect(await t.store.get(`sha256/${b.hex}/bundle.tar.zst`)).toEqual(b.bytes);
     expect(await t.store.has(staged.upload.key)).toBe(false);
+    expect(await t.store.stat(staged.upload.key)).toBeNull();
     expect([count('extension_registry'), count('extension_version'), count('extension_bundle'), count('extension_api_endpoint')]).toEqual([1, 1, 1, 2]);
   });
 

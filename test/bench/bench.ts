@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { computeContentHash } from '../../emulator/bundles/hash.ts';
 import { FileBundleStore, bundleStoreKey } from '../../emulator/bundles/store.ts';
 import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
-import { startEchoProcess, startRunnerProcess } from './runner-process.ts';
+import { packEntries } from '../../emulator/bundles/pack.ts';
+import { BENCH_EMULATOR_TENANT, freePort, publishViaApi } from './publish-client.ts';
+import { startEchoProcess, startEmulatorProcess, startRunnerProcess } from './runner-process.ts';
 
 const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
@@ -102,8 +104,42 @@ try {
 
   // (g2) peak RSS of the one-time jco transpile child (runs once per new bundle, then exits).
   results.g2_transpile_child_peak_rss_mb = transpileChildPeakMb(dataDir);
+
+  await registryFigures(join(dataDir, 'emulator'), bytes);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * (h) publish + install of the 12 MB sample through the publish API (upload, hash, manifest,
+ * dev signing, registration, tenant copy); (i) a UI asset from /ext-ui with strict install
+ * validation and the per-request store check, sequential.
+ */
+async function registryFigures(dir: string, sampleBytes: Uint8Array): Promise<void> {
+  const runnerPort = await freePort();
+  const emu = await startEmulatorProcess(dir, runnerPort, 'bench-key');
+  try {
+    const manifest = execFileSync('sh', ['-c', `zstd -d -q -c | tar -xOf - manifest.json`], { input: sampleBytes }).toString();
+    results.h_publish_install_ms = await timed(() => publishViaApi(emu.url, 'bench-key', sampleBytes, manifest));
+    const uiManifest = JSON.stringify({ name: 'bench-ui', publisher: 'bench', version: '1.0.0', runtime: 'wasm-js@1', capabilities: [], ui: { type: 'iframe', entry: 'index.html' } });
+    const ui = await packEntries([
+      { path: 'manifest.json', data: new TextEncoder().encode(uiManifest) },
+      { path: 'ui/index.html', data: new TextEncoder().encode('<!doctype html><script src="app.js"></script>'.repeat(20)) },
+    ]);
+    const { registryId, contentHash } = await publishViaApi(emu.url, 'bench-key', ui.bytes, uiManifest);
+    const url = `http://127.0.0.1:${runnerPort}/ext-ui/${registryId}/${contentHash}/index.html?tenant=${BENCH_EMULATOR_TENANT}`;
+    const get = async () => {
+      const res = await fetch(url);
+      if (res.status !== 200) throw new Error(`/ext-ui answered ${res.status}`);
+      await res.arrayBuffer();
+    };
+    for (let i = 0; i < 50; i++) await get();
+    const samples: number[] = [];
+    for (let i = 0; i < 2000; i++) samples.push(await timed(get));
+    results.i_ext_ui_p50_ms = percentile(sortNum(samples), 50);
+  } finally {
+    await emu.stop();
+  }
 }
 
 /** Runs the transpile child once more under /usr/bin/time to read its peak RSS. */
@@ -124,6 +160,8 @@ const rows: [string, string, string, string][] = [
   ['(f) p50 of requests 4001-5000 ÷ p50 of 1-1000', results.f_drift_ratio?.toFixed(2) ?? '', '', '≤ 1.25'],
   ['(g) peak RSS of the Runner process', `${results.g_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 350 MB'],
   ['(g2) peak RSS of the jco child (once per bundle)', `${results.g2_transpile_child_peak_rss_mb?.toFixed(0)} MB`, '', 'reported'],
+  ['(h) publish + install, 12 MB sample, publish API', `${results.h_publish_install_ms?.toFixed(0)} ms`, '', 'reported'],
+  ['(i) /ext-ui asset, strict validation, sequential p50', `${results.i_ext_ui_p50_ms?.toFixed(2)} ms`, `${((results.i_ext_ui_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${'figure'.padEnd(width)}  ${'measured'.padEnd(22)} ${'vs (a)'.padEnd(8)} target`);

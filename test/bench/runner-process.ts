@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const RUNNER_CLI = fileURLToPath(new URL('../../emulator/cli/runner.ts', import.meta.url));
 const ECHO_SERVER = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
+const EMULATOR = fileURLToPath(new URL('./emulator-process.ts', import.meta.url));
 
 /** A server in its own process (`npm run runner`, as users run it); the bench measures it from outside. */
 export interface RunnerProcess {
@@ -16,6 +17,11 @@ export interface RunnerProcess {
 
 export function startRunnerProcess(dataDir: string): Promise<RunnerProcess> {
   return startServerProcess(RUNNER_CLI, 'runner listening', { PORT: '0', EMULATOR_DATA_DIR: dataDir });
+}
+
+/** The whole emulator (main port + Runner on `runnerPort`) with a known dev API key. */
+export function startEmulatorProcess(dataDir: string, runnerPort: number, apiKey: string): Promise<RunnerProcess> {
+  return startServerProcess(EMULATOR, 'emulator listening', { EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey });
 }
 
 /** The bare Express echo (the floor), also in its own process. */
