@@ -92,6 +92,13 @@ describe('POST /api/ext-bundles/upload-proxy', () => {
     expect([badHash.status, ((await badHash.json()) as { code: string }).code]).toEqual([400, 'INVALID_DECLARED_HASH']);
   });
 
+  it('should answer 413 BUNDLE_TOO_LARGE for a declared size over 200 MiB without reading the body', async () => {
+    await start();
+    const res = await upload(new Uint8Array(8), 'a'.repeat(64), admin(), 200 * 1024 * 1024 + 1);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'bundle is 209715201 bytes; the limit is 209715200 bytes (200 MiB). Shrink the bundle (drop source maps, large assets).', code: 'BUNDLE_TOO_LARGE' });
+  });
+
   it('should answer 413 BUNDLE_TOO_LARGE for a declared size or a body over the limit', async () => {
     await start({ maxBundleBytes: 1024 });
     const big = new Uint8Array(4096);

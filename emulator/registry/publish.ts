@@ -30,7 +30,8 @@ export function checkDeclaredSize(size: string | number | undefined, maxBytes: n
     throw new EmulatorError('INVALID_SIZE', `size must be a positive integer byte count, got ${JSON.stringify(size ?? null)}. Send ?size=<bytes of the archive>.`, { status: 400 });
   }
   if (value > maxBytes) {
-    throw new EmulatorError('BUNDLE_TOO_LARGE', `bundle is ${value} bytes; the limit is ${maxBytes} bytes (200 MiB). Shrink the bundle (drop source maps, large assets).`, { status: 413 });
+    const mib = maxBytes % (1024 * 1024) === 0 ? ` (${maxBytes / (1024 * 1024)} MiB)` : '';
+    throw new EmulatorError('BUNDLE_TOO_LARGE', `bundle is ${value} bytes; the limit is ${maxBytes} bytes${mib}. Shrink the bundle (drop source maps, large assets).`, { status: 413 });
   }
   return value;
 }
