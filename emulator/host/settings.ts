@@ -13,7 +13,13 @@ export const EMULATOR_SETTINGS = [
   ['ALGA_API_KEY', 'generated once', 'the accepted dev API key (the official CLI reads the same variable)'],
   ['ALGA_TENANT_ID', DEFAULT_TENANT_ID, 'id of the default tenant (the official CLI reads the same variable)'],
   ...SIGNING_SETTINGS,
+  ['EMULATOR_DEV_TOKEN', 'generated once', 'dev bearer token of the default tenant\'s MSP admin for the Gateway (`authorization: Bearer <token>`); every seeded user has one'],
+  ['EXT_GATEWAY_ENDPOINT_MODE', 'advisory', '`advisory`: a call to an endpoint missing from `api.endpoints` runs, with a warning naming the entry to add; `strict`: 404 `endpoint_not_found`, as in production'],
+  ['EXT_GATEWAY_TIMEOUT_MS', '30000', 'Gateway timeout for a Runner call, also sent as `limits.timeout_ms`; past it the Gateway answers 504'],
+  ['RUNNER_BASE_URL', 'the emulator\'s Runner', 'Runner the Gateway calls (`{RUNNER_BASE_URL}/v1/execute`), e.g. one started with `npm run runner`'],
 ] as const;
+
+export type EndpointMode = 'advisory' | 'strict';
 
 export interface EmulatorSettings {
   port: number;
@@ -23,6 +29,12 @@ export interface EmulatorSettings {
   apiKey: string | undefined;
   tenantId: string;
   signingMode: SigningMode;
+  /** `EMULATOR_DEV_TOKEN`: the default tenant's MSP admin bearer token; generated once when unset. */
+  devToken: string | undefined;
+  endpointMode: EndpointMode;
+  gatewayTimeoutMs: number;
+  /** `RUNNER_BASE_URL`; unset = the emulator's own Runner. */
+  runnerBaseUrl: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,7 +48,52 @@ export function loadEmulatorSettings(env: Env, overrides: Partial<EmulatorSettin
     apiKey: overrides.apiKey ?? (env.ALGA_API_KEY?.trim() || undefined),
     tenantId: overrides.tenantId ?? (env.ALGA_TENANT_ID?.trim() || DEFAULT_TENANT_ID),
     signingMode: overrides.signingMode ?? parseSigningMode(env.SIGNING_MODE, 'dev'),
+    devToken: overrides.devToken ?? devToken(env.EMULATOR_DEV_TOKEN),
+    endpointMode: overrides.endpointMode ?? endpointMode(env.EXT_GATEWAY_ENDPOINT_MODE),
+    gatewayTimeoutMs: overrides.gatewayTimeoutMs ?? positiveInteger(env, 'EXT_GATEWAY_TIMEOUT_MS', 30000),
+    runnerBaseUrl: overrides.runnerBaseUrl ?? baseUrl(env.RUNNER_BASE_URL),
   };
+}
+
+function devToken(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new EmulatorError('CONFIG_INVALID', 'EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.', { status: 400 });
+  }
+  return value;
+}
+
+function endpointMode(raw: string | undefined): EndpointMode {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return 'advisory';
+  if (value === 'advisory' || value === 'strict') return value;
+  throw new EmulatorError('CONFIG_INVALID', `EXT_GATEWAY_ENDPOINT_MODE must be advisory or strict, got "${raw}". Fix or unset it.`, { status: 400 });
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EmulatorError('CONFIG_INVALID', `${name} must be a whole number of milliseconds ≥ 1, got "${raw}". Fix or unset it.`, { status: 400 });
+  }
+  return value;
+}
+
+function baseUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EmulatorError('CONFIG_INVALID', `RUNNER_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080, got "${raw}". Fix or unset it.`, { status: 400 });
+  }
+  return value.replace(/\/+$/, '');
 }
 
 function port(env: Env, name: string, fallback: number): number {

@@ -23,13 +23,15 @@ function tables(db: Database.Database): string[] {
 describe('registry database', () => {
   it('should create every table of spec 06 in WAL mode at the latest schema version', () => {
     const { db, applied } = openRegistryDatabase(dbFile());
-    expect(applied).toEqual([1, 2, 3]);
+    expect(applied).toEqual([1, 2, 3, 4]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(tables(db)).toEqual([
       'api_keys',
       'clients',
+      'dev_tokens',
+      'emulator_sessions',
       'extension_api_endpoint',
       'extension_bundle',
       'extension_event_subscription',
@@ -54,7 +56,7 @@ describe('registry database', () => {
     old.db.prepare(`INSERT INTO extension_registry (id, publisher, name, created_at, updated_at) VALUES ('r1', 'acme', 'w', 'now', 'now')`).run();
     old.db.close();
     const { db, applied } = openRegistryDatabase(file);
-    expect(applied).toEqual([2, 3]);
+    expect(applied).toEqual([2, 3, 4]);
     expect(db.prepare(`SELECT name FROM extension_registry`).all()).toEqual([{ name: 'w' }]);
     expect(tables(db)).toContain('tenant_extension_schedule');
     db.close();

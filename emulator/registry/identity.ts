@@ -60,6 +60,7 @@ export class IdentityStore {
   readonly #sql: RegistryStatements;
   readonly #now: () => string;
   readonly #run: <T>(fn: () => T) => T;
+  #defaultTenantId = DEFAULT_TENANT_ID;
 
   constructor(sql: RegistryStatements, now: () => string, transaction: <T>(fn: () => T) => T) {
     this.#sql = sql;
@@ -83,6 +84,8 @@ export class IdentityStore {
       this.#addKey(devApiKey, admin, defaultTenantId, 'dev API key');
       this.#addKey(`alga_dev_${createHash('sha256').update(`${secondTenantId}:admin`).digest('hex').slice(0, 24)}`, seededUserId(secondTenantId, 'msp-admin'), secondTenantId, 'second tenant admin key');
       this.#addKey(`alga_dev_${createHash('sha256').update(`${defaultTenantId}:tech`).digest('hex').slice(0, 24)}`, seededUserId(defaultTenantId, 'msp-user'), defaultTenantId, 'MSP user key (no extension permissions)');
+      for (const tenant of [defaultTenantId, secondTenantId]) for (const user of SEEDED_USERS) this.ensureDevToken(seededUserId(tenant, user.role));
+      this.#defaultTenantId = defaultTenantId;
       return { defaultTenantId, secondTenantId, devApiKey };
     });
   }
@@ -136,6 +139,48 @@ export class IdentityStore {
 
   apiKeys(tenantId: string): ApiKeyRow[] {
     return this.#sql.apiKeysOfTenant.all(tenantId);
+  }
+
+  /** The tenant the last `seed` made the default (`ALGA_TENANT_ID`); before any seed, the built-in default. */
+  get defaultTenantId(): string {
+    return this.#defaultTenantId;
+  }
+
+  /** Stores a shell session token for a user (the Gateway's `Sessions` makes the token). */
+  createSession(token: string, userId: string): void {
+    this.#sql.insertSession.run({ token, user_id: userId, now: this.#now() });
+  }
+
+  /** The user a session token belongs to, or null (unknown, signed out, or its user was removed). */
+  sessionUserId(token: string): string | null {
+    return this.#sql.sessionUser.get(token)?.user_id ?? null;
+  }
+
+  deleteSession(token: string): void {
+    this.#sql.deleteSession.run(token);
+  }
+
+  /** The user a dev bearer token belongs to, or null. */
+  devTokenUserId(token: string): string | null {
+    return this.#sql.devTokenUser.get(token)?.user_id ?? null;
+  }
+
+  /** The user's dev bearer token, created (random, persisted) when the user has none. */
+  ensureDevToken(userId: string): string {
+    const existing = this.#sql.devTokenOf.get(userId);
+    if (existing) return existing.token;
+    const token = `alga_dev_tok_${randomBytes(16).toString('hex')}`;
+    this.#sql.insertDevToken.run({ token, user_id: userId, now: this.#now() });
+    return token;
+  }
+
+  /** Makes `token` the user's dev bearer token (`EMULATOR_DEV_TOKEN`), taking it from any other user. */
+  assignDevToken(userId: string, token: string): void {
+    if (this.#sql.devTokenOf.get(userId)?.token === token) return;
+    this.#run(() => {
+      this.#sql.releaseDevToken.run({ token, user_id: userId });
+      this.#sql.insertDevToken.run({ token, user_id: userId, now: this.#now() });
+    });
   }
 }
 

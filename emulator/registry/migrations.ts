@@ -195,4 +195,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'gateway: shell sessions and dev bearer tokens',
+    sql: `
+      -- Emulator-only (production uses NextAuth): shell sign-ins, kept so a restart keeps them.
+      CREATE TABLE emulator_sessions (
+        token TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+      );
+      -- Emulator-only: one bearer token per user for curl and tests (EMULATOR_DEV_TOKEN sets the admin's).
+      CREATE TABLE dev_tokens (
+        token TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -11,7 +11,7 @@ import * as state from './install-state.ts';
 import { installVersion, setEnabled, uninstall, updateInstall, type InstallResult } from './installs.ts';
 import { finalizeUpload, sweepPublishJournal, stageUpload, type FinalizeInput, type FinalizeResult, type PublishOptions, type StageInput, type StageResult } from './publish.ts';
 import { SecretSealer } from './secret-sealer.ts';
-import { registryStatements, type InstallRow, type RegistryRow, type VersionRow } from './statements.ts';
+import { registryStatements, type ExecutionLogRow, type InstallRow, type RegistryRow, type VersionRow } from './statements.ts';
 
 export interface RegistryOptions {
   /** Data folder: holds `registry.sqlite` and `keys/`. */
@@ -44,6 +44,23 @@ export interface InstallView {
   runnerDomain: string | null;
   ui: unknown;
   endpoints: { method: string; path: string; handler: string }[];
+}
+
+/** Final statuses of an `extension_execution_log` row (spec 04 step 11). */
+export type ExecutionStatus = Exclude<ExecutionLogRow['status'], 'started'>;
+
+/** One `extension_execution_log` row: ids, times, status, metrics; never bodies, headers, config or secrets. */
+export interface ExecutionLogEntry {
+  id: string;
+  tenantId: string;
+  registryId: string;
+  versionId: string | null;
+  requestId: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  status: ExecutionLogRow['status'];
+  metrics: Record<string, unknown> | null;
+  error: string | null;
 }
 
 /**
@@ -236,6 +253,53 @@ export class Registry {
     const actual = computeContentHash(input.bytes);
     const verdict = verifyBundleSignature({ contentHash: actual, signatureText: row?.signature ?? null, trust: this.signing.trust, mode: this.signing.mode });
     for (const warning of verdict.warnings) this.#ctx.warn(warning);
+  }
+
+  /**
+   * Gateway resolution (spec 04): `ref` is an install id of this tenant, a registry id or a slug
+   * (`publisher.name`, any case). Only an enabled install (`is_enabled` and status `enabled`)
+   * with a bundle counts; anything else is null.
+   */
+  activeInstall(tenantId: string, ref: string): InstallView | null {
+    const byInstallId = this.#ctx.sql.installById.get(ref);
+    const registry = this.#ctx.sql.registryById.get(ref) ?? this.#ctx.sql.registryBySlug.get(ref);
+    const row = byInstallId?.tenant_id === tenantId ? byInstallId : registry ? this.#ctx.sql.installOf.get(tenantId, registry.id) : undefined;
+    if (!row || row.is_enabled !== 1 || row.status !== 'enabled') return null;
+    const view = this.#view(row);
+    return view.contentHash ? view : null;
+  }
+
+  /** The install's config row, or null when it has none (the Gateway answers 404 then). */
+  storedConfigOf(installId: string): state.InstallConfig | null {
+    return this.#ctx.sql.configOf.get(installId) ? state.readConfig(this.#ctx, installId) : null;
+  }
+
+  /** Starts an execution-log row (status `started`) and returns its id. */
+  startExecution(input: { tenantId: string; registryId: string; versionId: string | null; requestId: string | null }): string {
+    const id = this.#ctx.newId();
+    this.#ctx.sql.insertExecutionLog.run({ id, tenant_id: input.tenantId, registry_id: input.registryId, version_id: input.versionId, request_id: input.requestId, now: this.#ctx.now() });
+    return id;
+  }
+
+  /** Finishes a `started` row once; `metrics` must hold no bodies, headers, config or secrets. */
+  finishExecution(id: string, result: { status: ExecutionStatus; metrics: Record<string, unknown>; error?: string | null }): void {
+    this.#ctx.sql.finishExecutionLog.run({ id, status: result.status, metrics: JSON.stringify(result.metrics), error: result.error ?? null, now: this.#ctx.now() });
+  }
+
+  /** A tenant's execution-log rows, newest first (optionally of one extension). */
+  executionLog(filter: { tenantId: string; registryId?: string; limit?: number }): ExecutionLogEntry[] {
+    return this.#ctx.sql.executionLogOf.all({ tenant_id: filter.tenantId, registry_id: filter.registryId ?? null, limit: filter.limit ?? 100 }).map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      registryId: row.registry_id,
+      versionId: row.version_id,
+      requestId: row.request_id,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      status: row.status,
+      metrics: row.metrics ? (JSON.parse(row.metrics) as Record<string, unknown>) : null,
+      error: row.error,
+    }));
   }
 
   #view(row: InstallRow): InstallView {

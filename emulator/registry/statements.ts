@@ -112,6 +112,24 @@ export interface ApiKeyRow {
   description: string;
 }
 
+export interface DevTokenRow {
+  token: string;
+  user_id: string;
+}
+
+export interface ExecutionLogRow {
+  id: string;
+  tenant_id: string;
+  registry_id: string;
+  version_id: string | null;
+  request_id: string | null;
+  started_at: string;
+  finished_at: string | null;
+  status: 'started' | 'ok' | 'error' | 'timeout' | 'policy_denied' | 'upstream_error';
+  metrics: string | null;
+  error: string | null;
+}
+
 const USER_COLUMNS = `u.id, u.tenant_id, u.email, u.name, u.user_type, u.client_id, c.name AS client_name, u.role, u.permissions`;
 
 export type RegistryStatements = ReturnType<typeof registryStatements>;
@@ -248,5 +266,30 @@ export function registryStatements(db: Database.Database) {
     ),
     apiKey: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE key = ?`),
     apiKeysOfTenant: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE tenant_id = ? ORDER BY created_at, rowid`),
+
+    insertSession: db.prepare<{ token: string; user_id: string; now: string }>(
+      `INSERT INTO emulator_sessions (token, user_id, created_at) VALUES (@token, @user_id, @now)`,
+    ),
+    sessionUser: db.prepare<[string], { user_id: string }>(`SELECT user_id FROM emulator_sessions WHERE token = ?`),
+    deleteSession: db.prepare<[string]>(`DELETE FROM emulator_sessions WHERE token = ?`),
+    devTokenUser: db.prepare<[string], { user_id: string }>(`SELECT user_id FROM dev_tokens WHERE token = ?`),
+    devTokenOf: db.prepare<[string], DevTokenRow>(`SELECT token, user_id FROM dev_tokens WHERE user_id = ?`),
+    /** Frees the token and the user's slot, so `insertDevToken` can (re)assign it. */
+    releaseDevToken: db.prepare<{ token: string; user_id: string }>(`DELETE FROM dev_tokens WHERE token = @token OR user_id = @user_id`),
+    insertDevToken: db.prepare<{ token: string; user_id: string; now: string }>(
+      `INSERT INTO dev_tokens (token, user_id, created_at) VALUES (@token, @user_id, @now)`,
+    ),
+
+    insertExecutionLog: db.prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string | null; request_id: string | null; now: string }>(
+      `INSERT INTO extension_execution_log (id, tenant_id, registry_id, version_id, request_id, started_at, status)
+       VALUES (@id, @tenant_id, @registry_id, @version_id, @request_id, @now, 'started')`,
+    ),
+    finishExecutionLog: db.prepare<{ id: string; status: ExecutionLogRow['status']; metrics: string; error: string | null; now: string }>(
+      `UPDATE extension_execution_log SET status = @status, metrics = @metrics, error = @error, finished_at = @now WHERE id = @id AND status = 'started'`,
+    ),
+    executionLogOf: db.prepare<{ tenant_id: string; registry_id: string | null; limit: number }, ExecutionLogRow>(
+      `SELECT * FROM extension_execution_log WHERE tenant_id = @tenant_id AND (@registry_id IS NULL OR registry_id = @registry_id)
+       ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+    ),
   };
 }

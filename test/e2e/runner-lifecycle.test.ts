@@ -46,6 +46,8 @@ describe('global concurrency bound', () => {
     const hash = await fx.install(TEST_GUEST_DIR, EXT);
     const otherHash = await fx.install(TEST_GUEST_DIR, OTHER);
     await fx.execute(executeBody(OTHER, otherHash, 'GET', '/global'));
+    // Both archives are read and verified before the race, so the spin reaches the worker first.
+    await fx.execute(executeBody(EXT, hash, 'GET', '/global'));
     const spinning = fx.execute(executeBody(EXT, hash, 'GET', '/spin', { limits: { timeout_ms: 600 } }));
     await new Promise((r) => setTimeout(r, 50));
     const started = performance.now();
