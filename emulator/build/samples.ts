@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUNNER_WIT_PATH, type ComponentBuild } from './build-component.ts';
+import type { UiBuild } from './build-ui.ts';
+
+/** The samples' browser code, bundled into their `ui/` folders. */
+export function projectUis(root: string): { name: string; build: UiBuild }[] {
+  return [
+    {
+      name: 'sample-extensions/hello-ui (ui)',
+      build: { entry: join(root, 'sample-extensions/hello-ui/ui-src/main.ts'), outFile: join(root, 'sample-extensions/hello-ui/ui/app.js') },
+    },
+  ];
+}
 
 /** The project's buildable guests: the samples authors read and the Runner's test guests. */
 export async function projectGuests(root: string): Promise<{ name: string; build: ComponentBuild }[]> {
@@ -11,6 +22,13 @@ export async function projectGuests(root: string): Promise<{ name: string; build
       build: {
         entry: join(root, 'sample-extensions/hello-host/src/index.ts'),
         outFile: join(root, 'sample-extensions/hello-host/dist/main.wasm'),
+      },
+    },
+    {
+      name: 'sample-extensions/hello-ui',
+      build: {
+        entry: join(root, 'sample-extensions/hello-ui/src/index.ts'),
+        outFile: join(root, 'sample-extensions/hello-ui/dist/main.wasm'),
       },
     },
     {
