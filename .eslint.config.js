@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**', 'sample-extensions/*/ui/app.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
