@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**', 'sample-extensions/*/ui/app.js'] },
+  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**', 'sample-extensions/hello-ui/ui/app.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +13,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Hand-written extension UIs run in the browser.
+    files: ['sample-extensions/*/ui/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', URLSearchParams: 'readonly' } },
   },
   {
     // The test guest deliberately loops forever and throws non-Errors.
