@@ -30,6 +30,12 @@ export { startEmulator, openEmulatorData, type RunningEmulator, type EmulatorDat
 export { EMULATOR_SETTINGS, loadEmulatorSettings, type EmulatorSettings } from './host/settings.ts';
 /** The extension registry: publish, install, config, sealed secrets, identities. */
 export { Registry, type InstallView } from './registry/registry.ts';
+/**
+ * The Gateway (`/api/ext`, `/api/ext-proxy`) and the sessions it authenticates: shell cookies and
+ * dev bearer tokens.
+ * @example const res = await emu.gateway.handle({ route: 'ext', method: 'GET', extId: 'acme.widget', path: '/items', query: {}, headers: { authorization: `Bearer ${token}` }, body: undefined });
+ */
+export { Gateway, Sessions, SESSION_COOKIE, type Principal } from './gateway/index.ts';
 /** The main port's Express app (publish API), built without listening. */
 export { createHostApp } from './host/app.ts';
 /** Manifest validation exactly as publish applies it. */

@@ -1,8 +1,10 @@
+import { GATEWAY_PARITY_NOTES } from './gateway/parity-notes.ts';
 import { REGISTRY_PARITY_NOTES } from './registry/parity-notes.ts';
 import { capabilityParityNotes } from './runner/capabilities/registry.ts';
 import { RUNNER_PARITY_NOTES } from './runner/parity-notes.ts';
+import { SHELL_PARITY_NOTES } from './shell/parity-notes.ts';
 
-/** Every deliberate difference from production: the Runner's, each capability's, the registry's. */
+/** Every deliberate difference from production: the Runner's, each capability's, the registry's, the Gateway's, the shell's. */
 export function allParityNotes(): string[] {
-  return [...RUNNER_PARITY_NOTES, ...capabilityParityNotes(), ...REGISTRY_PARITY_NOTES];
+  return [...RUNNER_PARITY_NOTES, ...capabilityParityNotes(), ...REGISTRY_PARITY_NOTES, ...GATEWAY_PARITY_NOTES, ...SHELL_PARITY_NOTES];
 }

@@ -1,6 +1,7 @@
 // `npm run emulate`: builds the samples (cached), starts the Runner and the main port (publish
 // API), publishes and installs every sample through the registry (signed in dev mode), and prints
-// the URLs, the dev identities and a working curl per sample. Gateway and shell come later.
+// the URLs, the dev identities with their bearer tokens and a working curl per sample (through
+// the Gateway, and straight at the Runner).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,14 +45,16 @@ async function installSamples(emu: RunningEmulator): Promise<{ sample: string; i
 function printHeader(emu: RunningEmulator): void {
   const { seed, settings, signing } = emu;
   const users = emu.registry.identity.users(seed.defaultTenantId);
+  const tokens = new Map(emu.sessions.devTokens(seed.defaultTenantId).map((d) => [d.userId, d.token]));
   console.log(`\nAlga extension emulator (Ctrl-C stops)`);
-  console.log(`  main port   ${emu.urls.main}   publish API (/api/ext-bundles/*, /api/v1/extensions/*)`);
+  console.log(`  main port   ${emu.urls.main}   publish API (/api/ext-bundles/*, /api/v1/extensions/*), Gateway (/api/ext/*, /api/ext-proxy/*)`);
   console.log(`  Runner      ${emu.urls.runner}   /v1/execute, /ext-ui/…, /healthz`);
   console.log(`  data        ${settings.dataDir}`);
   console.log(`  signing     ${signing.mode}${signing.devKey ? ` (unsigned bundles are signed with the dev key ${signing.devKey.keyId})` : ''}`);
   console.log(`  tenant      ${seed.defaultTenantId}   (second tenant ${seed.secondTenantId})`);
   console.log(`  API key     ${seed.devApiKey}`);
-  for (const user of users) console.log(`  user        ${user.email}  ${user.role}${user.permissions.length === 0 ? '' : `  [${user.permissions.join(', ')}]`}`);
+  for (const user of users) console.log(`  user        ${user.email}  ${user.role}${user.permissions.length === 0 ? '' : `  [${user.permissions.join(', ')}]`}  dev token ${tokens.get(user.id)}`);
+  console.log(`  (call the Gateway as a user with -H 'authorization: Bearer <dev token>'; EMULATOR_DEV_TOKEN fixes the admin's)`);
   console.log(`\nPublish your extension with the official CLI:`);
   console.log(`  npx alga extension publish <dir> --base-url ${emu.urls.main} --api-key ${seed.devApiKey} --tenant ${seed.defaultTenantId}\n`);
 }
@@ -60,6 +63,10 @@ function printCurl(emu: RunningEmulator, sample: string, install: InstallView): 
   console.log(`${sample} ${install.version} installed: registry id ${install.registryId}, install ${install.installId}, ${install.contentHash}`);
   const route = PREFERRED_ROUTES[sample] ?? install.endpoints.find((e) => !e.path.includes(':'));
   if (!route) return;
+  const admin = emu.sessions.devTokens(install.tenantId).find((d) => d.role === 'msp-admin');
+  const method = route.method === 'GET' ? '' : ` -X ${route.method}`;
+  console.log(`  curl -s${method} ${emu.urls.main}/api/ext/${install.slug}${route.path} -H 'authorization: Bearer ${admin?.token}'`);
+  console.log(`  or straight at the Runner, which answers the execute envelope:`);
   const body = JSON.stringify({
     context: { tenant_id: install.tenantId, extension_id: install.registryId, install_id: install.installId, content_hash: install.contentHash },
     http: { method: route.method, path: route.path },

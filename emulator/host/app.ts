@@ -1,4 +1,6 @@
 import express from 'express';
+import type { Gateway } from '../gateway/gateway.ts';
+import { gatewayRouter } from '../gateway/router.ts';
 import type { Registry } from '../registry/registry.ts';
 import { publishApiRouter } from './publish-api.ts';
 
@@ -6,6 +8,10 @@ export interface HostAppDeps {
   registry: Registry;
   /** Lines for the root page (URLs, keys); the shell replaces it in a later issue. */
   describe?: () => string;
+  /** Serves `/api/ext/*` and `/api/ext-proxy/*` when given. */
+  gateway?: Gateway;
+  /** The shell page and its routes (`createShellServer(…).router`): `/`, portals, `/runner/*`, SSE. */
+  shell?: express.Router;
 }
 
 /** The emulator's main port (the host app's role): the publish API today, Gateway and shell later. */
@@ -13,6 +19,8 @@ export function createHostApp(deps: HostAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(publishApiRouter(deps.registry));
+  if (deps.gateway) app.use(gatewayRouter(deps.gateway));
+  if (deps.shell) app.use(deps.shell);
   app.get('/', (_req, res) => {
     res.type('text/plain').send(deps.describe?.() ?? 'Alga PSA extension emulator: publish API at /api/ext-bundles/* and /api/v1/extensions/*\n');
   });

@@ -2,12 +2,18 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
 import { EmulatorError } from '../errors.ts';
+import { Gateway } from '../gateway/gateway.ts';
+import { Sessions } from '../gateway/sessions.ts';
 import type { SeedResult } from '../registry/identity.ts';
 import { Registry } from '../registry/registry.ts';
 import { loadRunnerConfig, type RunnerConfig } from '../runner/config.ts';
 import { createRunnerApp, listen } from '../runner/http/router.ts';
 import { Runner } from '../runner/runner.ts';
 import { loadSigningPolicy, type SigningPolicy } from '../signing/index.ts';
+import { allParityNotes } from '../parity-notes.ts';
+import { ensureShellBuilt } from '../shell/build.ts';
+import { ShellEvents } from '../shell/server/shell-events.ts';
+import { createShellServer, type ShellServer } from '../shell/server/shell-router.ts';
 import { createHostApp } from './app.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 
@@ -53,15 +59,23 @@ export async function openEmulatorData(options: EmulatorDataOptions = {}): Promi
 
 export interface RunningEmulator extends EmulatorData {
   runner: Runner;
+  /** Shell sign-ins and dev bearer tokens (`sessions.devTokens(tenantId)`). */
+  sessions: Sessions;
+  /** `/api/ext` and `/api/ext-proxy` on the main port; `gateway.handle()` calls it without HTTP. */
+  gateway: Gateway;
   /** Base URLs: `main` (publish API, PORT) and `runner` (RUNNER_PORT). */
   urls: { main: string; runner: string };
+  /** Live messages to open shell pages: `publish({ type: 'reload', registryId, contentHash })`. */
+  shellEvents: ShellEvents;
 }
 
 export interface StartOptions extends EmulatorDataOptions {
   /** Runner log lines (debug events and structured records). */
   log?: (line: Record<string, unknown>) => void;
-  /** Text of the main port's root page. */
+  /** Text of the main port's root page when the shell is off. */
   describe?: () => string;
+  /** Build (when stale) and serve the shell page on the main port; default true. */
+  shell?: boolean;
 }
 
 /**
@@ -80,9 +94,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     log: options.log,
   });
   const servers: Server[] = [];
+  let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      shellServer?.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       await runner.close();
       registry.close();
@@ -92,12 +108,48 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   try {
     const runnerServed = await bind(createRunnerApp(runner), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);
-    const main = await bind(createHostApp({ registry, describe: options.describe }), settings.port, settings.host, 'PORT', 'emulator');
+    const sessions = new Sessions(registry, { devAdminToken: settings.devToken });
+    const gateway = new Gateway({
+      registry,
+      sessions,
+      debugEvents: runner.debugEvents,
+      runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url,
+      endpointMode: settings.endpointMode,
+      timeoutMs: settings.gatewayTimeoutMs,
+      log: options.log,
+    });
+    const shellEvents = new ShellEvents();
+    if (options.shell !== false) {
+      shellServer = createShellServer({
+        registry,
+        sessions,
+        debugEvents: runner.debugEvents,
+        shellEvents,
+        runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url,
+        runnerPublicBase: settings.runnerPublicBase,
+        distDir: await shellDist(options.warn),
+        defaultTenantId: data.seed.defaultTenantId,
+        dataDir: settings.dataDir,
+        signingMode: data.signing.mode,
+        parityNotes: allParityNotes,
+      });
+    }
+    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
-    return { ...data, runner, urls: { main: main.url, runner: runnerServed.url }, close };
+    return { ...data, runner, sessions, gateway, shellEvents, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/** The built shell page (built now when its sources changed), or null with a warning. */
+async function shellDist(warn: ((message: string) => void) | undefined): Promise<string | null> {
+  try {
+    return (await ensureShellBuilt()).dir;
+  } catch (err) {
+    warn?.(`${(err as Error).message} The main port answers 503 on the shell's pages until then.`);
+    return null;
   }
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { EmulatorError } from '../errors.ts';
+import type { EndpointMode } from '../gateway/endpoints.ts';
 import { DEFAULT_TENANT_ID } from '../registry/identity.ts';
 import { SIGNING_SETTINGS, parseSigningMode, type SigningMode } from '../signing/index.ts';
 
@@ -17,9 +18,8 @@ export const EMULATOR_SETTINGS = [
   ['EXT_GATEWAY_ENDPOINT_MODE', 'advisory', '`advisory`: a call to an endpoint missing from `api.endpoints` runs, with a warning naming the entry to add; `strict`: 404 `endpoint_not_found`, as in production'],
   ['EXT_GATEWAY_TIMEOUT_MS', '30000', 'Gateway timeout for a Runner call, also sent as `limits.timeout_ms`; past it the Gateway answers 504'],
   ['RUNNER_BASE_URL', 'the emulator\'s Runner', 'Runner the Gateway calls (`{RUNNER_BASE_URL}/v1/execute`), e.g. one started with `npm run runner`'],
+  ['RUNNER_PUBLIC_BASE', '/runner', 'base of extension iframe URLs (`{base}/ext-ui/{id}/{hash}/index.html`); the main port proxies `/runner/ext-ui/*` to the Runner; an absolute URL points iframes at a Runner directly'],
 ] as const;
-
-export type EndpointMode = 'advisory' | 'strict';
 
 export interface EmulatorSettings {
   port: number;
@@ -35,6 +35,8 @@ export interface EmulatorSettings {
   gatewayTimeoutMs: number;
   /** `RUNNER_BASE_URL`; unset = the emulator's own Runner. */
   runnerBaseUrl: string | undefined;
+  /** `RUNNER_PUBLIC_BASE` without trailing slashes: where the shell's iframes load UIs from. */
+  runnerPublicBase: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -52,6 +54,7 @@ export function loadEmulatorSettings(env: Env, overrides: Partial<EmulatorSettin
     endpointMode: overrides.endpointMode ?? endpointMode(env.EXT_GATEWAY_ENDPOINT_MODE),
     gatewayTimeoutMs: overrides.gatewayTimeoutMs ?? positiveInteger(env, 'EXT_GATEWAY_TIMEOUT_MS', 30000),
     runnerBaseUrl: overrides.runnerBaseUrl ?? baseUrl(env.RUNNER_BASE_URL),
+    runnerPublicBase: overrides.runnerPublicBase ?? publicBase(env.RUNNER_PUBLIC_BASE),
   };
 }
 
@@ -92,6 +95,22 @@ function baseUrl(raw: string | undefined): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new EmulatorError('CONFIG_INVALID', `RUNNER_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080, got "${raw}". Fix or unset it.`, { status: 400 });
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** `/runner` by default; a path starting with `/`, or an http(s) URL; trailing slashes dropped. */
+function publicBase(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) return '/runner';
+  let absolute = false;
+  try {
+    absolute = ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    absolute = false;
+  }
+  if (!absolute && !/^\/[^/]/.test(value)) {
+    throw new EmulatorError('CONFIG_INVALID', `RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${raw}". Fix or unset it.`, { status: 400 });
   }
   return value.replace(/\/+$/, '');
 }

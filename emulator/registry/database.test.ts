@@ -78,7 +78,7 @@ describe('registry database', () => {
     expect(() => openRegistryDatabase(file)).toThrow(
       expect.objectContaining({
         code: 'REGISTRY_TOO_NEW',
-        message: expect.stringContaining('is at schema version 99, but this emulator only knows versions up to 3: it was written by a newer emulator'),
+        message: expect.stringContaining('is at schema version 99, but this emulator only knows versions up to 4: it was written by a newer emulator'),
       }),
     );
   });

@@ -33,17 +33,21 @@ async function startEmulate(dataDir: string): Promise<{ output: string; stop(): 
 }
 
 describe('npm run emulate', () => {
-  it('prints a curl that works as printed', async () => {
+  it('prints a Gateway curl and a Runner curl that work as printed', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'emulate-test-'));
     const emulate = await startEmulate(dataDir);
     try {
       const lines = emulate.output.split('\n');
       const start = lines.findIndex((l) => l.trimStart().startsWith('curl -s '));
-      const command = lines.slice(start, start + 3).join('\n');
+      expect(lines[start]).toMatch(/^ {2}curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/api\/ext\/alga-emulator\.hello-host\/counter -H 'authorization: Bearer alga_dev_tok_[0-9a-f]{32}'$/);
+      const viaGateway = JSON.parse(execFileSync('sh', ['-c', lines[start] ?? ''], { encoding: 'utf8' })) as unknown;
+      expect(viaGateway).toEqual({ count: 1, revision: '1' });
+      const runnerStart = lines.findIndex((l, i) => i > start && l.trimStart().startsWith('curl -s '));
+      const command = lines.slice(runnerStart, runnerStart + 3).join('\n');
       const answer = JSON.parse(execFileSync('sh', ['-c', command], { encoding: 'utf8' })) as { status: number; body_b64: string; error: null };
       expect(answer.status).toBe(200);
       expect(answer.error).toBeNull();
-      expect(JSON.parse(Buffer.from(answer.body_b64, 'base64').toString())).toEqual({ count: 1, revision: '1' });
+      expect(JSON.parse(Buffer.from(answer.body_b64, 'base64').toString())).toEqual({ count: 2, revision: '2' });
     } finally {
       await emulate.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,22 @@
+// The Gateway's settings in the emulator's settings (EMULATOR_SETTINGS drives the README table).
+import { describe, expect, it } from 'vitest';
+import { loadEmulatorSettings } from '../host/settings.ts';
+
+describe('Gateway settings', () => {
+  it('should default to advisory mode, 30 s, the emulator\'s own Runner and a generated dev token', () => {
+    const s = loadEmulatorSettings({});
+    expect([s.endpointMode, s.gatewayTimeoutMs, s.runnerBaseUrl, s.devToken]).toEqual(['advisory', 30000, undefined, undefined]);
+  });
+
+  it('should read EXT_GATEWAY_ENDPOINT_MODE, EXT_GATEWAY_TIMEOUT_MS, RUNNER_BASE_URL and EMULATOR_DEV_TOKEN', () => {
+    const s = loadEmulatorSettings({ EXT_GATEWAY_ENDPOINT_MODE: 'Strict', EXT_GATEWAY_TIMEOUT_MS: '1500', RUNNER_BASE_URL: 'http://127.0.0.1:8080/', EMULATOR_DEV_TOKEN: ' tok-1 ' });
+    expect([s.endpointMode, s.gatewayTimeoutMs, s.runnerBaseUrl, s.devToken]).toEqual(['strict', 1500, 'http://127.0.0.1:8080', 'tok-1']);
+  });
+
+  it('should refuse bad values with CONFIG_INVALID and the fix', () => {
+    expect(() => loadEmulatorSettings({ EXT_GATEWAY_ENDPOINT_MODE: 'loose' })).toThrow('EXT_GATEWAY_ENDPOINT_MODE must be advisory or strict, got "loose". Fix or unset it.');
+    expect(() => loadEmulatorSettings({ EXT_GATEWAY_TIMEOUT_MS: '0' })).toThrow('EXT_GATEWAY_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got "0". Fix or unset it.');
+    expect(() => loadEmulatorSettings({ RUNNER_BASE_URL: 'localhost:8080' })).toThrow('RUNNER_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080, got "localhost:8080". Fix or unset it.');
+    expect(() => loadEmulatorSettings({ EMULATOR_DEV_TOKEN: 'two words' })).toThrow('EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.');
+  });
+});

@@ -1,0 +1,41 @@
+// Calls from the page to the shell's own API (same origin, session cookie).
+import type { ShellState } from '../lib/state-types.ts';
+
+async function failure(res: Response): Promise<Error> {
+  const text = await res.text().catch(() => '');
+  let message = text;
+  try {
+    message = (JSON.parse(text) as { error?: string }).error ?? text;
+  } catch {
+    // not JSON: keep the text
+  }
+  return new Error(`${res.status} ${message}`);
+}
+
+export async function fetchState(tenantId?: string): Promise<ShellState> {
+  const res = await fetch(`/api/emulator/state${tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : ''}`, { credentials: 'same-origin' });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as ShellState;
+}
+
+export async function signIn(userId: string): Promise<void> {
+  const res = await fetch('/api/emulator/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  });
+  if (!res.ok) throw await failure(res);
+}
+
+export async function signOut(): Promise<void> {
+  const res = await fetch('/api/emulator/session', { method: 'DELETE', credentials: 'same-origin' });
+  if (!res.ok) throw await failure(res);
+}
+
+/** Legacy bootstrap mode: a session token for the iframe. */
+export async function bootstrapToken(): Promise<{ token: string; expires_at: string }> {
+  const res = await fetch('/api/emulator/session/bootstrap-token', { method: 'POST', credentials: 'same-origin' });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as { token: string; expires_at: string };
+}

@@ -1,0 +1,11 @@
+/**
+ * Where the shell page (the host app's stand-in) deliberately differs from production (parity
+ * policy rule 2). Printed by `npm run parity-notes`, listed in the README and on the shell page.
+ */
+export const SHELL_PARITY_NOTES: readonly string[] = [
+  'An apiproxy message whose method is not GET, POST, PUT, PATCH or DELETE gets an apiproxy_response {error} naming the allowed methods, and the developer panel logs it (production throws before replying, so the SDK\'s callProxy times out after 15 s).',
+  '/api/ext-debug/stream is fed in-process by the Runner\'s debug hub and first replays the recent events that match the filter, then streams live ones (production relays Redis streams and shows only new events).',
+  'The shell\'s light and dark theme palettes are the emulator\'s own hex values for the 31 --alga-* tokens (production derives them from the host app\'s theme); "No theme (docker mode)" sends no theme message, as docker-mode hosts do.',
+  'The legacy bootstrap message (off by default, as in production) carries a fresh emulator session token, usable as a Gateway bearer token; its expires_at (one hour) is not enforced.',
+  'The main port proxies only /runner/ext-ui/* to the Runner (GET and HEAD); other /runner paths answer 404, so /v1/execute is never reachable from the browser.',
+];

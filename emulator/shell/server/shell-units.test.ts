@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { loadEmulatorSettings } from '../../host/settings.ts';
+import { shellPageCsp } from './pages.ts';
+import { ShellEvents } from './shell-events.ts';
+import { publishCommands } from './shell-state.ts';
+
+describe('ShellEvents', () => {
+  it('should deliver a copy of each event to every subscriber until it unsubscribes', () => {
+    const events = new ShellEvents();
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const stopA = events.subscribe((e) => a.push(e));
+    events.subscribe((e) => b.push(e));
+    const reload = { type: 'reload', registryId: 'r', contentHash: `sha256:${'a'.repeat(64)}` } as const;
+    expect(events.publish(reload)).toBe(2);
+    stopA();
+    expect(events.listenerCount).toBe(1);
+    expect(events.publish({ type: 'build-error', registryId: 'r', message: 'boom' })).toBe(1);
+    expect(a).toEqual([reload]);
+    expect(a[0]).not.toBe(reload);
+    expect(b).toEqual([reload, { type: 'build-error', registryId: 'r', message: 'boom' }]);
+  });
+});
+
+describe('publishCommands', () => {
+  it('should quote a data folder that needs it', () => {
+    expect(publishCommands({ tenantId: 't', dataDir: "/tmp/my data/it's", mainUrl: 'http://127.0.0.1:3000', apiKey: 'k' })).toEqual([
+      "npx alga-emulator publish ./my-extension --data-dir '/tmp/my data/it'\\''s' --tenant t",
+      'npx alga extension publish ./my-extension --base-url http://127.0.0.1:3000 --api-key k --tenant t',
+    ]);
+  });
+});
+
+describe('shellPageCsp', () => {
+  it('should allow frames from an absolute RUNNER_PUBLIC_BASE', () => {
+    expect(shellPageCsp('http://127.0.0.1:8085/base')).toContain("frame-src 'self' http://127.0.0.1:8085;");
+    expect(shellPageCsp('/runner')).toContain("frame-src 'self';");
+  });
+});
+
+describe('RUNNER_PUBLIC_BASE', () => {
+  const base = (value: string | undefined) => loadEmulatorSettings(value === undefined ? {} : { RUNNER_PUBLIC_BASE: value }).runnerPublicBase;
+
+  it('should default to /runner and drop trailing slashes', () => {
+    expect(base(undefined)).toBe('/runner');
+    expect(base(' ')).toBe('/runner');
+    expect(base('/proxy/runner/')).toBe('/proxy/runner');
+    expect(base('http://127.0.0.1:8085/')).toBe('http://127.0.0.1:8085');
+  });
+
+  it('should refuse what is neither a path nor an http(s) URL', () => {
+    for (const bad of ['runner', '//evil.test', 'ftp://x', '/']) {
+      expect(() => base(bad)).toThrow(`RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${bad}". Fix or unset it.`);
+    }
+  });
+});

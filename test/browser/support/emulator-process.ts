@@ -1,0 +1,105 @@
+// Runs a real emulator for the browser tests (started by global-setup.ts as a child process, so
+// the emulator runs under tsx like `npm run emulate`): ephemeral ports, a temp data folder, the
+// fixture extensions installed. Prints one `EMULATOR_READY {json}` line; SIGTERM stops it.
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildComponent } from '../../../emulator/build/build-component.ts';
+import { buildUi } from '../../../emulator/build/build-ui.ts';
+import { projectGuests, projectUis } from '../../../emulator/build/samples.ts';
+import { packEntries, packExtension, type PackEntry } from '../../../emulator/bundles/pack.ts';
+import { startEmulator } from '../../../emulator/host/emulator.ts';
+import { seededUserId } from '../../../emulator/registry/identity.ts';
+import type { BrowserTestInfo } from './info.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const HANDWRITTEN = join(ROOT, 'test/fixtures/extensions/ui-only-handwritten');
+const HELLO_HOST = join(ROOT, 'sample-extensions/hello-host');
+/** The sample whose UI is written with @alga-psa/extension-iframe-sdk. */
+const HELLO_UI = join(ROOT, 'sample-extensions/hello-ui');
+
+async function files(dir: string, prefix: string): Promise<PackEntry[]> {
+  const out: PackEntry[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    out.push({ path: `${prefix}${relative(dir, full).split('\\').join('/')}`, data: new Uint8Array(await readFile(full)) });
+  }
+  return out;
+}
+
+async function helloHostWasm(): Promise<Uint8Array> {
+  const wasm = join(HELLO_HOST, 'dist/main.wasm');
+  if (!existsSync(wasm)) {
+    const guest = (await projectGuests(ROOT)).find((g) => g.name === 'sample-extensions/hello-host');
+    if (guest) await buildComponent(guest.build);
+  }
+  return new Uint8Array(await readFile(wasm));
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'browser-tests-'));
+const emu = await startEmulator({ env: {}, settings: { dataDir, port: 0, runnerPort: 0, apiKey: 'browser-test-key' }, warn: (m) => console.error(`warning: ${m}`) });
+const tenant = emu.seed.defaultTenantId;
+const ui = await files(join(HANDWRITTEN, 'ui'), 'ui/');
+const handwrittenManifest = JSON.parse(await readFile(join(HANDWRITTEN, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+
+async function install(manifest: Record<string, unknown>, extra: PackEntry[] = []): Promise<string> {
+  const text = JSON.stringify(manifest);
+  const packed = await packEntries([{ path: 'manifest.json', data: new TextEncoder().encode(text) }, ...ui, ...extra]);
+  const published = await emu.registry.publishBytes(packed.bytes);
+  await emu.registry.install(tenant, published.extension.id, published.version.version);
+  return published.extension.id;
+}
+
+const handwritten = await install(handwrittenManifest);
+const clientOnly = await install({
+  ...handwrittenManifest,
+  name: 'ui-client-portal',
+  ui: { type: 'iframe', entry: 'index.html', hooks: { clientPortalMenu: { label: 'Client portal fixture' } } },
+});
+const helloManifest = JSON.parse(await readFile(join(HELLO_HOST, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+const helloHost = await install(
+  { ...helloManifest, name: 'hello-host-ui', ui: { type: 'iframe', entry: 'index.html', hooks: { appMenu: { label: 'Hello host UI' } } } },
+  [{ path: 'dist/main.wasm', data: await helloHostWasm() }],
+);
+
+/** hello-ui built (cached) and installed as published; null when the sample is absent. */
+async function installSdkSample(): Promise<string | null> {
+  if (!existsSync(join(HELLO_UI, 'manifest.json'))) return null;
+  for (const { name, build } of await projectGuests(ROOT)) if (name === 'sample-extensions/hello-ui') await buildComponent(build);
+  for (const { name, build } of projectUis(ROOT)) if (name.startsWith('sample-extensions/hello-ui')) await buildUi(build);
+  const published = await emu.registry.publishBytes((await packExtension(HELLO_UI)).bytes);
+  await emu.registry.install(tenant, published.extension.id, published.version.version);
+  return published.extension.id;
+}
+const helloUi = await installSdkSample();
+
+const info: BrowserTestInfo = {
+  main: emu.urls.main,
+  runner: emu.urls.runner,
+  dataDir,
+  defaultTenantId: tenant,
+  secondTenantId: emu.seed.secondTenantId,
+  users: {
+    admin: seededUserId(tenant, 'msp-admin'),
+    tech: seededUserId(tenant, 'msp-user'),
+    client: seededUserId(tenant, 'client-user'),
+    secondAdmin: seededUserId(emu.seed.secondTenantId, 'msp-admin'),
+  },
+  secondTenantApiKey: emu.registry.identity.apiKeys(emu.seed.secondTenantId).find((k) => k.user_id === seededUserId(emu.seed.secondTenantId, 'msp-admin'))?.key ?? '',
+  extensions: { handwritten, clientOnly, helloHost, helloUi },
+};
+console.log(`EMULATOR_READY ${JSON.stringify(info)}`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await emu.close();
+  await rm(dataDir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
