@@ -26,6 +26,11 @@ describe('RateLimiter', () => {
     expect([limiter.take('t', 'r').ok, limiter.take('t', 'r').ok, limiter.take('t', 'r').ok]).toEqual([true, true, false]);
   });
 
+  it('should never refuse with an unlimited burst (EXT_GATEWAY_RATE_LIMIT=off)', () => {
+    const limiter = new RateLimiter({ burst: Number.POSITIVE_INFINITY, now: () => 0 });
+    for (let i = 0; i < 10_000; i++) expect(limiter.take('t', 'r').ok).toBe(true);
+  });
+
   it('should say how many whole seconds to wait at a slower refill', () => {
     const limiter = new RateLimiter({ burst: 1, perSecond: 0.25, now: () => 0 });
     limiter.take('t', 'r');

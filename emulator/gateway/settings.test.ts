@@ -13,6 +13,13 @@ describe('Gateway settings', () => {
     expect([s.endpointMode, s.gatewayTimeoutMs, s.runnerBaseUrl, s.devToken]).toEqual(['strict', 1500, 'http://127.0.0.1:8080', 'tok-1']);
   });
 
+  it('should read EXT_GATEWAY_RATE_LIMIT as burst/refill, default 60/1, and lift it with off', () => {
+    expect(loadEmulatorSettings({}).gatewayRateLimit).toEqual({ burst: 60, perSecond: 1 });
+    expect(loadEmulatorSettings({ EXT_GATEWAY_RATE_LIMIT: '5/0.5' }).gatewayRateLimit).toEqual({ burst: 5, perSecond: 0.5 });
+    expect(loadEmulatorSettings({ EXT_GATEWAY_RATE_LIMIT: 'OFF' }).gatewayRateLimit).toEqual({ burst: Number.POSITIVE_INFINITY, perSecond: 1 });
+    expect(() => loadEmulatorSettings({ EXT_GATEWAY_RATE_LIMIT: '60' })).toThrow('EXT_GATEWAY_RATE_LIMIT must be <burst>/<refill per second> (e.g. 60/1) or off, got "60". Fix or unset it.');
+  });
+
   it('should refuse bad values with CONFIG_INVALID and the fix', () => {
     expect(() => loadEmulatorSettings({ EXT_GATEWAY_ENDPOINT_MODE: 'loose' })).toThrow('EXT_GATEWAY_ENDPOINT_MODE must be advisory or strict, got "loose". Fix or unset it.');
     expect(() => loadEmulatorSettings({ EXT_GATEWAY_TIMEOUT_MS: '0' })).toThrow('EXT_GATEWAY_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got "0". Fix or unset it.');

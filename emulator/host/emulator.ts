@@ -5,7 +5,7 @@ import { EmulatorError } from '../errors.ts';
 import { Gateway } from '../gateway/gateway.ts';
 import { Sessions } from '../gateway/sessions.ts';
 import type { SeedResult } from '../registry/identity.ts';
-import { Registry } from '../registry/registry.ts';
+import { Registry, type InstallView } from '../registry/registry.ts';
 import { loadRunnerConfig, type RunnerConfig } from '../runner/config.ts';
 import { createRunnerApp, listen } from '../runner/http/router.ts';
 import { Runner } from '../runner/runner.ts';
@@ -16,6 +16,7 @@ import { ShellEvents } from '../shell/server/shell-events.ts';
 import { createShellServer, type ShellServer } from '../shell/server/shell-router.ts';
 import { createHostApp } from './app.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
+import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -67,6 +68,13 @@ export interface RunningEmulator extends EmulatorData {
   urls: { main: string; runner: string };
   /** Live messages to open shell pages: `publish({ type: 'reload', registryId, contentHash })`. */
   shellEvents: ShellEvents;
+  /**
+   * Publishes and installs an extension folder for the default tenant and keeps it in step with
+   * the folder (`npm run emulate -- --ext`): each rebuild reloads open iframes; a broken build
+   * keeps the previous bundle and shows the error in the shell. `onEvent` also hears each one.
+   * @example await emu.watch('./my-extension', (e) => console.log(e.type))
+   */
+  watch(folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined>;
 }
 
 export interface StartOptions extends EmulatorDataOptions {
@@ -96,8 +104,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
+  let devLoop: ExtensionDevLoop | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      devLoop?.close();
       shellServer?.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       await runner.close();
@@ -116,6 +126,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url,
       endpointMode: settings.endpointMode,
       timeoutMs: settings.gatewayTimeoutMs,
+      rateLimit: settings.gatewayRateLimit,
       log: options.log,
     });
     const shellEvents = new ShellEvents();
@@ -136,7 +147,22 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     }
     const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
-    return { ...data, runner, sessions, gateway, shellEvents, urls: { main: main.url, runner: runnerServed.url }, close };
+    const listeners = new Set<(event: DevLoopEvent) => void>();
+    const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined> => {
+      if (onEvent) listeners.add(onEvent);
+      devLoop ??= new ExtensionDevLoop({
+        registry,
+        tenantId: data.seed.defaultTenantId,
+        cacheRoot: data.runnerConfig.cacheRoot,
+        notify: (event) => {
+          if (event.type === 'reload') shellEvents.publish({ type: 'reload', registryId: event.registryId, contentHash: event.contentHash });
+          else if (event.registryId) shellEvents.publish({ type: 'build-error', registryId: event.registryId, message: event.message });
+          for (const listener of listeners) listener(event);
+        },
+      });
+      return devLoop.add(folder);
+    };
+    return { ...data, runner, sessions, gateway, shellEvents, watch, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;

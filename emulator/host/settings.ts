@@ -9,13 +9,14 @@ import { SIGNING_SETTINGS, parseSigningMode, type SigningMode } from '../signing
  * top of the Runner's own. Drives parsing and the README table.
  */
 export const EMULATOR_SETTINGS = [
-  ['PORT', '3000', 'main port of `npm run emulate`: publish API (Gateway and shell later), like the host app'],
+  ['PORT', '3000', 'main port of `npm run emulate`: shell page, Gateway and publish API, like the host app'],
   ['RUNNER_PORT', '8085', 'port of the emulator\'s Runner'],
   ['ALGA_API_KEY', 'generated once', 'the accepted dev API key (the official CLI reads the same variable)'],
   ['ALGA_TENANT_ID', DEFAULT_TENANT_ID, 'id of the default tenant (the official CLI reads the same variable)'],
   ...SIGNING_SETTINGS,
   ['EMULATOR_DEV_TOKEN', 'generated once', 'dev bearer token of the default tenant\'s MSP admin for the Gateway (`authorization: Bearer <token>`); every seeded user has one'],
   ['EXT_GATEWAY_ENDPOINT_MODE', 'advisory', '`advisory`: a call to an endpoint missing from `api.endpoints` runs, with a warning naming the entry to add; `strict`: 404 `endpoint_not_found`, as in production'],
+  ['EXT_GATEWAY_RATE_LIMIT', '60/1', 'Gateway token bucket per tenant and extension, `<burst>/<refill per second>` as in production; `off` for load tests'],
   ['EXT_GATEWAY_TIMEOUT_MS', '30000', 'Gateway timeout for a Runner call, also sent as `limits.timeout_ms`; past it the Gateway answers 504'],
   ['RUNNER_BASE_URL', 'the emulator\'s Runner', 'Runner the Gateway calls (`{RUNNER_BASE_URL}/v1/execute`), e.g. one started with `npm run runner`'],
   ['RUNNER_PUBLIC_BASE', '/runner', 'base of extension iframe URLs (`{base}/ext-ui/{id}/{hash}/index.html`); the main port proxies `/runner/ext-ui/*` to the Runner; an absolute URL points iframes at a Runner directly'],
@@ -33,6 +34,8 @@ export interface EmulatorSettings {
   devToken: string | undefined;
   endpointMode: EndpointMode;
   gatewayTimeoutMs: number;
+  /** `EXT_GATEWAY_RATE_LIMIT`: the token bucket; `off` lifts it (load tests, benches). */
+  gatewayRateLimit: { burst: number; perSecond: number };
   /** `RUNNER_BASE_URL`; unset = the emulator's own Runner. */
   runnerBaseUrl: string | undefined;
   /** `RUNNER_PUBLIC_BASE` without trailing slashes: where the shell's iframes load UIs from. */
@@ -53,6 +56,7 @@ export function loadEmulatorSettings(env: Env, overrides: Partial<EmulatorSettin
     devToken: overrides.devToken ?? devToken(env.EMULATOR_DEV_TOKEN),
     endpointMode: overrides.endpointMode ?? endpointMode(env.EXT_GATEWAY_ENDPOINT_MODE),
     gatewayTimeoutMs: overrides.gatewayTimeoutMs ?? positiveInteger(env, 'EXT_GATEWAY_TIMEOUT_MS', 30000),
+    gatewayRateLimit: overrides.gatewayRateLimit ?? rateLimit(env.EXT_GATEWAY_RATE_LIMIT),
     runnerBaseUrl: overrides.runnerBaseUrl ?? baseUrl(env.RUNNER_BASE_URL),
     runnerPublicBase: overrides.runnerPublicBase ?? publicBase(env.RUNNER_PUBLIC_BASE),
   };
@@ -65,6 +69,19 @@ function devToken(raw: string | undefined): string | undefined {
     throw new EmulatorError('CONFIG_INVALID', 'EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.', { status: 400 });
   }
   return value;
+}
+
+function rateLimit(raw: string | undefined): { burst: number; perSecond: number } {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return { burst: 60, perSecond: 1 };
+  if (value === 'off') return { burst: Number.POSITIVE_INFINITY, perSecond: 1 };
+  const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value);
+  const burst = Number(match?.[1]);
+  const perSecond = Number(match?.[2]);
+  if (!match || burst < 1 || perSecond <= 0) {
+    throw new EmulatorError('CONFIG_INVALID', `EXT_GATEWAY_RATE_LIMIT must be <burst>/<refill per second> (e.g. 60/1) or off, got "${raw}". Fix or unset it.`, { status: 400 });
+  }
+  return { burst, perSecond };
 }
 
 function endpointMode(raw: string | undefined): EndpointMode {

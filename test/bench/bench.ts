@@ -15,6 +15,8 @@ const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2000);
+/** The MSP admin's dev bearer token in the benched emulator (EMULATOR_DEV_TOKEN). */
+const BENCH_TOKEN = 'bench-dev-token';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -121,6 +123,7 @@ async function registryFigures(dir: string, sampleBytes: Uint8Array): Promise<vo
   try {
     const manifest = execFileSync('sh', ['-c', `zstd -d -q -c | tar -xOf - manifest.json`], { input: sampleBytes }).toString();
     results.h_publish_install_ms = await timed(() => publishViaApi(emu.url, 'bench-key', sampleBytes, manifest));
+    await gatewayFigures(emu.url);
     const uiManifest = JSON.stringify({ name: 'bench-ui', publisher: 'bench', version: '1.0.0', runtime: 'wasm-js@1', capabilities: [], ui: { type: 'iframe', entry: 'index.html' } });
     const ui = await packEntries([
       { path: 'manifest.json', data: new TextEncoder().encode(uiManifest) },
@@ -142,6 +145,29 @@ async function registryFigures(dir: string, sampleBytes: Uint8Array): Promise<vo
   }
 }
 
+/**
+ * (j) + (k) the full path an author's client takes: HTTP → Gateway (session, policy, envelope) →
+ * Runner over HTTP → component → storage, the KV counter route, sequential and at concurrency 8.
+ */
+async function gatewayFigures(main: string): Promise<void> {
+  const call = async () => {
+    const res = await fetch(`${main}/api/ext/alga-emulator.hello-host/counter`, { method: 'POST', headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+    if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
+    await res.json();
+  };
+  for (let i = 0; i < 50; i++) await call();
+  const samples: number[] = [];
+  for (let i = 0; i < Math.min(SEQUENTIAL, 2000); i++) samples.push(await timed(call));
+  const sorted = sortNum(samples);
+  results.j_gateway_p50_ms = percentile(sorted, 50);
+  results.j_gateway_p99_ms = percentile(sorted, 99);
+  let next = 0;
+  const total = Math.min(CONCURRENT, 1000);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 8 }, async () => { while (next++ < total) await call(); }));
+  results.k_gateway_concurrency8_rps = total / ((performance.now() - started) / 1000);
+}
+
 /** Runs the transpile child once more under /usr/bin/time to read its peak RSS. */
 function transpileChildPeakMb(dir: string): number {
   const out = join(dir, 'transpile-probe');
@@ -161,6 +187,8 @@ const rows: [string, string, string, string][] = [
   ['(g) peak RSS of the Runner process', `${results.g_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 350 MB'],
   ['(g2) peak RSS of the jco child (once per bundle)', `${results.g2_transpile_child_peak_rss_mb?.toFixed(0)} MB`, '', 'reported'],
   ['(h) publish + install, 12 MB sample, publish API', `${results.h_publish_install_ms?.toFixed(0)} ms`, '', 'reported'],
+  ['(j) Gateway → Runner → component, KV counter, p50 / p99', `${results.j_gateway_p50_ms?.toFixed(2)} / ${results.j_gateway_p99_ms?.toFixed(2)} ms`, `${((results.j_gateway_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
+  ['(k) Gateway full path at concurrency 8', `${results.k_gateway_concurrency8_rps?.toFixed(0)} req/s`, '', 'reported'],
   ['(i) /ext-ui asset, strict validation, sequential p50', `${results.i_ext_ui_p50_ms?.toFixed(2)} ms`, `${((results.i_ext_ui_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -21,7 +21,7 @@ export function startRunnerProcess(dataDir: string): Promise<RunnerProcess> {
 
 /** The whole emulator (main port + Runner on `runnerPort`) with a known dev API key. */
 export function startEmulatorProcess(dataDir: string, runnerPort: number, apiKey: string): Promise<RunnerProcess> {
-  return startServerProcess(EMULATOR, 'emulator listening', { EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey });
+  return startServerProcess(EMULATOR, 'emulator listening', { EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey, EMULATOR_DEV_TOKEN: 'bench-dev-token', EXT_GATEWAY_RATE_LIMIT: 'off' });
 }
 
 /** The bare Express echo (the floor), also in its own process. */
