@@ -13,7 +13,7 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
   outputDir: '../../test-results',
-  reporter: [['list']],
+  reporter: [['list'], ['../support/playwright-summary-reporter.ts']],
   use: {
     browserName: 'chromium',
     headless: true,

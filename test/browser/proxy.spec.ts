@@ -54,6 +54,14 @@ test.describe('apiproxy', () => {
     await expect(page.getByTestId('dev-messages').locator('tr', { hasText: `rejected: ${message}` })).toHaveCount(1);
   });
 
+  test('an endpoint missing from api.endpoints shows production\'s 404 in strict mode', async ({ page, info, signIn }) => {
+    await signIn(info.users.admin);
+    await page.goto(`/msp/extensions/${info.extensions.helloHost}`);
+    await expect(page.getByTestId('frame-host')).toHaveAttribute('data-ready', 'true');
+    await call(page, '/not-declared', 'GET');
+    await expect(extensionFrame(page).locator('#proxy-result')).toHaveText('error: Proxy error 404: {"error":"endpoint_not_found"}');
+  });
+
   test('a gateway refusal becomes "Proxy error <status>: <text>"', async ({ page, info }) => {
     await page.goto(`/msp/extensions/${info.extensions.helloHost}`);
     await expect(page.getByTestId('not-signed-in')).toBeVisible();

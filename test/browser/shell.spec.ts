@@ -14,6 +14,7 @@ test.describe('the overview at /', () => {
     await expect(page.getByTestId('installed-row').locator('td:first-child')).toHaveText(withSdkSample(info, [
       'alga-emulator-tests.ui-client-portal',
       'alga-emulator-tests.ui-only-handwritten',
+      'alga-emulator-tests.ui-watched',
       'alga-emulator.hello-host-ui',
     ], 'alga-emulator.hello-ui'));
   });
@@ -35,7 +36,7 @@ test.describe('portals and menus', () => {
   test('an MSP user sees the appMenu labels in the MSP portal', async ({ page, info, signIn }) => {
     await signIn(info.users.admin);
     await page.goto('/');
-    await expect(page.getByTestId('menu-entry')).toHaveText(withSdkSample(info, ['Handwritten UI', 'Hello host UI'], 'Hello UI'));
+    await expect(page.getByTestId('menu-entry')).toHaveText(withSdkSample(info, ['Handwritten UI', 'Hello host UI', 'Watched UI'], 'Hello UI'));
     await page.getByTestId('portal-client-portal').click();
     await expect(page.getByTestId('menu-entry')).toHaveText(withSdkSample(info, ['Client portal fixture'], 'Hello UI'));
   });

@@ -1,7 +1,7 @@
 // Runs a real emulator for the browser tests (started by global-setup.ts as a child process, so
 // the emulator runs under tsx like `npm run emulate`): ephemeral ports, a temp data folder, the
 // fixture extensions installed. Prints one `EMULATOR_READY {json}` line; SIGTERM stops it.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -40,7 +40,12 @@ async function helloHostWasm(): Promise<Uint8Array> {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'browser-tests-'));
-const emu = await startEmulator({ env: {}, settings: { dataDir, port: 0, runnerPort: 0, apiKey: 'browser-test-key' }, warn: (m) => console.error(`warning: ${m}`) });
+// Strict endpoint matching, as production: an undeclared route is 404 endpoint_not_found.
+const emu = await startEmulator({
+  env: {},
+  settings: { dataDir, port: 0, runnerPort: 0, apiKey: 'browser-test-key', endpointMode: 'strict' },
+  warn: (m) => console.error(`warning: ${m}`),
+});
 const tenant = emu.seed.defaultTenantId;
 const ui = await files(join(HANDWRITTEN, 'ui'), 'ui/');
 const handwrittenManifest = JSON.parse(await readFile(join(HANDWRITTEN, 'manifest.json'), 'utf8')) as Record<string, unknown>;
@@ -76,6 +81,18 @@ async function installSdkSample(): Promise<string | null> {
 }
 const helloUi = await installSdkSample();
 
+/** A copy of the handwritten fixture the emulator watches, as `npm run emulate -- --ext <dir>` does. */
+async function watchedCopy(): Promise<{ dir: string; registryId: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'browser-watch-'));
+  await cp(join(HANDWRITTEN, 'ui'), join(dir, 'ui'), { recursive: true });
+  const manifest = { ...handwrittenManifest, name: 'ui-watched', ui: { type: 'iframe', entry: 'index.html', hooks: { appMenu: { label: 'Watched UI' } } } };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const install = await emu.watch(dir);
+  if (!install) throw new Error('the watched fixture did not publish');
+  return { dir, registryId: install.registryId };
+}
+const watched = await watchedCopy();
+
 const info: BrowserTestInfo = {
   main: emu.urls.main,
   runner: emu.urls.runner,
@@ -89,7 +106,8 @@ const info: BrowserTestInfo = {
     secondAdmin: seededUserId(emu.seed.secondTenantId, 'msp-admin'),
   },
   secondTenantApiKey: emu.registry.identity.apiKeys(emu.seed.secondTenantId).find((k) => k.user_id === seededUserId(emu.seed.secondTenantId, 'msp-admin'))?.key ?? '',
-  extensions: { handwritten, clientOnly, helloHost, helloUi },
+  extensions: { handwritten, clientOnly, helloHost, helloUi, watched: watched.registryId },
+  watchDir: watched.dir,
 };
 console.log(`EMULATOR_READY ${JSON.stringify(info)}`);
 
@@ -99,6 +117,7 @@ const stop = async () => {
   stopping = true;
   await emu.close();
   await rm(dataDir, { recursive: true, force: true });
+  await rm(watched.dir, { recursive: true, force: true });
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());

@@ -11,7 +11,9 @@ export interface BrowserTestInfo {
   /** The publishing API key of the second tenant (its admin's). */
   secondTenantApiKey: string;
   /** Registry ids of the installed fixtures (default tenant only); `helloUi` is the SDK-based sample, null when absent. */
-  extensions: { handwritten: string; clientOnly: string; helloHost: string; helloUi: string | null };
+  extensions: { handwritten: string; clientOnly: string; helloHost: string; helloUi: string | null; watched: string };
+  /** The folder the emulator watches (`emu.watch`): editing it republishes `extensions.watched`. */
+  watchDir: string;
 }
 
 export const INFO_VARIABLE = 'ALGA_BROWSER_TEST_INFO';
