@@ -16,6 +16,7 @@ test.describe('the overview at /', () => {
       'alga-emulator-tests.ui-only-handwritten',
       'alga-emulator-tests.ui-watched',
       'alga-emulator.hello-host-ui',
+      'alga-emulator.hello-iframe',
     ], 'alga-emulator.hello-ui'));
   });
 
@@ -36,7 +37,7 @@ test.describe('portals and menus', () => {
   test('an MSP user sees the appMenu labels in the MSP portal', async ({ page, info, signIn }) => {
     await signIn(info.users.admin);
     await page.goto('/');
-    await expect(page.getByTestId('menu-entry')).toHaveText(withSdkSample(info, ['Handwritten UI', 'Hello host UI', 'Watched UI'], 'Hello UI'));
+    await expect(page.getByTestId('menu-entry')).toHaveText(withSdkSample(info, ['Handwritten UI', 'Hello host UI', 'Hello iframe', 'Watched UI'], 'Hello UI'));
     await page.getByTestId('portal-client-portal').click();
     await expect(page.getByTestId('menu-entry')).toHaveText(withSdkSample(info, ['Client portal fixture'], 'Hello UI'));
   });

@@ -151,3 +151,31 @@ describe('strict signing on a running emulator', () => {
     expect(e.registry.extensions()).toEqual([]);
   }, 60_000);
 });
+
+describe('starting and restarting', () => {
+  it('keeps installs, config and secrets in the data folder across a restart', async () => {
+    const e = await start();
+    const install = await publishUi(e);
+    e.registry.setConfig(install.tenantId, install.registryId, { values: { region: 'eu' } });
+    e.registry.setSecrets(install.tenantId, install.registryId, { token: 't-1' });
+    await e.close();
+    emu = await startEmulator({ env: {}, settings: { dataDir, port: 0, runnerPort: 0, apiKey: 'k' } });
+    expect(emu.registry.installOf(install.tenantId, install.registryId)).toMatchObject({ installId: install.installId, contentHash: install.contentHash });
+    expect(emu.registry.getConfig(install.tenantId, install.registryId).config).toEqual({ region: 'eu' });
+    expect(emu.registry.listSecrets(install.tenantId, install.registryId).names).toEqual(['token']);
+  }, 60_000);
+
+  it('refuses a second emulator on a busy port with PORT_IN_USE and the variable to change', async () => {
+    const e = await start();
+    const busy = Number(new URL(e.urls.main).port);
+    const other = await mkdtemp(join(tmpdir(), 'lifecycle-second-'));
+    try {
+      await expect(startEmulator({ env: {}, settings: { dataDir: other, port: busy, runnerPort: 0 }, shell: false })).rejects.toMatchObject({
+        code: 'PORT_IN_USE',
+        message: `Failed to start the emulator: port ${busy} is already in use (another emulator?). Stop it or set PORT to a free port.`,
+      });
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -80,6 +80,11 @@ async function installSdkSample(): Promise<string | null> {
   return published.extension.id;
 }
 const helloUi = await installSdkSample();
+const helloIframe = await (async () => {
+  const published = await emu.registry.publishBytes((await packExtension(join(ROOT, 'sample-extensions/hello-iframe'))).bytes);
+  await emu.registry.install(tenant, published.extension.id, published.version.version);
+  return published.extension.id;
+})();
 
 /** A copy of the handwritten fixture the emulator watches, as `npm run emulate -- --ext <dir>` does. */
 async function watchedCopy(): Promise<{ dir: string; registryId: string }> {
@@ -106,7 +111,7 @@ const info: BrowserTestInfo = {
     secondAdmin: seededUserId(emu.seed.secondTenantId, 'msp-admin'),
   },
   secondTenantApiKey: emu.registry.identity.apiKeys(emu.seed.secondTenantId).find((k) => k.user_id === seededUserId(emu.seed.secondTenantId, 'msp-admin'))?.key ?? '',
-  extensions: { handwritten, clientOnly, helloHost, helloUi, watched: watched.registryId },
+  extensions: { handwritten, clientOnly, helloHost, helloUi, helloIframe, watched: watched.registryId },
   watchDir: watched.dir,
 };
 console.log(`EMULATOR_READY ${JSON.stringify(info)}`);

@@ -11,7 +11,7 @@ export interface BrowserTestInfo {
   /** The publishing API key of the second tenant (its admin's). */
   secondTenantApiKey: string;
   /** Registry ids of the installed fixtures (default tenant only); `helloUi` is the SDK-based sample, null when absent. */
-  extensions: { handwritten: string; clientOnly: string; helloHost: string; helloUi: string | null; watched: string };
+  extensions: { handwritten: string; clientOnly: string; helloHost: string; helloUi: string | null; helloIframe: string; watched: string };
   /** The folder the emulator watches (`emu.watch`): editing it republishes `extensions.watched`. */
   watchDir: string;
 }
