@@ -2,8 +2,16 @@
  * Public test helpers for extension authors (Vitest). Everything exported here is stable API;
  * anything else in the package is internal.
  *
- * Today: a real Runner for handler tests. The in-process emulator (`createEmulator`), capability
- * ledger matchers and Playwright fixtures come with the harness issue.
+ * `createEmulator` runs the whole platform (Runner, Gateway, publish API) for a test; `RunnerFixture`
+ * is a bare Runner for handler tests. Capability ledger matchers and Playwright fixtures come later.
+ *
+ * @example
+ * import { createEmulator } from 'alga-extension-emulator/harness';
+ * const emu = await createEmulator();
+ * const ext = await emu.install('./my-extension');
+ * const res = await emu.invoke(ext, { path: '/items' });
+ * expect(res.status).toBe(200);
+ * await emu.close();
  */
 export {
   /** A real Runner on an ephemeral loopback port; see the class docs for an example. */
@@ -14,3 +22,30 @@ export {
   type ExecuteInput,
   type ExecuteReply,
 } from './runner-fixture.ts';
+export {
+  /**
+   * Starts the platform on ephemeral ports with a temporary data folder.
+   * @example const emu = await createEmulator({ env: { EXT_EGRESS_ALLOWLIST: 'api.example.com' } });
+   */
+  createEmulator,
+  type CreateEmulatorOptions,
+  type TestEmulator,
+} from './emulator.ts';
+/**
+ * What `emu.install` takes and returns.
+ * @example const ext = await emu.install('hello-host', { tenant: 'second', config: { region: 'eu' }, secrets: { api_token: 't' }, grants: ['cap:http.fetch'] });
+ */
+export { type ExtensionSource, type InstallOptions, type InstallResult } from './install.ts';
+/**
+ * What `emu.invoke` and `emu.execute` take and return.
+ * @example const res = await emu.invoke(ext, { method: 'POST', path: '/counter', as: 'msp-user', route: 'ext-proxy' }); res.status // 403
+ */
+export { type ExtensionRef, type InvokeRequest, type InvokeResult, type ExecuteResult } from './invoke.ts';
+/**
+ * Who calls and for which tenant: `'admin'`, `'msp-user'`, `'client'`, `'anonymous'` or a user id;
+ * `'default'`, `'second'` or a tenant id.
+ * @example await emu.invoke(ext, { path: '/x', as: 'client', tenant: 'second' })
+ */
+export { type Caller, type TenantRef, type Tenants } from './identities.ts';
+/** One host call of the guest (interface, function, outcome, duration), as `InvokeResult.hostCalls` lists them. */
+export type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';

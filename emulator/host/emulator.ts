@@ -8,7 +8,7 @@ import type { SeedResult } from '../registry/identity.ts';
 import { Registry, type InstallView } from '../registry/registry.ts';
 import { loadRunnerConfig, type RunnerConfig } from '../runner/config.ts';
 import { createRunnerApp, listen } from '../runner/http/router.ts';
-import { Runner } from '../runner/runner.ts';
+import { Runner, type RunnerDeps } from '../runner/runner.ts';
 import { loadSigningPolicy, type SigningPolicy } from '../signing/index.ts';
 import { allParityNotes } from '../parity-notes.ts';
 import { ensureShellBuilt } from '../shell/build.ts';
@@ -84,6 +84,10 @@ export interface StartOptions extends EmulatorDataOptions {
   describe?: () => string;
   /** Build (when stale) and serve the shell page on the main port; default true. */
   shell?: boolean;
+  /** Hears every `/v1/execute` outcome of the Runner (the harness indexes them by request id). */
+  onExecute?: RunnerDeps['onExecute'];
+  /** Hears each start-up step as it begins, phrased as what start-up waits for ("the Runner to listen"). */
+  onProgress?: (step: string) => void;
 }
 
 /**
@@ -92,6 +96,8 @@ export interface StartOptions extends EmulatorDataOptions {
  * `close()` stops both servers, the Runner's workers and the registry; it is idempotent.
  */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const progress = options.onProgress ?? (() => undefined);
+  progress('the registry to open');
   const data = await openEmulatorData(options);
   const { registry, settings } = data;
   const runner = new Runner(data.runnerConfig, {
@@ -100,6 +106,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     installDirectory: registry,
     verifier: { verify: (input) => registry.verifyLoadedBundle(input) },
     log: options.log,
+    onExecute: options.onExecute,
   });
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;
@@ -116,6 +123,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     return closing;
   };
   try {
+    progress('the Runner to listen');
     const runnerServed = await bind(createRunnerApp(runner), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);
     const sessions = new Sessions(registry, { devAdminToken: settings.devToken });
@@ -131,6 +139,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     });
     const shellEvents = new ShellEvents();
     if (options.shell !== false) {
+      progress('the shell page to build');
       shellServer = createShellServer({
         registry,
         sessions,
@@ -145,6 +154,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
         parityNotes: allParityNotes,
       });
     }
+    progress('the main port to listen');
     const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
     const listeners = new Set<(event: DevLoopEvent) => void>();

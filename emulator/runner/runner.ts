@@ -43,6 +43,19 @@ export interface RunnerDeps {
   installDirectory?: InstallDirectory;
   /** Signature check of every archive read from the store (execute and ext-ui); none = accept all. */
   verifier?: BundleVerifier;
+  /**
+   * Hears every execute's outcome after it ran (the harness indexes them by request id to give a
+   * test the envelope and host calls of its call). Never changes the answer; a throw is logged.
+   */
+  onExecute?: (outcome: ExecuteOutcome, request: ExecuteObserved) => void;
+}
+
+/** Which execute an `onExecute` observer hears about (routing headers and request id). */
+export interface ExecuteObserved {
+  tenantId: string;
+  extensionId: string;
+  /** `context.request_id`, else the `x-request-id` header; undefined when neither was sent. */
+  requestId: string | undefined;
 }
 
 /** What one execute produced, beyond the envelope: for the harness, tests and logs. */
@@ -69,6 +82,7 @@ export class Runner {
   readonly #idempotency: IdempotencyCache<ExecuteEnvelope>;
   readonly #transit: TransitDecrypter | undefined;
   readonly #log: (line: Record<string, unknown>) => void;
+  readonly #onExecute: RunnerDeps['onExecute'];
   readonly #engineReady: Promise<unknown>;
   /** Content hashes whose extraction is known to hold `dist/main.wasm` (extractions are immutable). */
   readonly #runnable = new Set<string>();
@@ -115,10 +129,24 @@ export class Runner {
     this.#idempotency = new IdempotencyCache(config.idempotencyCapacity);
     this.#transit = deps.transit;
     this.#log = deps.log ?? (() => undefined);
+    this.#onExecute = deps.onExecute;
   }
 
   /** Runs one execute request whose body already has the right shape. Never throws. */
   async execute(headers: Record<string, string | undefined>, body: ExecuteBody): Promise<ExecuteOutcome> {
+    const outcome = await this.#execute(headers, body);
+    if (this.#onExecute) {
+      const request = { tenantId: headers['x-alga-tenant'] ?? '', extensionId: headers['x-alga-extension'] ?? '', requestId: body.context.request_id ?? headers['x-request-id'] ?? undefined };
+      try {
+        this.#onExecute(outcome, request);
+      } catch (err) {
+        this.#log({ level: 'error', msg: 'runner: onExecute observer threw', request_id: request.requestId, reason: describeError(err) });
+      }
+    }
+    return outcome;
+  }
+
+  async #execute(headers: Record<string, string | undefined>, body: ExecuteBody): Promise<ExecuteOutcome> {
     const tenant = headers['x-alga-tenant'] ?? '';
     const extension = headers['x-alga-extension'] ?? '';
     if (tenant === '' || extension === '') return { envelope: failure(400, 'missing_routing_headers'), hostCalls: [] };

@@ -1,0 +1,201 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmulatorError } from '../emulator/errors.ts';
+import { startEmulator, type RunningEmulator } from '../emulator/host/emulator.ts';
+import type { EmulatorUser } from '../emulator/registry/identity.ts';
+import type { Registry } from '../emulator/registry/registry.ts';
+import { devTokenOf, resolveCaller, resolveTenant, type Caller, type TenantRef, type Tenants } from './identities.ts';
+import { publishAndInstall, sourceBytes, type ExtensionSource, type InstallOptions, type InstallResult } from './install.ts';
+import { sendExecute, sendInvoke, type ExecuteResult, type ExtensionRef, type InvokeRequest, type InvokeResult } from './invoke.ts';
+import { OutcomeIndex } from './outcome-index.ts';
+import type { ExecuteInput } from './runner-fixture.ts';
+
+export interface CreateEmulatorOptions {
+  /**
+   * Environment the platform reads its settings from (`EXT_EGRESS_ALLOWLIST`,
+   * `EXT_GATEWAY_ENDPOINT_MODE`, `SIGNING_MODE`, …). Default `{}`: your shell's variables never
+   * leak into a test. Ports and the data folder are always the harness's own.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Serve the shell page on the main port (builds it when stale, a few seconds); default false. */
+  shell?: boolean;
+  /** How long start-up may take before EMULATOR_START_TIMEOUT; default 60000. */
+  startupTimeoutMs?: number;
+  /**
+   * Cache of extracted bundles and transpiled components, keyed by content hash and safe to share
+   * between emulators and processes. Default `EXT_CACHE_ROOT` from `env`, else
+   * `<os tmpdir>/alga-emulator-harness-cache`, so a component is transpiled once per machine.
+   */
+  cacheDir?: string;
+  /** Platform warnings (dev signing of unsigned bundles, …); default dropped. */
+  warn?: (message: string) => void;
+}
+
+/** A running emulator for tests: the real Runner, Gateway and publish API on loopback. */
+export interface TestEmulator {
+  /** Base URLs: `main` (Gateway, publish API, shell) and `runner` (`/v1/execute`). */
+  readonly urls: { main: string; runner: string };
+  /** The registry (publish, installs, config, secrets, identities, execution log). */
+  readonly registry: Registry;
+  /** The seeded tenants' ids. */
+  readonly tenants: Tenants;
+  /** The temporary data folder; removed by `close()`. */
+  readonly dataDir: string;
+  /** The tenant's users (default tenant): admin, MSP user without extension permissions, client-portal user. */
+  users(tenant?: TenantRef): EmulatorUser[];
+  /** A user's dev bearer token for the Gateway; default the default tenant's MSP admin. */
+  devToken(as?: Caller, tenant?: TenantRef): string;
+  /** Publishes a folder, `.tar.zst`, bytes or sample through the registry and installs it. */
+  install(source: ExtensionSource, options?: InstallOptions): Promise<InstallResult>;
+  /** One call through the real Gateway over HTTP, with the Runner's envelope and host calls. */
+  invoke(ext: ExtensionRef, request: InvokeRequest): Promise<InvokeResult>;
+  /** One execute body straight at the Runner's `/v1/execute`. */
+  execute(body: ExecuteInput, headers?: Readonly<Record<string, string>>): Promise<ExecuteResult>;
+  /** Waits for in-flight calls, stops everything and removes the data folder; idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+/** After a start-up timeout, how long to wait for the half-started platform to close before answering. */
+const CLEANUP_GRACE_MS = 10_000;
+
+/**
+ * Starts the platform for a test on ephemeral loopback ports with its own temporary data folder
+ * (signing `dev`, shell off, an empty environment unless `env` says otherwise). Ready when the
+ * promise resolves. Any number can run side by side in one process.
+ *
+ * @example
+ * const emu = await createEmulator();
+ * const ext = await emu.install('hello-host', { secrets: { api_token: 't' } });
+ * const res = await emu.invoke(ext, { method: 'POST', path: '/counter' });
+ * expect([res.status, res.json()]).toEqual([200, { count: 1, revision: '1' }]);
+ * await emu.close();
+ */
+export async function createEmulator(options: CreateEmulatorOptions = {}): Promise<TestEmulator> {
+  const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got ${timeoutMs}.`, { status: 400 });
+  }
+  const outcomes = new OutcomeIndex();
+  const env = options.env ?? {};
+  // `overdue`: the step that was running when the deadline passed (a start that ends late still fails).
+  const state: { step: string; overdue: string | undefined; dataDir: string | undefined } = { step: 'the data folder to be created', overdue: undefined, dataDir: undefined };
+  const deadline = performance.now() + timeoutMs;
+  const attempt = (async () => {
+    state.dataDir = await mkdtemp(join(tmpdir(), 'alga-harness-'));
+    return startEmulator({
+      env: { ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? join(tmpdir(), 'alga-emulator-harness-cache') },
+      settings: { dataDir: state.dataDir, port: 0, runnerPort: 0, host: '127.0.0.1' },
+      shell: options.shell ?? false,
+      warn: options.warn,
+      onExecute: (outcome, request) => outcomes.record(outcome, request),
+      onProgress: (step) => {
+        if (performance.now() > deadline) state.overdue ??= state.step;
+        state.step = step;
+      },
+    });
+  })();
+  const removeDataDir = async () => {
+    if (state.dataDir !== undefined) await rm(state.dataDir, { recursive: true, force: true });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const first = await Promise.race([attempt.then((platform) => ({ platform }), (error: unknown) => ({ error })), timedOut]);
+  clearTimeout(timer);
+  if (first === 'timeout' || ('platform' in first && performance.now() > deadline)) {
+    const waitingFor = state.overdue ?? state.step;
+    const cleanup = attempt.then((platform) => platform.close(), () => undefined).then(removeDataDir);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([cleanup, new Promise((resolve) => (grace = setTimeout(resolve, CLEANUP_GRACE_MS)))]);
+    clearTimeout(grace);
+    throw new EmulatorError(
+      'EMULATOR_START_TIMEOUT',
+      `Failed to start the emulator within ${timeoutMs} ms: still waiting for ${waitingFor}. Raise startupTimeoutMs, or look for what holds it up (a slow disk, a shell build).`,
+      { status: 504 },
+    );
+  }
+  if ('error' in first) {
+    await removeDataDir();
+    throw first.error;
+  }
+  return new HarnessEmulator(first.platform, state.dataDir as string, outcomes);
+}
+
+/** The `TestEmulator` over one running platform; all its state is per instance. */
+class HarnessEmulator implements TestEmulator {
+  readonly urls: { main: string; runner: string };
+  readonly registry: Registry;
+  readonly tenants: Tenants;
+  readonly dataDir: string;
+  readonly #platform: RunningEmulator;
+  readonly #outcomes: OutcomeIndex;
+  readonly #inflight = new Set<Promise<void>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(platform: RunningEmulator, dataDir: string, outcomes: OutcomeIndex) {
+    this.#platform = platform;
+    this.#outcomes = outcomes;
+    this.urls = { ...platform.urls };
+    this.registry = platform.registry;
+    this.tenants = { default: platform.seed.defaultTenantId, second: platform.seed.secondTenantId };
+    this.dataDir = dataDir;
+  }
+
+  users(tenant?: TenantRef): EmulatorUser[] {
+    return this.registry.identity.users(resolveTenant(this.registry, this.tenants, tenant));
+  }
+
+  devToken(as: Caller = 'admin', tenant?: TenantRef): string {
+    const user = resolveCaller(this.registry, resolveTenant(this.registry, this.tenants, tenant), as, tenant !== undefined);
+    if (!user) throw new EmulatorError('USER_NOT_FOUND', "Failed to get a dev token: 'anonymous' has none. Name a role ('admin', 'msp-user', 'client') or a user id.", { status: 400 });
+    return devTokenOf(this.#platform.sessions, user);
+  }
+
+  install(source: ExtensionSource, options: InstallOptions = {}): Promise<InstallResult> {
+    return this.#track('install', async () => {
+      const tenantId = resolveTenant(this.registry, this.tenants, options.tenant);
+      const { bytes } = await sourceBytes(source);
+      return publishAndInstall(this.registry, tenantId, bytes, options);
+    });
+  }
+
+  invoke(ext: ExtensionRef, request: InvokeRequest): Promise<InvokeResult> {
+    return this.#track('invoke', async () => {
+      const extId = typeof ext === 'string' ? ext : ext.registryId;
+      const tenantGiven = request.tenant !== undefined;
+      const tenantId = tenantGiven ? resolveTenant(this.registry, this.tenants, request.tenant) : typeof ext === 'string' ? this.tenants.default : (ext.tenantId ?? this.tenants.default);
+      const user = resolveCaller(this.registry, tenantId, request.as ?? 'admin', tenantGiven);
+      const token = user ? devTokenOf(this.#platform.sessions, user) : undefined;
+      return sendInvoke({ mainUrl: this.urls.main, extId, token }, this.#outcomes, request);
+    });
+  }
+
+  execute(body: ExecuteInput, headers: Readonly<Record<string, string>> = {}): Promise<ExecuteResult> {
+    return this.#track('execute', () => sendExecute(this.urls.runner, this.#outcomes, body, headers));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      // New calls are refused from here on, so this loop ends.
+      while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
+      await this.#platform.close();
+      await rm(this.dataDir, { recursive: true, force: true });
+    })();
+    return this.#closing;
+  }
+
+  /** Runs a call unless closing, and keeps it in the in-flight set until it settles. */
+  #track<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.#closing) {
+      return Promise.reject(new EmulatorError('EMULATOR_CLOSED', `Failed to ${what}: this emulator is closed (close() was called). Create another with createEmulator().`, { status: 409 }));
+    }
+    const call = run();
+    const settled = call.then(() => undefined, () => undefined);
+    this.#inflight.add(settled);
+    void settled.then(() => this.#inflight.delete(settled));
+    return call;
+  }
+}

@@ -1,0 +1,61 @@
+// The two platform hooks the harness relies on: the Runner's onExecute observer and start-up progress.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../emulator/host/emulator.ts';
+import type { ExecuteObserved, ExecuteOutcome } from '../emulator/runner/runner.ts';
+import { RunnerFixture } from './runner-fixture.ts';
+
+const body = { context: { tenant_id: 't1', extension_id: 'e1', content_hash: `sha256:${'0'.repeat(64)}` }, http: { method: 'GET', path: '/x' } };
+
+describe('Runner onExecute', () => {
+  it('should hear every execute with its routing headers and request id, after it ran', async () => {
+    const heard: [ExecuteOutcome, ExecuteObserved][] = [];
+    const fx = await RunnerFixture.start({}, { onExecute: (outcome, request) => heard.push([outcome, request]) });
+    try {
+      const res = await fx.execute(body, { 'x-request-id': 'hdr-1' });
+      await fx.execute({ ...body, context: { ...body.context, request_id: 'ctx-1' } }, { 'x-request-id': 'hdr-2' });
+      await fx.execute(body, { 'x-alga-tenant': '' });
+      expect(heard.map(([outcome, request]) => [outcome.envelope.status, outcome.hostCalls, request])).toEqual([
+        [502, [], { tenantId: 't1', extensionId: 'e1', requestId: 'hdr-1' }],
+        [502, [], { tenantId: 't1', extensionId: 'e1', requestId: 'ctx-1' }],
+        [400, [], { tenantId: '', extensionId: 'e1', requestId: undefined }],
+      ]);
+      expect(heard[0]?.[0].envelope).toEqual(res.envelope);
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it('should answer as usual and log when the observer throws', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const fx = await RunnerFixture.start({}, {
+      onExecute: () => {
+        throw new Error('observer broke');
+      },
+      log: (line) => lines.push(line),
+    });
+    try {
+      const res = await fx.execute(body, { 'x-request-id': 'obs-1' });
+      expect([res.httpStatus, res.envelope.status]).toEqual([200, 502]);
+      expect(lines.filter((l) => l.msg === 'runner: onExecute observer threw')).toEqual([{ level: 'error', msg: 'runner: onExecute observer threw', request_id: 'obs-1', reason: 'observer broke' }]);
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
+describe('startEmulator onProgress', () => {
+  it('should report each start-up step as what it waits for, in order', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'start-hooks-'));
+    const steps: string[] = [];
+    const emu = await startEmulator({ env: {}, settings: { dataDir, port: 0, runnerPort: 0 }, shell: false, onProgress: (step) => steps.push(step) });
+    try {
+      expect(steps).toEqual(['the registry to open', 'the Runner to listen', 'the main port to listen']);
+    } finally {
+      await emu.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
