@@ -9,6 +9,10 @@ import { devTokenOf, resolveCaller, resolveTenant, type Caller, type TenantRef, 
 import { publishAndInstall, sourceBytes, type ExtensionSource, type InstallOptions, type InstallResult } from './install.ts';
 import { sendExecute, sendInvoke, type ExecuteResult, type ExtensionRef, type InvokeRequest, type InvokeResult } from './invoke.ts';
 import { OutcomeIndex } from './outcome-index.ts';
+import { LedgerRecorder, type CapabilityLedger } from './ledger.ts';
+import { leastPrivilege, type LeastPrivilegeReport } from './least-privilege.ts';
+import { HttpMockRouter, type HttpMock, type HttpMockOptions } from './http-mock.ts';
+import { selectLogs, type LogEvent, type LogFilter } from './logs.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
 
 export interface CreateEmulatorOptions {
@@ -30,6 +34,12 @@ export interface CreateEmulatorOptions {
   cacheDir?: string;
   /** Platform warnings (dev signing of unsigned bundles, …); default dropped. */
   warn?: (message: string) => void;
+  /**
+   * Outbound HTTP of the guests (`http.fetch`, after the egress allowlist): answered by msw
+   * handlers of this emulator; an unhandled request is a `transport` error for the guest and fails
+   * `emu.http.assertAllHandled()` and `close()` unless `onUnhandled: 'bypass'`.
+   */
+  http?: HttpMockOptions;
 }
 
 /** A running emulator for tests: the real Runner, Gateway and publish API on loopback. */
@@ -52,7 +62,30 @@ export interface TestEmulator {
   invoke(ext: ExtensionRef, request: InvokeRequest): Promise<InvokeResult>;
   /** One execute body straight at the Runner's `/v1/execute`. */
   execute(body: ExecuteInput, headers?: Readonly<Record<string, string>>): Promise<ExecuteResult>;
-  /** Waits for in-flight calls, stops everything and removes the data folder; idempotent. */
+  /**
+   * Every host call of every invocation of this emulator, with the grants each ran with.
+   * @example emu.ledger.forRequest(res.requestId).map((c) => c.function) // ['logInfo', 'get', 'put']
+   */
+  readonly ledger: CapabilityLedger;
+  /**
+   * Granted-but-unused capabilities and denied calls so far, for one extension or all.
+   * @example emu.leastPrivilege('hello-host').unused // ['cap:secrets.get', 'cap:http.fetch']
+   */
+  leastPrivilege(ext?: ExtensionRef): LeastPrivilegeReport;
+  /**
+   * The guests' outbound HTTP, mocked with msw handlers (this emulator's own).
+   * @example emu.http.use(http.get('https://api.example.com/x', () => HttpResponse.json({ ok: true })))
+   */
+  readonly http: HttpMock;
+  /**
+   * The Runner's debug events (guest log lines, stdout/stderr, diagnostics) matching `filter`.
+   * @example emu.logs({ requestId: res.requestId }).map((e) => e.message) // ['GET /fetch']
+   */
+  logs(filter?: LogFilter): LogEvent[];
+  /**
+   * Waits for in-flight calls, stops everything and removes the data folder; idempotent. Rejects
+   * with HTTP_UNHANDLED_REQUEST when guests made outbound requests no handler answered.
+   */
   close(): Promise<void>;
 }
 
@@ -78,6 +111,8 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
     throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got ${timeoutMs}.`, { status: 400 });
   }
   const outcomes = new OutcomeIndex();
+  const ledger = new LedgerRecorder();
+  const httpMock = new HttpMockRouter(options.http);
   const env = options.env ?? {};
   // `overdue`: the step that was running when the deadline passed (a start that ends late still fails).
   const state: { step: string; overdue: string | undefined; dataDir: string | undefined } = { step: 'the data folder to be created', overdue: undefined, dataDir: undefined };
@@ -89,7 +124,11 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
       settings: { dataDir: state.dataDir, port: 0, runnerPort: 0, host: '127.0.0.1' },
       shell: options.shell ?? false,
       warn: options.warn,
-      onExecute: (outcome, request) => outcomes.record(outcome, request),
+      onExecute: (outcome, request) => {
+        outcomes.record(outcome, request);
+        ledger.observe(outcome, request);
+      },
+      fetch: httpMock.fetch,
       onProgress: (step) => {
         if (performance.now() > deadline) state.overdue ??= state.step;
         state.step = step;
@@ -121,7 +160,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
     await removeDataDir();
     throw first.error;
   }
-  return new HarnessEmulator(first.platform, state.dataDir as string, outcomes);
+  return new HarnessEmulator(first.platform, state.dataDir as string, outcomes, httpMock, ledger);
 }
 
 /** The `TestEmulator` over one running platform; all its state is per instance. */
@@ -132,12 +171,18 @@ class HarnessEmulator implements TestEmulator {
   readonly dataDir: string;
   readonly #platform: RunningEmulator;
   readonly #outcomes: OutcomeIndex;
+  readonly #ledger: LedgerRecorder;
+  readonly #http: HttpMockRouter;
   readonly #inflight = new Set<Promise<void>>();
   #closing: Promise<void> | undefined;
 
-  constructor(platform: RunningEmulator, dataDir: string, outcomes: OutcomeIndex) {
+  constructor(platform: RunningEmulator, dataDir: string, outcomes: OutcomeIndex, http: HttpMockRouter, ledger: LedgerRecorder) {
+    this.#ledger = ledger;
+    // Gateway calls run with the install's stored providers (what the Gateway sends).
+    ledger.grantSource = (tenantId, extensionId) => platform.registry.getConfig(tenantId, extensionId).providers;
     this.#platform = platform;
     this.#outcomes = outcomes;
+    this.#http = http;
     this.urls = { ...platform.urls };
     this.registry = platform.registry;
     this.tenants = { default: platform.seed.defaultTenantId, second: platform.seed.secondTenantId };
@@ -174,7 +219,31 @@ class HarnessEmulator implements TestEmulator {
   }
 
   execute(body: ExecuteInput, headers: Readonly<Record<string, string>> = {}): Promise<ExecuteResult> {
-    return this.#track('execute', () => sendExecute(this.urls.runner, this.#outcomes, body, headers));
+    return this.#track('execute', async () => {
+      const res = await sendExecute(this.urls.runner, this.#outcomes, body, headers);
+      this.#ledger.useProviders(res.requestId, body.providers ?? []);
+      return res;
+    });
+  }
+
+  get ledger(): CapabilityLedger {
+    return this.#ledger;
+  }
+
+  leastPrivilege(ext?: ExtensionRef): LeastPrivilegeReport {
+    const invocations = this.#ledger.invocations();
+    if (ext === undefined) return leastPrivilege(invocations);
+    const registryId = typeof ext === 'string' ? this.registry.extension(ext).id : ext.registryId;
+    const tenantId = typeof ext === 'string' ? undefined : ext.tenantId;
+    return leastPrivilege(invocations.filter((i) => i.extensionId === registryId && (tenantId === undefined || i.tenantId === tenantId)));
+  }
+
+  get http(): HttpMock {
+    return this.#http;
+  }
+
+  logs(filter?: LogFilter): LogEvent[] {
+    return selectLogs(this.#platform.runner.debugEvents, filter);
   }
 
   close(): Promise<void> {
@@ -183,6 +252,7 @@ class HarnessEmulator implements TestEmulator {
       while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
       await this.#platform.close();
       await rm(this.dataDir, { recursive: true, force: true });
+      this.#http.assertAllHandled();
     })();
     return this.#closing;
   }

@@ -47,5 +47,28 @@ export { type ExtensionRef, type InvokeRequest, type InvokeResult, type ExecuteR
  * @example await emu.invoke(ext, { path: '/x', as: 'client', tenant: 'second' })
  */
 export { type Caller, type TenantRef, type Tenants } from './identities.ts';
+/**
+ * `emu.http`: the guests' outbound HTTP answered by this emulator's msw handlers, with unhandled
+ * requests failing the test (`assertAllHandled()`, `close()`) unless `onUnhandled: 'bypass'`.
+ * @example const emu = await createEmulator({ env: { EXT_EGRESS_ALLOWLIST: 'api.example.com' }, http: { handlers: [http.get('https://api.example.com/x', () => HttpResponse.json({ ok: true }))] } });
+ */
+export { type HttpMock, type HttpMockOptions, type OnUnhandledRequest } from './http-mock.ts';
+/**
+ * `emu.logs(filter)`: the Runner's debug events of this emulator.
+ * @example emu.logs({ requestId: res.requestId, level: 'warn' })
+ */
+export { type LogEvent, type LogFilter } from './logs.ts';
 /** One host call of the guest (interface, function, outcome, duration), as `InvokeResult.hostCalls` lists them. */
 export type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+/**
+ * The capability ledger (`emu.ledger`): every host call with its arguments (secrets redacted),
+ * result or WIT error, duration and request id, and the grants each invocation ran with.
+ * Matchers: `import 'alga-extension-emulator/harness/matchers'`.
+ * @example emu.ledger.forRequest(res.requestId).map(callName) // ['logging.logInfo', 'storage.get', 'storage.put']
+ */
+export { callName, type CapabilityLedger, type LedgerInvocation } from './ledger.ts';
+/**
+ * Granted-but-unused capabilities and denied calls (`emu.leastPrivilege(ext)`), as JSON or text.
+ * @example console.log(formatLeastPrivilege(emu.leastPrivilege('hello-host')))
+ */
+export { leastPrivilege, formatLeastPrivilege, type LeastPrivilegeReport, type DeniedCall } from './least-privilege.ts';

@@ -86,6 +86,8 @@ export interface StartOptions extends EmulatorDataOptions {
   shell?: boolean;
   /** Hears every `/v1/execute` outcome of the Runner (the harness indexes them by request id). */
   onExecute?: RunnerDeps['onExecute'];
+  /** Outbound fetch for the guests' `http.fetch` (after the egress allowlist); default the global fetch per call. */
+  fetch?: RunnerDeps['fetch'];
   /** Hears each start-up step as it begins, phrased as what start-up waits for ("the Runner to listen"). */
   onProgress?: (step: string) => void;
 }
@@ -107,6 +109,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     verifier: { verify: (input) => registry.verifyLoadedBundle(input) },
     log: options.log,
     onExecute: options.onExecute,
+    fetch: options.fetch,
   });
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;

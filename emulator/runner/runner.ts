@@ -216,7 +216,8 @@ export class Runner {
       return { envelope, hostCalls: result.hostCalls };
     } catch (err) {
       const message = describeError(err);
-      return this.#failed(emit, failure(500, message.startsWith('execute_failed: ') ? message : `execute_failed: ${message}`));
+      const failed = this.#failed(emit, failure(500, message.startsWith('execute_failed: ') ? message : `execute_failed: ${message}`));
+      return { ...failed, hostCalls: hostCallsOf(err) };
     }
   }
 
@@ -306,6 +307,12 @@ export class Runner {
     })();
     return this.#closing;
   }
+}
+
+/** The host calls a failed invocation made before it failed (the worker pool attaches them). */
+function hostCallsOf(err: unknown): HostCallRecord[] {
+  const calls = (err as { hostCalls?: unknown } | null)?.hostCalls;
+  return Array.isArray(calls) ? (calls as HostCallRecord[]) : [];
 }
 
 /** Longest delay Node's timers accept; a larger one would fire after 1 ms. */

@@ -3,6 +3,7 @@ import { EmulatorError } from '../../errors.ts';
 import type { HostTable, ImportShape } from '../capabilities/registry.ts';
 import { WitError, type InvocationScope } from '../capabilities/types.ts';
 import type { LoadedComponent } from './component-loader.ts';
+import { REDACTED, recordValue, secretValues } from './host-call-values.ts';
 
 export interface GuestRequest {
   context: {
@@ -26,8 +27,18 @@ export interface HostCallRecord {
   interface: string;
   function: string;
   outcome: 'ok' | 'err' | 'trap';
+  /** The WIT error payload (`err`) or the trap message (`trap`). */
   error?: string;
   durationMs: number;
+  /** The invocation's request id (from its scope); always set by the pool (optional for hand-made records). */
+  requestId?: string | undefined;
+  /**
+   * The arguments as JSON-safe values: bigint → string, bytes → `{ bytes, utf8? }` (256-char
+   * preview), any value equal to one of the invocation's secrets → `"[redacted]"`. Always set by the pool.
+   */
+  args?: unknown[];
+  /** The returned value on `ok`, made JSON-safe the same way (`secrets.get` always `"[redacted]"`). */
+  result?: unknown;
 }
 
 export interface InvocationResult {
@@ -68,6 +79,8 @@ interface Slot {
   resetting: boolean;
 }
 
+/** Whose `get` result is always recorded as `"[redacted]"`. */
+const SECRETS_INTERFACE = 'alga:extension/secrets';
 const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
 
 function executeFailed(message: string): EmulatorError {
@@ -95,9 +108,12 @@ export class WorkerPool {
   run(component: LoadedComponent, scope: InvocationScope, request: GuestRequest, timeoutMs: number): Promise<InvocationResult> {
     if (this.#closed) return Promise.reject(executeFailed('the runner is shutting down'));
     return new Promise((resolve, reject) => {
+      const hostCalls: HostCallRecord[] = [];
       const job: Job = {
         id: this.#nextId++, component, scope, request, timeoutMs,
-        enqueuedAt: performance.now(), startedAt: 0, hostCalls: [], resolve, reject,
+        enqueuedAt: performance.now(), startedAt: 0, hostCalls, resolve,
+        // A failed call still made host calls (e.g. a denial the guest did not catch): keep them.
+        reject: (err) => reject(Object.assign(err, { hostCalls })),
       };
       this.#queue.push(job);
       this.#dispatch();
@@ -212,18 +228,22 @@ export class WorkerPool {
   async #hostCall(slot: Slot, job: Job, msg: HostCallMessage): Promise<void> {
     const started = performance.now();
     const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
+    const secrets = secretValues(job.scope.secrets);
+    const recorded = { interface: msg.iface, function: msg.fn, requestId: job.scope.requestId, args: recordValue(msg.args, secrets) as unknown[] };
     let reply: HostReply;
     try {
       if (!fn) throw new Error(`the host does not implement ${msg.iface}#${msg.fn}`);
-      reply = { ok: true, value: await fn(job.scope, msg.args) };
-      job.hostCalls.push({ interface: msg.iface, function: msg.fn, outcome: 'ok', durationMs: performance.now() - started });
+      const value = await fn(job.scope, msg.args);
+      reply = { ok: true, value };
+      const result = msg.iface === SECRETS_INTERFACE && msg.fn === 'get' ? REDACTED : recordValue(value, secrets);
+      job.hostCalls.push({ ...recorded, outcome: 'ok', result, durationMs: performance.now() - started });
     } catch (err) {
       const payload = err instanceof WitError ? err.payload : undefined;
       const message = err instanceof Error ? err.message : String(err);
       reply = payload === undefined ? { ok: false, message } : { ok: false, payload };
       job.hostCalls.push({
-        interface: msg.iface, function: msg.fn, outcome: payload === undefined ? 'trap' : 'err',
-        error: payload ?? message, durationMs: performance.now() - started,
+        ...recorded, outcome: payload === undefined ? 'trap' : 'err',
+        error: payload ?? (recordValue(message, secrets) as string), durationMs: performance.now() - started,
       });
     }
     if (msg.oneway || slot.job !== job) return;
