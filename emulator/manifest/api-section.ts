@@ -1,4 +1,4 @@
-import { describeValue, indexPath, isNonEmptyString, isRecord, type IssueList } from './issues.ts';
+import { describeValue, indexPath, isRecord, relativePathString, type IssueList } from './issues.ts';
 
 export interface ApiEndpoint {
   method: string;
@@ -48,7 +48,7 @@ function validateEndpoint(value: unknown, path: string, issues: IssueList): ApiE
   }
   const method = validateMethod(value.method, `${path}.method`, issues);
   const routePath = validateRoutePath(value.path, `${path}.path`, issues);
-  const handler = validateHandler(value.handler, `${path}.handler`, issues);
+  const handler = relativePathString(value.handler, `${path}.handler`, issues);
   if (method === undefined || routePath === undefined || handler === undefined) return undefined;
   return { method, path: routePath, handler };
 }
@@ -78,17 +78,6 @@ function validateRoutePath(value: unknown, path: string, issues: IssueList): str
   return issues.issues.length > before ? undefined : value;
 }
 
-function validateHandler(value: unknown, path: string, issues: IssueList): string | undefined {
-  if (!isNonEmptyString(value)) {
-    issues.add(path, `must be a non-empty string, got ${describeValue(value)}`);
-    return undefined;
-  }
-  if (value.includes('..')) {
-    issues.add(path, `must not contain "..", got ${describeValue(value)}`);
-    return undefined;
-  }
-  return value;
-}
 
 /** The registry's endpoint table is UNIQUE(version, method, path), so publish would fail later. */
 function checkDuplicate(endpoint: ApiEndpoint, path: string, seen: Map<string, string>, issues: IssueList): void {

@@ -72,3 +72,16 @@ export function stringArray(value: unknown, path: string, issues: IssueList): st
   });
   return out;
 }
+
+/** A non-empty string without `..` (handlers, UI entries): one issue when it is not, else the value. */
+export function relativePathString(value: unknown, path: string, issues: IssueList): string | undefined {
+  if (!isNonEmptyString(value)) {
+    issues.add(path, `must be a non-empty string, got ${describeValue(value)}`);
+    return undefined;
+  }
+  if (value.includes('..')) {
+    issues.add(path, `must not contain "..", got ${describeValue(value)}`);
+    return undefined;
+  }
+  return value;
+}

@@ -1,4 +1,4 @@
-import { describeValue, isNonEmptyString, isRecord, keyPath, type IssueList } from './issues.ts';
+import { describeValue, isNonEmptyString, isRecord, keyPath, relativePathString, type IssueList } from './issues.ts';
 
 export interface MenuHook {
   label: string;
@@ -36,15 +36,7 @@ function validateEntry(value: unknown, path: string, issues: IssueList): string 
     issues.add(path, 'is required (a non-empty path such as "ui/index.html")');
     return undefined;
   }
-  if (!isNonEmptyString(value)) {
-    issues.add(path, `must be a non-empty string, got ${describeValue(value)}`);
-    return undefined;
-  }
-  if (value.includes('..')) {
-    issues.add(path, `must not contain "..", got ${describeValue(value)}`);
-    return undefined;
-  }
-  return value;
+  return relativePathString(value, path, issues);
 }
 
 function validateHooks(value: unknown, path: string, issues: IssueList): UiSection['hooks'] {
