@@ -1,7 +1,7 @@
 // Helpers shared by the doctor tests (not part of the public API).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { packEntries, type PackEntry } from '../bundles/pack.ts';
 
@@ -17,13 +17,8 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** Writes `{ 'rel/path': contents }` under `dir`, creating parent folders. */
-export async function writeTree(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
-  for (const [rel, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true });
-    await writeFile(join(dir, rel), contents);
-  }
-}
+/** The bundles tests' helper: writes `{ 'rel/path': contents }` under a folder. */
+export { writeTree } from '../bundles/test-support.ts';
 
 /** Packs `entries` verbatim into `<temp>/bundle.tar.zst`; returns its path and content hash. */
 export async function writeBundle(entries: readonly PackEntry[]): Promise<{ file: string; contentHash: string }> {

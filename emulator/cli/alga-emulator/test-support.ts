@@ -1,12 +1,16 @@
 // Helpers shared by the alga-emulator command tests (not part of the public API): a temp working
 // folder with a small UI-only extension, and an in-process `run` that captures the output.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { writeTree } from '../../bundles/test-support.ts';
 import { openEmulatorData, type EmulatorData } from '../../host/emulator.ts';
 import { runCli } from './main.ts';
 import type { Env } from './types.ts';
+
+/** The bundles tests' helper: writes `{ 'rel/path': contents }` under a folder. */
+export { writeTree };
 
 export const CLI_UI_MANIFEST = {
   name: 'cli-ui',
@@ -32,13 +36,6 @@ export async function tempDir(prefix = 'alga-cli-test-'): Promise<string> {
   return dir;
 }
 
-/** Writes `{ 'rel/path': contents }` under `dir`, creating parent folders. */
-export async function writeTree(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
-  for (const [rel, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true });
-    await writeFile(join(dir, rel), contents);
-  }
-}
 
 /** Writes the cli-ui extension (manifest.json + ui/index.html) into `dir`, with manifest overrides. */
 export async function writeUiExtension(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
