@@ -77,6 +77,7 @@ test.describe('theme', () => {
   test('is sent after ready and on every switch; docker mode sends none', async ({ page, info, signIn }) => {
     await signIn(info.users.admin);
     await page.goto(`/msp/extensions/${info.extensions.handwritten}`);
+    await expect(page.getByTestId('frame-host')).toHaveAttribute('data-ready', 'true');
     await expect.poll(async () => (await received(page, 'theme')).length).toBe(1);
     const [light] = await received(page, 'theme');
     expect(light).toEqual({ alga: true, version: '1', type: 'theme', payload: LIGHT_THEME });

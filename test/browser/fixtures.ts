@@ -34,6 +34,10 @@ export function extensionFrame(page: Page): FrameLocator {
 
 /** The messages the fixture UI recorded, parsed, optionally of one type. */
 export async function received(page: Page, type?: string): Promise<{ alga: boolean; version: string; type: string; request_id?: string; payload: unknown }[]> {
-  const items = extensionFrame(page).locator(type ? `#received li[data-type="${type}"]` : '#received li');
+  // Wait for the fixture's own document: right after the iframe is inserted it briefly holds
+  // about:blank, and reading that would fail when the real page replaces it.
+  const list = extensionFrame(page).locator('#received');
+  await list.waitFor({ state: 'attached' });
+  const items = list.locator(type ? `li[data-type="${type}"]` : 'li');
   return (await items.allTextContents()).map((t) => JSON.parse(t) as { alga: boolean; version: string; type: string; payload: unknown });
 }
