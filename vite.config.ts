@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Vitest projects: `unit` is fast and in-process; `e2e` starts real servers and runs built
 // components through the Runner. Both run in CI via `npm test`.
@@ -10,6 +10,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['emulator/**/*.test.ts', 'harness/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          // The scaffold template's test runs in each scaffolded project (test/e2e/create-extension.test.ts).
+          exclude: [...configDefaults.exclude, 'emulator/scaffold/template/**'],
           testTimeout: 20_000,
         },
       },

@@ -57,3 +57,13 @@ export type { InstallDirectory } from './runner/ui/install-directory.ts';
 export type { BundleVerifier } from './runner/bundle-verifier.ts';
 /** The one error type: stable `code`, HTTP `status`, actionable message. */
 export { EmulatorError } from './errors.ts';
+/**
+ * Wall-clock time of the emulator's time-based parts: the real clock, or a virtual one a test moves.
+ * @example const clock = new VirtualClock(Date.UTC(2025, 0, 1)); await startEmulator({ clock }); clock.advance(1000);
+ */
+export { systemClock, VirtualClock, type Clock } from './clock.ts';
+/**
+ * Planned host-call failures of a Runner (`runner.faults`), applied after the grant checks.
+ * @example runner.faults.inject({ capability: 'http.fetch', error: 'transport', times: 2 })
+ */
+export { FaultPlan, type FaultRule, type FaultHandle, type ResolvedFaultRule } from './runner/faults/fault-plan.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EmulatorError } from '../emulator/errors.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/host/emulator.ts';
 import type { EmulatorUser } from '../emulator/registry/identity.ts';
-import type { Registry } from '../emulator/registry/registry.ts';
+import type { InstallView, Registry } from '../emulator/registry/registry.ts';
 import { devTokenOf, resolveCaller, resolveTenant, type Caller, type TenantRef, type Tenants } from './identities.ts';
 import { publishAndInstall, sourceBytes, type ExtensionSource, type InstallOptions, type InstallResult } from './install.ts';
 import { sendExecute, sendInvoke, type ExecuteResult, type ExtensionRef, type InvokeRequest, type InvokeResult } from './invoke.ts';
@@ -13,7 +13,13 @@ import { LedgerRecorder, type CapabilityLedger } from './ledger.ts';
 import { leastPrivilege, type LeastPrivilegeReport } from './least-privilege.ts';
 import { HttpMockRouter, type HttpMock, type HttpMockOptions } from './http-mock.ts';
 import { selectLogs, type LogEvent, type LogFilter } from './logs.ts';
+import { createTestClock, type ClockMode, type TestClock } from './clock.ts';
+import { HarnessFaults, type TestFaults } from './faults.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
+import { SnapshotBook, type Snapshot } from './snapshots.ts';
+import { formatActivity, type ActivityMark } from './failure-report.ts';
+import { configView, secretsView, storageView, type ConfigView, type SecretsView, type StorageView } from './state.ts';
+import type { NewUser } from '../emulator/registry/identity.ts';
 
 export interface CreateEmulatorOptions {
   /**
@@ -40,6 +46,13 @@ export interface CreateEmulatorOptions {
    * `emu.http.assertAllHandled()` and `close()` unless `onUnhandled: 'bypass'`.
    */
   http?: HttpMockOptions;
+  /**
+   * `'virtual'`: time stands still (at the real time of start-up) until the test moves it with
+   * `emu.clock.advance(ms)` / `set(date)`: timestamps, rate-limit refills and log `ts` follow it.
+   * Default `'system'`: real time, as the platform has without a harness.
+   * @example const emu = await createEmulator({ clock: 'virtual' }); emu.clock.advance(1000);
+   */
+  clock?: ClockMode;
 }
 
 /** A running emulator for tests: the real Runner, Gateway and publish API on loopback. */
@@ -78,16 +91,75 @@ export interface TestEmulator {
    */
   readonly http: HttpMock;
   /**
+   * The emulator's wall clock; `advance` and `set` need `createEmulator({ clock: 'virtual' })`.
+   * Guest timeouts and measured durations stay on real time.
+   * @example emu.clock.advance(60_000); new Date(emu.clock.now()).toISOString()
+   */
+  readonly clock: TestClock;
+  /**
+   * Host-call failures on demand: a WIT error or latency for the next N calls of a capability,
+   * applied only after the guest's grant checks pass.
+   * @example emu.faults.inject({ capability: 'storage.put', error: 'internal', times: 2 })
+   */
+  readonly faults: TestFaults;
+  /**
    * The Runner's debug events (guest log lines, stdout/stderr, diagnostics) matching `filter`.
    * @example emu.logs({ requestId: res.requestId }).map((e) => e.message) // ['GET /fetch']
    */
   logs(filter?: LogFilter): LogEvent[];
+  /**
+   * Marks the whole state (registry, storage, ledger, logs, http handlers, …) to come back to
+   * with `restore()`. In place, with SQLite savepoints: no file copies. Waits for in-flight calls.
+   * See `SNAPSHOT_API_VERSION` for exactly what is restored.
+   * @example
+   * beforeAll(async () => { ext = await emu.install('hello-host'); snap = await emu.snapshot(); });
+   * beforeEach(() => emu.restore(snap));
+   */
+  snapshot(): Promise<Snapshot>;
+  /**
+   * Returns to a snapshot (default the latest live one); snapshots taken after it are dropped,
+   * it stays valid. Waits for in-flight calls first.
+   */
+  restore(snapshot?: Snapshot): Promise<void>;
+  /**
+   * An install's extension storage, to seed before a call and read after it.
+   * @example emu.storage(ext).put('counter', 'value', '41'); emu.storage(ext).get('counter', 'value')?.text() // '41'
+   */
+  storage(ext: ExtensionRef, options?: { tenant?: TenantRef }): StorageView;
+  /**
+   * An install's config (string map, versioned).
+   * @example emu.config(ext).set({ region: 'eu' })
+   */
+  config(ext: ExtensionRef, options?: { tenant?: TenantRef }): ConfigView;
+  /**
+   * An install's secrets, write-only: set, clear, list names.
+   * @example emu.secrets(ext, { tenant: 'second' }).set({ api_token: 'other' })
+   */
+  secrets(ext: ExtensionRef, options?: { tenant?: TenantRef }): SecretsView;
+  /**
+   * Adds a user to a tenant; call as it with `invoke(ext, { as: user.id })`.
+   * @example const reader = emu.addUser({ email: 'reader@emulator.test', permissions: ['extension:read'] });
+   */
+  addUser(user: AddUserOptions): EmulatorUser;
+  /**
+   * A point in this emulator's activity; `report(mark)` describes what happened after it.
+   * @example const mark = emu.activityMark(); await emu.invoke(ext, { path: '/x' }); console.log(emu.report(mark));
+   */
+  activityMark(): ActivityMark;
+  /**
+   * Invocations (host calls with arguments, results, WIT errors, durations) and log lines since
+   * `mark` (default: everything kept), as text: what `useEmulator` prints when a test fails.
+   */
+  report(mark?: ActivityMark): string;
   /**
    * Waits for in-flight calls, stops everything and removes the data folder; idempotent. Rejects
    * with HTTP_UNHANDLED_REQUEST when guests made outbound requests no handler answered.
    */
   close(): Promise<void>;
 }
+
+/** A user for `emu.addUser`: `NewUser` with the tenant as a `TenantRef` (default the default tenant). */
+export type AddUserOptions = Omit<NewUser, 'tenantId'> & { tenant?: TenantRef };
 
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 /** After a start-up timeout, how long to wait for the half-started platform to close before answering. */
@@ -113,6 +185,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   const outcomes = new OutcomeIndex();
   const ledger = new LedgerRecorder();
   const httpMock = new HttpMockRouter(options.http);
+  const clocks = createTestClock(options.clock ?? 'system');
   const env = options.env ?? {};
   // `overdue`: the step that was running when the deadline passed (a start that ends late still fails).
   const state: { step: string; overdue: string | undefined; dataDir: string | undefined } = { step: 'the data folder to be created', overdue: undefined, dataDir: undefined };
@@ -129,6 +202,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
         ledger.observe(outcome, request);
       },
       fetch: httpMock.fetch,
+      clock: clocks.clock,
       onProgress: (step) => {
         if (performance.now() > deadline) state.overdue ??= state.step;
         state.step = step;
@@ -160,7 +234,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
     await removeDataDir();
     throw first.error;
   }
-  return new HarnessEmulator(first.platform, state.dataDir as string, outcomes, httpMock, ledger);
+  return new HarnessEmulator(first.platform, state.dataDir as string, outcomes, httpMock, ledger, clocks.test);
 }
 
 /** The `TestEmulator` over one running platform; all its state is per instance. */
@@ -169,14 +243,19 @@ class HarnessEmulator implements TestEmulator {
   readonly registry: Registry;
   readonly tenants: Tenants;
   readonly dataDir: string;
+  readonly clock: TestClock;
+  readonly faults: TestFaults;
   readonly #platform: RunningEmulator;
   readonly #outcomes: OutcomeIndex;
   readonly #ledger: LedgerRecorder;
   readonly #http: HttpMockRouter;
   readonly #inflight = new Set<Promise<void>>();
+  readonly #snapshots: SnapshotBook;
   #closing: Promise<void> | undefined;
 
-  constructor(platform: RunningEmulator, dataDir: string, outcomes: OutcomeIndex, http: HttpMockRouter, ledger: LedgerRecorder) {
+  constructor(platform: RunningEmulator, dataDir: string, outcomes: OutcomeIndex, http: HttpMockRouter, ledger: LedgerRecorder, clock: TestClock) {
+    this.clock = clock;
+    this.faults = new HarnessFaults(platform.runner.faults);
     this.#ledger = ledger;
     // Gateway calls run with the install's stored providers (what the Gateway sends).
     ledger.grantSource = (tenantId, extensionId) => platform.registry.getConfig(tenantId, extensionId).providers;
@@ -187,6 +266,9 @@ class HarnessEmulator implements TestEmulator {
     this.registry = platform.registry;
     this.tenants = { default: platform.seed.defaultTenantId, second: platform.seed.secondTenantId };
     this.dataDir = dataDir;
+    // Virtual time goes back too, so every test that restores starts at the same instant.
+    const time = { capture: () => (clock.mode === 'virtual' ? ((at: number) => () => void clock.set(at))(clock.now()) : () => undefined) };
+    this.#snapshots = new SnapshotBook(platform.savepoints, [ledger, http, platform.runner.faults, time]);
   }
 
   users(tenant?: TenantRef): EmulatorUser[] {
@@ -246,6 +328,44 @@ class HarnessEmulator implements TestEmulator {
     return selectLogs(this.#platform.runner.debugEvents, filter);
   }
 
+  async snapshot(): Promise<Snapshot> {
+    await this.#settle('take a snapshot');
+    return this.#snapshots.take();
+  }
+
+  async restore(snapshot?: Snapshot): Promise<void> {
+    await this.#settle('restore a snapshot');
+    this.#snapshots.restore(snapshot);
+  }
+
+  storage(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): StorageView {
+    const install = this.#installOf(ext, options.tenant, 'use the storage of');
+    return storageView(this.#platform.runner.storage, { tenantId: install.tenantId, installId: install.installId });
+  }
+
+  config(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): ConfigView {
+    const install = this.#installOf(ext, options.tenant, 'use the config of');
+    return configView(this.registry, install.tenantId, install.registryId);
+  }
+
+  secrets(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): SecretsView {
+    const install = this.#installOf(ext, options.tenant, 'use the secrets of');
+    return secretsView(this.registry, install.tenantId, install.registryId);
+  }
+
+  addUser(user: AddUserOptions): EmulatorUser {
+    const { tenant, ...rest } = user;
+    return this.registry.identity.addUser({ ...rest, tenantId: resolveTenant(this.registry, this.tenants, tenant) });
+  }
+
+  activityMark(): ActivityMark {
+    return { ledger: this.#ledger.position(), logs: this.#platform.runner.debugEvents.position() };
+  }
+
+  report(mark: ActivityMark = { ledger: 0, logs: 0 }): string {
+    return formatActivity(this.#ledger.since(mark.ledger), this.#platform.runner.debugEvents.since(mark.logs));
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       // New calls are refused from here on, so this loop ends.
@@ -255,6 +375,25 @@ class HarnessEmulator implements TestEmulator {
       this.#http.assertAllHandled();
     })();
     return this.#closing;
+  }
+
+  /** Waits until no call is in flight (refused once closing: the state is about to go). */
+  async #settle(what: string): Promise<void> {
+    if (this.#closing) {
+      throw new EmulatorError('EMULATOR_CLOSED', `Failed to ${what}: this emulator is closed (close() was called). Create another with createEmulator().`, { status: 409 });
+    }
+    while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
+  }
+
+  /** The install an `ExtensionRef` names in a tenant (its own tenant for an InstallResult). */
+  #installOf(ext: ExtensionRef, tenant: TenantRef | undefined, what: string): InstallView {
+    const tenantId = tenant !== undefined ? resolveTenant(this.registry, this.tenants, tenant) : typeof ext === 'string' ? this.tenants.default : (ext.tenantId ?? this.tenants.default);
+    const ref = typeof ext === 'string' ? ext : ext.registryId;
+    const install = this.registry.installOf(tenantId, ref);
+    if (!install) {
+      throw new EmulatorError('INSTALL_NOT_FOUND', `Failed to ${what} ${ref}: it is not installed for tenant ${tenantId}. Install it first: await emu.install(source, { tenant }).`, { status: 404 });
+    }
+    return install;
   }
 
   /** Runs a call unless closing, and keeps it in the in-flight set until it settles. */

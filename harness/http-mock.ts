@@ -75,6 +75,14 @@ export class HttpMockRouter implements HttpMock {
     this.#handlers = next.length > 0 ? [...next] : [...this.#initial];
   }
 
+  /** A snapshot part: restoring puts back the handlers in use at the capture. */
+  capture(): () => void {
+    const handlers = [...this.#handlers];
+    return () => {
+      this.#handlers = [...handlers];
+    };
+  }
+
   listHandlers(): readonly RequestHandler[] {
     return [...this.#handlers];
   }

@@ -3,7 +3,9 @@
  * anything else in the package is internal.
  *
  * `createEmulator` runs the whole platform (Runner, Gateway, publish API) for a test; `RunnerFixture`
- * is a bare Runner for handler tests. Capability ledger matchers and Playwright fixtures come later.
+ * is a bare Runner for handler tests. Capability ledger matchers: `alga-extension-emulator/harness/matchers`.
+ * Playwright fixtures for UI tests in the shell are their own entry point,
+ * `alga-extension-emulator/harness/playwright`, so Vitest users never load @playwright/test.
  *
  * @example
  * import { createEmulator } from 'alga-extension-emulator/harness';
@@ -72,3 +74,39 @@ export { callName, type CapabilityLedger, type LedgerInvocation } from './ledger
  * @example console.log(formatLeastPrivilege(emu.leastPrivilege('hello-host')))
  */
 export { leastPrivilege, formatLeastPrivilege, type LeastPrivilegeReport, type DeniedCall } from './least-privilege.ts';
+/**
+ * Per-test isolation: `emu.snapshot()` / `emu.restore(snapshot)` with SQLite savepoints (no file
+ * copies). `SNAPSHOT_API_VERSION` says what a restore brings back.
+ * @example
+ * beforeAll(async () => { ext = await emu.install('hello-host'); clean = await emu.snapshot(); });
+ * beforeEach(() => emu.restore(clean));
+ */
+export { SNAPSHOT_API_VERSION, type Snapshot } from './snapshots.ts';
+/**
+ * Seeding and reading an install's state: `emu.storage(ext)`, `emu.config(ext)`, `emu.secrets(ext)`
+ * (write-only), and `emu.addUser(...)`.
+ * @example emu.storage(ext).put('hello-host', 'counter', '41')
+ */
+export { type StorageView, type StoredValue, type ConfigView, type SecretsView } from './state.ts';
+export { type AddUserOptions } from './emulator.ts';
+/**
+ * `emu.clock`: the emulator's wall clock. With `createEmulator({ clock: 'virtual' })` time stands
+ * still until `advance(ms)` / `set(date)`; registry and storage timestamps, the Gateway's rate
+ * limit refill and log `ts` follow it. Guest timeouts and durations stay on real time.
+ * @example const emu = await createEmulator({ clock: 'virtual' }); emu.clock.advance(60_000);
+ */
+export { type TestClock, type ClockMode } from './clock.ts';
+/**
+ * `emu.faults`: the next N calls of a capability answer a WIT error or wait first, after the
+ * grant checks (an ungranted call stays `denied` and uses up nothing). Ledger entries of faulted
+ * calls carry `injected: true`.
+ * @example const fault = emu.faults.inject({ capability: 'http.fetch', error: 'transport', times: 2 }); fault.remaining // 2
+ */
+export { type TestFaults } from './faults.ts';
+export { type FaultRule, type FaultHandle, type ResolvedFaultRule } from '../emulator/runner/faults/fault-plan.ts';
+/**
+ * `emu.activityMark()` / `emu.report(mark)`: the invocations and log lines since a point, as the
+ * text `useEmulator` (from `alga-extension-emulator/harness/vitest`) prints when a test fails.
+ * @example console.log(formatActivity(emu.ledger.invocations(), emu.logs()))
+ */
+export { formatActivity, type ActivityMark } from './failure-report.ts';

@@ -143,6 +143,9 @@ export function grantsOfProviders(providers: readonly string[]): string[] {
 export class LedgerRecorder implements CapabilityLedger {
   readonly #capacity: number;
   #invocations: LedgerInvocation[] = [];
+  /** How many invocations were ever observed, and the count at which each kept one came. */
+  #observed = 0;
+  readonly #seq = new WeakMap<LedgerInvocation, number>();
   /** Where the grants of a Gateway call come from: the install's stored providers. */
   grantSource: (tenantId: string, extensionId: string) => readonly string[] | undefined = () => undefined;
 
@@ -159,7 +162,9 @@ export class LedgerRecorder implements CapabilityLedger {
     } catch {
       // Not installed (a raw execute): `useProviders` sets the real grants right after.
     }
-    this.#invocations.push({ ...request, grants: grantsOfProviders(providers), calls: [...outcome.hostCalls] });
+    const invocation: LedgerInvocation = { ...request, grants: grantsOfProviders(providers), calls: [...outcome.hostCalls] };
+    this.#invocations.push(invocation);
+    this.#seq.set(invocation, ++this.#observed);
     if (this.#invocations.length > this.#capacity) this.#invocations.splice(0, this.#invocations.length - this.#capacity);
   }
 
@@ -188,6 +193,24 @@ export class LedgerRecorder implements CapabilityLedger {
 
   clear(): void {
     this.#invocations = [];
+  }
+
+  /** How many invocations were observed so far (`since(position)` returns the later ones). */
+  position(): number {
+    return this.#observed;
+  }
+
+  /** The kept invocations observed after `position`, oldest first. */
+  since(position: number): LedgerInvocation[] {
+    return this.invocations().filter((_, i) => (this.#seq.get(this.#invocations[i] as LedgerInvocation) ?? 0) > position);
+  }
+
+  /** A snapshot part: restoring forgets the invocations observed after the capture. */
+  capture(): () => void {
+    const position = this.#observed;
+    return () => {
+      this.#invocations = this.#invocations.filter((i) => (this.#seq.get(i) ?? 0) <= position);
+    };
   }
 
   #find(requestId: string): LedgerInvocation | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError, describeError } from '../errors.ts';
 
@@ -58,11 +58,18 @@ export async function buildComponent(build: ComponentBuild): Promise<BuildResult
   return { outFile: build.outFile, cached: false, ms: performance.now() - started };
 }
 
-async function bundleEntry(entry: string): Promise<string> {
+/**
+ * The entry bundled as one ES module. Paths in esbuild's comments are relative to the entry's own
+ * folder, not the caller's working directory, so the cache key is the same whoever builds it
+ * (`npm run emulate` from an author's project and `npm test` here share one cached component).
+ */
+export async function bundleEntry(entry: string): Promise<string> {
   const { build } = await import('esbuild');
+  const absolute = resolve(entry);
   try {
     const result = await build({
-      entryPoints: [entry],
+      entryPoints: [absolute],
+      absWorkingDir: dirname(absolute),
       bundle: true,
       write: false,
       format: 'esm',

@@ -51,8 +51,13 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Sent as `x-runner-service-token` on ext-proxy calls; default a random token per Gateway. */
   runnerServiceToken?: string;
-  /** Clock in ms for the rate limiter and durations; default `Date.now`. */
+  /** Clock in ms for the rate limiter, warning timestamps and (without `stopwatch`) durations; default `Date.now`. */
   now?: () => number;
+  /**
+   * Monotonic ms for the execution log's `duration_ms`; default `now`. `startEmulator` passes
+   * `performance.now` so a virtual clock never turns a real duration into 0 or a test's jump.
+   */
+  stopwatch?: () => number;
   rateLimit?: { burst?: number; perSecond?: number };
   /** Operator log lines (why a Runner call failed); never sent to callers. */
   log?: (line: Record<string, unknown>) => void;
@@ -87,6 +92,7 @@ export class Gateway {
   readonly #sessions: Authenticator;
   readonly #events: Pick<DebugEventHub, 'publish'>;
   readonly #now: () => number;
+  readonly #stopwatch: () => number;
   readonly #limiter: RateLimiter;
   readonly #log: (line: Record<string, unknown>) => void;
 
@@ -100,8 +106,14 @@ export class Gateway {
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_GATEWAY_BODY_BYTES;
     this.runnerServiceToken = options.runnerServiceToken ?? randomBytes(24).toString('hex');
     this.#now = options.now ?? Date.now;
+    this.#stopwatch = options.stopwatch ?? this.#now;
     this.#limiter = new RateLimiter({ ...options.rateLimit, now: this.#now });
     this.#log = options.log ?? (() => undefined);
+  }
+
+  /** The rate limiter's buckets (a harness snapshot copies and restores them). */
+  get rateLimiter(): RateLimiter {
+    return this.#limiter;
   }
 
   /** Runs one call through the checks of spec 04 in order; every answer carries `x-request-id`. */
@@ -156,7 +168,7 @@ export class Gateway {
 
   /** Steps 9-11: log row, config, envelope, Runner call, response mapping, finished log row. */
   async #execute(a: Admitted): Promise<GatewayResponse> {
-    const started = this.#now();
+    const started = this.#stopwatch();
     const logId = this.#registry.startExecution({ tenantId: a.principal.tenantId, registryId: a.install.registryId, versionId: a.install.versionId, requestId: a.requestId });
     const finish = (answer: GatewayResponse, status: ExecutionStatus, error: string | null): GatewayResponse => {
       const metrics = {
@@ -166,7 +178,7 @@ export class Gateway {
         principal_kind: a.principal.user.userType === 'client' ? 'client' : 'msp',
         user_id: a.principal.user.id,
         http_status: answer.status,
-        duration_ms: Math.max(0, this.#now() - started),
+        duration_ms: Math.max(0, Math.round(this.#stopwatch() - started)),
       };
       this.#registry.finishExecution(logId, { status, metrics, error });
       return answer;

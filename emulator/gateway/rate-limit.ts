@@ -11,7 +11,7 @@ export class RateLimiter {
   readonly #burst: number;
   readonly #perSecond: number;
   readonly #now: () => number;
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  #buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(options: { burst?: number; perSecond?: number; now: () => number }) {
     this.#burst = options.burst ?? RATE_LIMIT.burst;
@@ -31,5 +31,14 @@ export class RateLimiter {
     }
     this.#buckets.set(key, { tokens, at: now });
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.#perSecond)) };
+  }
+
+  /** The buckets as they are now (`restore` puts them back: a harness restore). */
+  copy(): Map<string, { tokens: number; at: number }> {
+    return new Map([...this.#buckets].map(([key, bucket]) => [key, { ...bucket }]));
+  }
+
+  restore(buckets: ReadonlyMap<string, { tokens: number; at: number }>): void {
+    this.#buckets = new Map([...buckets].map(([key, bucket]) => [key, { ...bucket }]));
   }
 }

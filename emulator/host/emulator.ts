@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { EmulatorError } from '../errors.ts';
 import { Gateway } from '../gateway/gateway.ts';
 import { Sessions } from '../gateway/sessions.ts';
@@ -17,6 +18,7 @@ import { createShellServer, type ShellServer } from '../shell/server/shell-route
 import { createHostApp } from './app.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
+import { PlatformSavepoints } from './snapshots.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,6 +29,14 @@ export interface EmulatorDataOptions {
   settings?: Partial<EmulatorSettings>;
   /** Warnings (dev signing, placeholder signatures); default prints nothing. */
   warn?: (message: string) => void;
+  /**
+   * Wall-clock time of every time-based part: registry timestamps (installs, publishes, config
+   * versions, execution log), storage `updated_at`, the Gateway's rate-limit refill, debug-event
+   * `ts`, the shell's token expiry. Default the system clock; tests pass a `VirtualClock`.
+   * Guest timeouts and measured durations always run on real time.
+   * @example const clock = new VirtualClock(); await startEmulator({ clock }); clock.advance(60_000);
+   */
+  clock?: Clock;
 }
 
 /** The emulator's data folder opened: registry (seeded), bundle store, signing policy. */
@@ -53,7 +63,8 @@ export async function openEmulatorData(options: EmulatorDataOptions = {}): Promi
   const runnerConfig = loadRunnerConfig(env, { dataDir: settings.dataDir, port: settings.runnerPort });
   const store = createBundleStore(runnerConfig.bundleStoreBase, join(settings.dataDir, 'bundles'));
   const signing = loadSigningPolicy({ ...env, SIGNING_MODE: settings.signingMode }, settings.dataDir);
-  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn });
+  const clock = options.clock ?? systemClock;
+  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()) });
   const seed = registry.seed({ defaultTenantId: settings.tenantId, devApiKey: settings.apiKey });
   return { settings, runnerConfig, signing, store, registry, seed, close: async () => registry.close() };
 }
@@ -75,6 +86,8 @@ export interface RunningEmulator extends EmulatorData {
    * @example await emu.watch('./my-extension', (e) => console.log(e.type))
    */
   watch(folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined>;
+  /** Marks and rolls back registry, storage and their in-memory neighbours in place (harness snapshots). */
+  savepoints: PlatformSavepoints;
 }
 
 export interface StartOptions extends EmulatorDataOptions {
@@ -110,6 +123,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     log: options.log,
     onExecute: options.onExecute,
     fetch: options.fetch,
+    clock: options.clock,
   });
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;
@@ -139,6 +153,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       timeoutMs: settings.gatewayTimeoutMs,
       rateLimit: settings.gatewayRateLimit,
       log: options.log,
+      now: () => (options.clock ?? systemClock).now(),
+      // Durations stay on real time: under a virtual clock they would read 0 or a test's jump.
+      // The Gateway→Runner timeout (EXT_GATEWAY_TIMEOUT_MS) is a real timer for the same reason.
+      stopwatch: () => performance.now(),
     });
     const shellEvents = new ShellEvents();
     if (options.shell !== false) {
@@ -155,6 +173,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
         dataDir: settings.dataDir,
         signingMode: data.signing.mode,
         parityNotes: allParityNotes,
+        now: () => (options.clock ?? systemClock).now(),
       });
     }
     progress('the main port to listen');
@@ -175,7 +194,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
       return devLoop.add(folder);
     };
-    return { ...data, runner, sessions, gateway, shellEvents, watch, urls: { main: main.url, runner: runnerServed.url }, close };
+    const savepoints = new PlatformSavepoints({ registry, runner, gateway });
+    return { ...data, runner, sessions, gateway, shellEvents, watch, savepoints, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;

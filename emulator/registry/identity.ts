@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { EmulatorError } from '../errors.ts';
 import type { ApiKeyRow, RegistryStatements, TenantRow, UserRow } from './statements.ts';
 
 /** The emulator's default tenant id; `ALGA_TENANT_ID` (the official CLI's variable) overrides it. */
@@ -24,6 +25,24 @@ export interface EmulatorUser {
   clientName: string | null;
   role: string;
   permissions: string[];
+}
+
+/** A user to add with `IdentityStore.addUser`. */
+export interface NewUser {
+  tenantId: string;
+  email: string;
+  name?: string;
+  /** Default `internal` (an MSP user); `client` makes a client-portal user. */
+  userType?: 'internal' | 'client';
+  /** PSA permissions (`resource:action`), e.g. `['extension:read']`; default none. */
+  permissions?: readonly string[];
+  /** Default `msp-user` or `client-user`. */
+  role?: string;
+  /** A client user's client; default the tenant's seeded client (created with `clientName` when new). */
+  clientId?: string;
+  clientName?: string;
+  /** Default derived from tenant and email, so it is stable across runs. */
+  id?: string;
 }
 
 export interface SeedOptions {
@@ -111,6 +130,42 @@ export class IdentityStore {
 
   #addKey(key: string, userId: string, tenantId: string, description: string): void {
     this.#sql.insertApiKey.run({ key, user_id: userId, tenant_id: tenantId, description, now: this.#now() });
+  }
+
+  /**
+   * Adds a user to a tenant (tests: an MSP user with a chosen permission set, a second client
+   * user). Client users belong to the tenant's seeded client unless `clientId` names another.
+   */
+  addUser(input: NewUser): EmulatorUser {
+    const tenant = this.tenant(input.tenantId);
+    if (!tenant) {
+      throw new EmulatorError('TENANT_NOT_FOUND', `Failed to add user ${input.email}: tenant ${input.tenantId} does not exist. Known: ${this.tenants().map((t) => t.id).join(', ')}.`, { status: 404 });
+    }
+    if (!/^[^@\s]+@[^@\s]+$/.test(input.email)) {
+      throw new EmulatorError('USER_INVALID', `Failed to add user: email ${JSON.stringify(input.email)} is not an address (name@domain).`, { status: 400 });
+    }
+    if (this.users(input.tenantId).some((u) => u.email === input.email)) {
+      throw new EmulatorError('USER_EXISTS', `Failed to add user ${input.email}: tenant ${input.tenantId} already has a user with that email. Pick another email.`, { status: 409 });
+    }
+    const userType = input.userType ?? 'internal';
+    const clientId = userType === 'client' ? (input.clientId ?? stableUuid(`client:${input.tenantId}`)) : null;
+    const id = input.id ?? stableUuid(`user:${input.tenantId}:${input.email}`);
+    this.#run(() => {
+      if (clientId !== null) this.#sql.insertClient.run({ id: clientId, tenant_id: input.tenantId, name: input.clientName ?? 'Acme Client Co' });
+      this.#sql.insertUser.run({
+        id,
+        tenant_id: input.tenantId,
+        email: input.email,
+        name: input.name ?? input.email,
+        user_type: userType,
+        client_id: clientId,
+        role: input.role ?? (userType === 'client' ? 'client-user' : 'msp-user'),
+        permissions: JSON.stringify(input.permissions ?? []),
+      });
+    });
+    const user = this.user(id);
+    if (!user) throw new EmulatorError('USER_EXISTS', `Failed to add user ${input.email}: the id ${id} is taken by another user. Pick another id.`, { status: 409 });
+    return user;
   }
 
   /** The user an API key belongs to, or null for an unknown key. */

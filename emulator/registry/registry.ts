@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { computeContentHash, normalizeContentHash } from '../bundles/hash.ts';
 import { EmulatorError } from '../errors.ts';
+import { SqliteSavepoints } from '../sqlite-savepoints.ts';
 import { verifyBundleSignature, type SigningPolicy } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, resolveRegistry, type PublishStore, type RegistryContext } from './context.ts';
 import { openRegistryDatabase } from './database.ts';
@@ -73,6 +74,8 @@ export class Registry {
   readonly store: PublishStore;
   readonly signing: SigningPolicy;
   readonly sealer: SecretSealer;
+  /** Savepoints over the registry database (the harness's `snapshot()` / `restore()`). */
+  readonly savepoints: SqliteSavepoints;
   readonly #ctx: RegistryContext;
   readonly #db: Database.Database;
   #closed = false;
@@ -83,6 +86,7 @@ export class Registry {
     this.store = ctx.store;
     this.signing = ctx.signing;
     this.sealer = ctx.sealer;
+    this.savepoints = new SqliteSavepoints(ctx.db, 'registry');
     this.identity = new IdentityStore(ctx.sql, ctx.now, (fn) => ctx.db.transaction(fn)());
   }
 

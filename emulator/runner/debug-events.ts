@@ -10,7 +10,10 @@ type Listener = (event: DebugEvent) => void;
 export class DebugEventHub {
   readonly #maxMessageBytes: number;
   readonly #capacity: number;
-  readonly #recent: DebugEvent[] = [];
+  #recent: DebugEvent[] = [];
+  /** How many events were ever published, and the count at which each recent one came. */
+  #published = 0;
+  readonly #seq = new WeakMap<DebugEvent, number>();
   readonly #listeners = new Set<{ filter: DebugEventFilter; listener: Listener }>();
 
   constructor(options: { maxMessageBytes: number; capacity?: number }) {
@@ -25,6 +28,7 @@ export class DebugEventHub {
     const message = truncated ? bytes.subarray(0, this.#maxMessageBytes).toString('utf8').replace(/\uFFFD$/, '') : event.message;
     const full: DebugEvent = { ...event, message, truncated };
     this.#recent.push(full);
+    this.#seq.set(full, ++this.#published);
     if (this.#recent.length > this.#capacity) this.#recent.shift();
     for (const { filter, listener } of this.#listeners) if (matches(full, filter)) listener(full);
     return full;
@@ -33,6 +37,21 @@ export class DebugEventHub {
   /** Recorded events matching every given field, oldest first. */
   recent(filter: DebugEventFilter = {}): DebugEvent[] {
     return this.#recent.filter((e) => matches(e, filter));
+  }
+
+  /** A position in the event history (`forgetAfter` drops what came later). */
+  position(): number {
+    return this.#published;
+  }
+
+  /** The recent events published after `position`, oldest first. */
+  since(position: number): DebugEvent[] {
+    return this.#recent.filter((e) => (this.#seq.get(e) ?? 0) > position);
+  }
+
+  /** Drops the recent events published after `position` (a harness restore); listeners are unaffected. */
+  forgetAfter(position: number): void {
+    this.#recent = this.#recent.filter((e) => (this.#seq.get(e) ?? 0) <= position);
   }
 
   subscribe(filter: DebugEventFilter, listener: Listener): () => void {

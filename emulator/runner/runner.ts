@@ -6,10 +6,12 @@ import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
 import { EmulatorError, describeError } from '../errors.ts';
+import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
 import { parseEgressAllowlist } from './capabilities/http/egress.ts';
-import { createHostTable, importShape, resolveGrants } from './capabilities/registry.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { createAdmission, createHostTable, importShape, resolveGrants } from './capabilities/registry.ts';
 import { openSecretEnvelope, type TransitDecrypter } from './capabilities/secrets/secret-envelope.ts';
 import { KvStore } from './capabilities/storage/kv-store.ts';
 import type { DebugEvent, InvocationScope } from './capabilities/types.ts';
@@ -17,6 +19,7 @@ import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from './debug-events.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
 import { WorkerPool, type HostCallRecord } from './engine/worker-pool.ts';
+import { FaultPlan } from './faults/fault-plan.ts';
 import { failure, successEnvelope, type ExecuteEnvelope } from './execute/envelope.ts';
 import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
@@ -48,6 +51,11 @@ export interface RunnerDeps {
    * test the envelope and host calls of its call). Never changes the answer; a throw is logged.
    */
   onExecute?: (outcome: ExecuteOutcome, request: ExecuteObserved) => void;
+  /**
+   * Time of debug events and storage `updated_at`; default the system clock. Guest timeouts and
+   * host-call durations stay on real time whatever this is.
+   */
+  clock?: Clock;
 }
 
 /** Which execute an `onExecute` observer hears about (routing headers and request id). */
@@ -69,10 +77,17 @@ export interface ExecuteOutcome {
  * health, and the debug hub. Both routes load bundles through one BundleLoader, so every archive
  * read from the store is verified first. Framework concerns (415/400/413/422) live in the router.
  */
-export class Runner {
+export class Runner implements Rewindable {
   readonly config: RunnerConfig;
   readonly debugEvents: DebugEventHub;
   readonly store: BundleStore;
+  /**
+   * Planned host-call failures of this Runner (the harness's `emu.faults`), applied after each
+   * capability's grant checks.
+   * @example runner.faults.inject({ capability: 'storage.put', error: 'internal', times: 2 })
+   */
+  readonly faults: FaultPlan;
+  readonly #clock: Clock;
   readonly #cache: BundleCache;
   readonly #bundles: BundleLoader;
   readonly #ui: UiAssetServer;
@@ -80,6 +95,7 @@ export class Runner {
   readonly #pool: WorkerPool;
   readonly #kv: KvStore;
   readonly #idempotency: IdempotencyCache<ExecuteEnvelope>;
+  readonly #marks = new Map<string, { idempotency: [string, ExecuteEnvelope][]; events: number }>();
   readonly #transit: TransitDecrypter | undefined;
   readonly #log: (line: Record<string, unknown>) => void;
   readonly #onExecute: RunnerDeps['onExecute'];
@@ -111,20 +127,24 @@ export class Runner {
     });
     this.#engineReady = this.#loader.hostDeclarations();
     this.#engineReady.catch(() => undefined);
-    this.#kv = new KvStore({ file: prepareDataFile(config.dataDir, 'storage.sqlite') });
+    this.#clock = deps.clock ?? systemClock;
+    this.#kv = new KvStore({ file: prepareDataFile(config.dataDir, 'storage.sqlite'), now: () => this.#clock.now() });
     const outbound = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const hostTable = createHostTable({
+    const hostDeps = {
       kv: this.#kv,
       fetch: outbound,
       egress: parseEgressAllowlist(config.egressAllowlist, config.egressEmptyAllowsAll),
       timeoutMs: config.httpFetchTimeoutMs,
       baseUrl: config.uiProxyBaseUrl,
-    });
+    };
+    const hostTable = createHostTable(hostDeps);
+    this.faults = new FaultPlan();
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
       hostTable,
       importShape: importShape(),
+      faults: { plan: this.faults, admits: createAdmission(hostDeps) },
     });
     this.#idempotency = new IdempotencyCache(config.idempotencyCapacity);
     this.#transit = deps.transit;
@@ -245,7 +265,7 @@ export class Runner {
    */
   #reportUi(report: UiReport): void {
     const event = {
-      ts: String(Date.now()),
+      ts: String(this.#clock.now()),
       level: report.level,
       stream: 'log' as const,
       tenant_id: report.tenant,
@@ -265,7 +285,7 @@ export class Runner {
   #emitter(body: ExecuteBody, requestId: string | undefined): Emit {
     return (level, message, stream = 'log') => {
       const event = this.debugEvents.publish({
-        ts: String(Date.now()),
+        ts: String(this.#clock.now()),
         level,
         stream,
         tenant_id: body.context.tenant_id,
@@ -297,6 +317,26 @@ export class Runner {
         ext_cache_max_bytes: this.config.cacheMaxBytes,
       },
     };
+  }
+
+  /** Extension storage (tenant × install × namespace × key); the harness seeds and reads it. */
+  get storage(): KvStore {
+    return this.#kv;
+  }
+
+  /** Marks storage, the idempotency cache and the recent debug events under `name`. */
+  mark(name: string): void {
+    this.#kv.savepoints.mark(name);
+    this.#marks.set(name, { idempotency: this.#idempotency.copy(), events: this.debugEvents.position() });
+  }
+
+  /** Returns storage, the idempotency cache and the recent debug events to the mark `name`. */
+  rollbackTo(name: string): void {
+    this.#kv.savepoints.rollbackTo(name);
+    const mark = this.#marks.get(name);
+    if (!mark) return;
+    this.#idempotency.restore(mark.idempotency);
+    this.debugEvents.forgetAfter(mark.events);
   }
 
   /** Stops the workers and closes the storage database; safe to call more than once. */

@@ -10,6 +10,7 @@ import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 import { packEntries } from '../../emulator/bundles/pack.ts';
 import { BENCH_EMULATOR_TENANT, freePort, publishViaApi } from './publish-client.ts';
 import { startEchoProcess, startEmulatorProcess, startRunnerProcess } from './runner-process.ts';
+import { harnessFigures } from './harness-figures.ts';
 
 const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
@@ -108,6 +109,7 @@ try {
   results.g2_transpile_child_peak_rss_mb = transpileChildPeakMb(dataDir);
 
   await registryFigures(join(dataDir, 'emulator'), bytes);
+  await harnessFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }
@@ -189,6 +191,9 @@ const rows: [string, string, string, string][] = [
   ['(h) publish + install, 12 MB sample, publish API', `${results.h_publish_install_ms?.toFixed(0)} ms`, '', 'reported'],
   ['(j) Gateway → Runner → component, KV counter, p50 / p99', `${results.j_gateway_p50_ms?.toFixed(2)} / ${results.j_gateway_p99_ms?.toFixed(2)} ms`, `${((results.j_gateway_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
   ['(k) Gateway full path at concurrency 8', `${results.k_gateway_concurrency8_rps?.toFixed(0)} req/s`, '', 'reported'],
+  ['(l) harness createEmulator to ready, p50 / max of 5', `${results.l_harness_start_p50_ms?.toFixed(0)} / ${results.l_harness_start_max_ms?.toFixed(0)} ms`, '', '≤ 1500 ms'],
+  ['(m) harness snapshot p50; restore p50 / p99', `${results.m_snapshot_p50_ms?.toFixed(2)}; ${results.m_restore_p50_ms?.toFixed(2)} / ${results.m_restore_p99_ms?.toFixed(2)} ms`, '', 'restore ≤ 10 ms'],
+  ['(n) 100 isolated handler tests, `vitest run` wall-clock', `${results.n_suite100_wall_ms?.toFixed(0)} ms`, '', '≤ 10000 ms'],
   ['(i) /ext-ui asset, strict validation, sequential p50', `${results.i_ext_ui_p50_ms?.toFixed(2)} ms`, `${((results.i_ext_ui_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -1,10 +1,11 @@
-// Browser tests of the shell page against a real emulator (support/global-setup.ts), in Debian's
-// chromium: never `npx playwright install`. Run with `npm run test:browser`.
+// Browser tests in Debian's chromium (never `npx playwright install`), run with `npm run test:browser`:
+// `shell` tests the shell page against a real emulator (support/global-setup.ts) and the public
+// fixtures against themselves; `samples` runs each sample's UI tests, written only with the public
+// fixtures (harness/playwright.ts), which start their own emulator per worker.
 import { defineConfig } from '@playwright/test';
+import { algaUse } from '../../harness/playwright-config.ts';
 
 export default defineConfig({
-  testDir: '.',
-  testMatch: '**/*.spec.ts',
   globalSetup: './support/global-setup.ts',
   workers: 1,
   fullyParallel: false,
@@ -15,14 +16,13 @@ export default defineConfig({
   outputDir: '../../test-results',
   reporter: [['list'], ['../support/playwright-summary-reporter.ts']],
   use: {
-    browserName: 'chromium',
-    headless: true,
+    ...algaUse(),
     screenshot: 'only-on-failure',
     trace: 'off',
     video: 'off',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    },
   },
+  projects: [
+    { name: 'shell', testDir: '.', testMatch: '**/*.spec.ts' },
+    { name: 'samples', testDir: '../../sample-extensions', testMatch: '*/test/**/*.ui.spec.ts', timeout: 60_000 },
+  ],
 });

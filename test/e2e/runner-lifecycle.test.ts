@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildComponent } from '../../emulator/build/build-component.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildComponent, bundleEntry } from '../../emulator/build/build-component.ts';
 import { projectGuests } from '../../emulator/build/samples.ts';
 import { ROOT, RunnerFixture, TEST_GUEST_DIR, executeBody } from '../../harness/runner-fixture.ts';
 
@@ -75,6 +77,18 @@ describe('structured log lines', () => {
 });
 
 describe('sample build cache', () => {
+  it('bundles a guest the same from any working directory, so the cache key does not depend on it', async () => {
+    const entry = join(ROOT, 'sample-extensions/hello-host/src/index.ts');
+    const here = await bundleEntry(entry);
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(await bundleEntry(entry)).toBe(here);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('skips componentize-js when the sample sources have not changed', async () => {
     const guests = await projectGuests(ROOT);
     const sample = guests.find((g) => g.name === 'sample-extensions/hello-host');

@@ -3,12 +3,14 @@ import { BUNDLE_COMMANDS } from './bundle-commands.ts';
 import { CONFIG_COMMANDS } from './config-commands.ts';
 import { DOCTOR_COMMANDS } from './doctor-command.ts';
 import { INSTALL_COMMANDS } from './install-commands.ts';
+import { PROJECT_COMMANDS } from './project-commands.ts';
 import { RESET_COMMANDS } from './reset-command.ts';
 import { SECRETS_COMMANDS } from './secrets-commands.ts';
 import { SIGNING_COMMANDS } from './signing-commands.ts';
 import type { CommandSpec } from './types.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  ...PROJECT_COMMANDS,
   ...BUNDLE_COMMANDS,
   ...INSTALL_COMMANDS,
   ...CONFIG_COMMANDS,

@@ -4,6 +4,14 @@ import { WitError, type InvocationScope } from './types.ts';
 export const NOT_IMPLEMENTED = 'not implemented in this emulator version';
 
 /**
+ * `admits` of a capability whose calls need `grant` and an install id (the checks of
+ * `notImplementedRead` and of the write functions' `success:false` records).
+ */
+export function grantAndInstall(grant: string) {
+  return () => (_fn: string, scope: InvocationScope): boolean => scope.grants.has(grant) && Boolean(scope.installId);
+}
+
+/**
  * A read function of a capability that needs `grant` and an install id: without them it throws
  * `deniedPayload`; with them it answers `internal` until the capability is implemented.
  */

@@ -10,9 +10,11 @@ import { storageCapability, type StorageCapabilityDeps } from './storage/index.t
 import {
   DEFAULT_CAPABILITIES,
   KNOWN_CAPABILITIES,
+  type CallAdmission,
   type CapabilityDefinition,
   type CapabilityFunctionSpec,
   type HostFunction,
+  type InvocationScope,
 } from './types.ts';
 import { uiProxyCapability, type UiProxyCapabilityDeps } from './ui-proxy/index.ts';
 import { userV2Capability } from './user-v2/index.ts';
@@ -52,6 +54,17 @@ export type HostTable = ReadonlyMap<string, Readonly<Record<string, HostFunction
 
 export function createHostTable(deps: HostDeps): HostTable {
   return new Map(CAPABILITIES.map((c) => [c.witInterface, c.create(deps)]));
+}
+
+/** Whether a call (interface, jco function) gets past its capability's grant checks; unknown interfaces never do. */
+export type Admission = (iface: string, fn: string, scope: InvocationScope, args: unknown[]) => boolean;
+
+/** Each capability's `admits`, or its grant when it has none (what injected faults consult). */
+export function createAdmission(deps: HostDeps): Admission {
+  const table = new Map<string, CallAdmission>(
+    CAPABILITIES.map((c) => [c.witInterface, c.admits ? c.admits(deps) : (_fn: string, scope: InvocationScope) => scope.grants.has(c.capability)]),
+  );
+  return (iface, fn, scope, args) => table.get(iface)?.(fn, scope, args) ?? false;
 }
 
 export interface ResolvedGrants {

@@ -107,4 +107,13 @@ export interface CapabilityDefinition<Deps = unknown> {
   parityNotes: readonly string[];
   /** Builds the host functions from injected dependencies. */
   create(deps: Deps): Readonly<Record<string, HostFunction>>;
+  /**
+   * Whether a call passes the capability's own deny-by-default checks (grant, install id, egress
+   * allowlist) without running it or emitting anything. Injected faults apply only to admitted
+   * calls, so a refused call fails as in production. Default: the grant `capability` is held.
+   */
+  admits?(deps: Deps): CallAdmission;
 }
+
+/** Whether one call of a capability's function (jco name) would get past its grant checks. */
+export type CallAdmission = (fn: string, scope: InvocationScope, args: unknown[]) => boolean;

@@ -1,7 +1,8 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { EmulatorError } from '../../errors.ts';
-import type { HostTable, ImportShape } from '../capabilities/registry.ts';
+import type { Admission, HostTable, ImportShape } from '../capabilities/registry.ts';
 import { WitError, type InvocationScope } from '../capabilities/types.ts';
+import { applyFault, type FaultPlan } from '../faults/fault-plan.ts';
 import type { LoadedComponent } from './component-loader.ts';
 import { REDACTED, recordValue, secretValues } from './host-call-values.ts';
 
@@ -39,6 +40,8 @@ export interface HostCallRecord {
   args?: unknown[];
   /** The returned value on `ok`, made JSON-safe the same way (`secrets.get` always `"[redacted]"`). */
   result?: unknown;
+  /** Set when a fault of the Runner's FaultPlan (`emu.faults`) answered this call or delayed it. */
+  injected?: true;
 }
 
 export interface InvocationResult {
@@ -52,6 +55,8 @@ export interface WorkerPoolOptions {
   perExtension: number;
   hostTable: HostTable;
   importShape: ImportShape;
+  /** Planned host-call failures and the grant checks they wait behind; none = every call is real. */
+  faults?: { plan: FaultPlan; admits: Admission };
 }
 
 interface Job {
@@ -189,6 +194,8 @@ export class WorkerPool {
     this.#running.set(job.scope.extensionId, (this.#running.get(job.scope.extensionId) ?? 0) + 1);
     const modules = slot.knownKeys.has(key) ? undefined : job.component.modules;
     slot.knownKeys.add(key);
+    // Always real time, never the emulator's (possibly virtual) Clock: this timer is what stops a
+    // looping guest, so it must bound real CPU time whatever a test does to the clock.
     slot.timer = setTimeout(() => this.#onTimeout(slot, job), job.timeoutMs);
     slot.worker.postMessage({ type: 'invoke', id: job.id, key, glueUrl: job.component.glueUrl, modules, request: job.request });
   }
@@ -229,10 +236,12 @@ export class WorkerPool {
     const started = performance.now();
     const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
     const secrets = secretValues(job.scope.secrets);
-    const recorded = { interface: msg.iface, function: msg.fn, requestId: job.scope.requestId, args: recordValue(msg.args, secrets) as unknown[] };
+    const fault = this.#faultFor(job.scope, msg);
+    const recorded = { interface: msg.iface, function: msg.fn, requestId: job.scope.requestId, args: recordValue(msg.args, secrets) as unknown[], ...(fault && { injected: true as const }) };
     let reply: HostReply;
     try {
       if (!fn) throw new Error(`the host does not implement ${msg.iface}#${msg.fn}`);
+      if (fault) await applyFault(fault, job.scope);
       const value = await fn(job.scope, msg.args);
       reply = { ok: true, value };
       const result = msg.iface === SECRETS_INTERFACE && msg.fn === 'get' ? REDACTED : recordValue(value, secrets);
@@ -255,6 +264,14 @@ export class WorkerPool {
     }
     Atomics.store(slot.flag, 0, 1);
     Atomics.notify(slot.flag, 0);
+  }
+
+  /** The injected fault for this call, if a rule matches and the call passes its grant checks. */
+  #faultFor(scope: InvocationScope, msg: HostCallMessage) {
+    const faults = this.#options.faults;
+    if (!faults) return undefined;
+    const call = { iface: msg.iface, fn: msg.fn, tenantId: scope.tenantId, extensionId: scope.extensionId };
+    return faults.plan.take(call, () => faults.admits(msg.iface, msg.fn, scope, msg.args));
   }
 
   #onTimeout(slot: Slot, job: Job): void {

@@ -34,6 +34,16 @@ export class IdempotencyCache<T> {
   get size(): number {
     return this.#entries.size;
   }
+
+  /** The entries as they are now, oldest first (`restore` puts them back). */
+  copy(): [string, T][] {
+    return [...this.#entries];
+  }
+
+  restore(entries: readonly [string, T][]): void {
+    this.#entries.clear();
+    for (const [id, value] of entries) this.#entries.set(id, value);
+  }
 }
 
 function scoped(tenant: string, extension: string, key: string): string {

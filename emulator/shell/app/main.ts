@@ -4,15 +4,16 @@ import { extensionProblem, findExtension } from './lib/extension-route.ts';
 import { effectivePortal, portalsFor } from './lib/menu.ts';
 import { extensionPath, parseShellPath } from './lib/routes.ts';
 import type { Portal, ShellState } from './lib/state-types.ts';
-import { LIGHT_THEME, parseThemeMode, themeFor, type ThemeMode } from './lib/theme.ts';
+import { LIGHT_THEME, THEME_STORAGE_KEY, parseThemeMode, themeFor, type ThemeMode } from './lib/theme.ts';
 import { fetchState, signIn, signOut } from './ui/api.ts';
 import { PORTAL_LABELS, sideBar, topBar, type ChromeHandlers } from './ui/chrome.ts';
+import { AutomationRecorder } from './ui/automation.ts';
 import { DevPanel } from './ui/dev-panel.ts';
 import { h, replace } from './ui/dom.ts';
 import { ExtensionFrame } from './ui/extension-frame.ts';
 import { homeView, problemView } from './ui/views.ts';
 
-const STORE = { portal: 'alga-shell:portal', theme: 'alga-shell:theme', bootstrap: 'alga-shell:legacy-bootstrap' };
+const STORE = { portal: 'alga-shell:portal', theme: THEME_STORAGE_KEY, bootstrap: 'alga-shell:legacy-bootstrap' };
 
 type ShellEvent = { type: 'reload'; registryId: string; contentHash: string } | { type: 'build-error'; registryId: string; message: string };
 
@@ -22,6 +23,8 @@ class ShellApp {
   readonly #mainTop = h('div', { class: 'main-top' });
   readonly #frameSlot = h('div', { class: 'frame-slot' });
   readonly #panel = new DevPanel();
+  /** Every frame's messages go through here to the panel; tests read them as `window.__algaShell`. */
+  readonly #recorder = new AutomationRecorder(this.#panel);
   #state: ShellState | null = null;
   #portal: Portal = localStorage.getItem(STORE.portal) === 'client-portal' ? 'client-portal' : 'msp';
   #theme: ThemeMode = parseThemeMode(localStorage.getItem(STORE.theme));
@@ -55,6 +58,7 @@ class ShellApp {
   };
 
   mount(root: HTMLElement): void {
+    this.#recorder.install(window);
     replace(root, this.#header, h('div', { class: 'layout' }, this.#side, h('main', { class: 'main', 'data-testid': 'main' }, this.#mainTop, this.#frameSlot)), this.#panel.element);
     this.#applyShellTheme();
     window.addEventListener('popstate', () => this.#render());
@@ -146,7 +150,7 @@ class ShellApp {
         theme: this.#theme,
         legacyBootstrap: this.#legacyBootstrap,
         clientPath,
-        sink: this.#panel,
+        sink: this.#recorder,
       });
       this.#frame = { key, frame, registryId: ext.registryId };
       this.#frameSlot.append(frame.element);

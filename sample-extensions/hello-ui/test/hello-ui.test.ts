@@ -1,8 +1,11 @@
-// hello-ui's handler through the real Runner, written only with the public harness. The UI side
-// (iframe SDK → shell bridge → Gateway → this handler) is covered by the browser tests.
+// hello-ui's handler written only with the public harness: a unit-level test on a bare Runner
+// (RunnerFixture), and a contract test through the real Gateway (useEmulator). The UI in the
+// shell is tested in hello-ui.ui.spec.ts (Playwright).
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunnerFixture, executeBody } from '../../../harness/index.ts';
+import { RunnerFixture, executeBody, type InstallResult } from '../../../harness/index.ts';
+import { useEmulator } from '../../../harness/vitest.ts';
+import '../../../harness/matchers.ts';
 
 const HELLO_UI_DIR = fileURLToPath(new URL('..', import.meta.url));
 const EXT = '77777777-7777-4777-8777-777777777777';
@@ -39,5 +42,39 @@ describe('hello-ui handler', () => {
   it('answers 404 for a route it does not have', async () => {
     const res = await fx.execute(executeBody(EXT, hash, 'DELETE', '/visits'));
     expect([res.envelope.status, res.json()]).toEqual([404, { error: 'not_found', route: 'DELETE /visits' }]);
+  });
+});
+
+describe('hello-ui through the Gateway', () => {
+  let ext: InstallResult;
+  const emu = useEmulator({
+    env: { EXT_GATEWAY_RATE_LIMIT: 'off' },
+    setup: async (e) => {
+      ext = await e.install(HELLO_UI_DIR);
+    },
+  });
+
+  it('greets the signed-in MSP admin by the name the Gateway puts in the envelope', async () => {
+    const res = await emu.invoke(ext, { path: '/greeting', route: 'ext-proxy' });
+    expect([res.status, res.json()]).toEqual([200, { message: 'Hello, Morgan Admin!', userType: 'internal', tenant: ext.tenantId }]);
+    expect(res).toHaveCalledCapability('user-v2.getUser');
+  });
+
+  it('counts visits per install, from 1 in every test', async () => {
+    const first = await emu.invoke(ext, { method: 'POST', path: '/visits' });
+    const second = await emu.invoke(ext, { method: 'POST', path: '/visits' });
+    expect([first.json(), second.json()]).toEqual([{ visits: 1 }, { visits: 2 }]);
+    expect(second).toHaveCalledCapability('storage.put', { namespace: 'hello-ui' });
+    expect(emu.ledger).toStayWithinGrants();
+  });
+
+  it('greets a client-portal user: hello-ui has a clientPortalMenu label, so the Gateway lets clients call it', async () => {
+    const res = await emu.invoke(ext, { path: '/greeting', as: 'client', route: 'ext-proxy' });
+    expect([res.status, res.json()]).toEqual([200, { message: 'Hello, Robin Client!', userType: 'client', tenant: ext.tenantId }]);
+  });
+
+  it('refuses an MSP user without extension permissions, as production does', async () => {
+    const res = await emu.invoke(ext, { path: '/greeting', as: 'msp-user' });
+    expect([res.status, res.json(), res.hostCalls]).toEqual([403, { error: 'forbidden' }, []]);
   });
 });

@@ -1,4 +1,4 @@
-import { NOT_IMPLEMENTED, notImplementedRead } from '../not-implemented.ts';
+import { NOT_IMPLEMENTED, grantAndInstall, notImplementedRead } from '../not-implemented.ts';
 import type { CapabilityDefinition } from '../types.ts';
 
 const GRANT = 'cap:client.read';
@@ -14,4 +14,5 @@ export const clientsCapability: CapabilityDefinition = {
   summary: 'list-clients / get-client over fixture PSA data (not implemented yet).',
   parityNotes: [`clients: granted calls answer internal (${NOT_IMPLEMENTED}).`],
   create: () => ({ listClients: notYet, getClient: notYet }),
+  admits: grantAndInstall(GRANT),
 };

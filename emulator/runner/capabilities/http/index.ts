@@ -32,6 +32,12 @@ export const httpCapability: CapabilityDefinition<HttpCapabilityDeps> = {
   create: (deps) => ({
     fetch: (scope, [request]) => performFetch(deps, scope, request as GuestHttpRequest),
   }),
+  // performFetch's checks before the network, without emitting: grant, a valid target, the allowlist.
+  admits: (deps) => (_fn, scope, [request]) => {
+    const { method, url } = (request ?? {}) as Partial<GuestHttpRequest>;
+    const target = parseTargetUrl(String(url));
+    return scope.grants.has(GRANT) && target !== undefined && METHOD_TOKEN.test(String(method)) && deps.egress.allows(target.host);
+  },
 };
 
 async function performFetch(deps: HttpCapabilityDeps, scope: InvocationScope, request: GuestHttpRequest) {

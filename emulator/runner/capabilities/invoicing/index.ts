@@ -1,4 +1,4 @@
-import { NOT_IMPLEMENTED } from '../not-implemented.ts';
+import { NOT_IMPLEMENTED, grantAndInstall } from '../not-implemented.ts';
 import type { CapabilityDefinition } from '../types.ts';
 
 const GRANT = 'cap:invoice.manual.create';
@@ -28,4 +28,5 @@ export const invoicingCapability: CapabilityDefinition = {
       fieldErrors: undefined,
     }),
   }),
+  admits: grantAndInstall(GRANT),
 };

@@ -1,4 +1,4 @@
-import { NOT_IMPLEMENTED, notImplementedRead } from '../not-implemented.ts';
+import { NOT_IMPLEMENTED, grantAndInstall, notImplementedRead } from '../not-implemented.ts';
 import type { CapabilityDefinition, InvocationScope } from '../types.ts';
 
 const GRANT = 'cap:scheduler.manage';
@@ -39,4 +39,5 @@ export const schedulerCapability: CapabilityDefinition = {
     updateSchedule: (scope) => writeResult(scope, { fieldErrors: undefined }),
     deleteSchedule: (scope) => writeResult(scope, {}),
   }),
+  admits: grantAndInstall(GRANT),
 };

@@ -1,4 +1,4 @@
-import { NOT_IMPLEMENTED, notImplementedRead } from '../not-implemented.ts';
+import { NOT_IMPLEMENTED, grantAndInstall, notImplementedRead } from '../not-implemented.ts';
 import type { CapabilityDefinition } from '../types.ts';
 
 const GRANT = 'cap:service.read';
@@ -14,4 +14,5 @@ export const servicesCapability: CapabilityDefinition = {
   summary: 'list-services / get-service over fixture PSA data (not implemented yet).',
   parityNotes: [`services: granted calls answer internal (${NOT_IMPLEMENTED}).`],
   create: () => ({ listServices: notYet, getService: notYet }),
+  admits: grantAndInstall(GRANT),
 };

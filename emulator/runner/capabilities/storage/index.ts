@@ -39,4 +39,6 @@ export const storageCapability: CapabilityDefinition<StorageCapabilityDeps> = {
     listEntries: (scope, [namespace, cursor]) =>
       kv.list(kvScope(scope), String(namespace), cursor === undefined ? undefined : String(cursor)),
   }),
+  // The two checks of kvScope, without throwing.
+  admits: () => (_fn, scope) => scope.grants.has(GRANT) && Boolean(scope.installId),
 };

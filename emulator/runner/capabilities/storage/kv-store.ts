@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteSavepoints } from '../../../sqlite-savepoints.ts';
 import { WitError } from '../types.ts';
 import { createStorageSchema, storageStatements, type StorageRow } from './sql.ts';
 
@@ -36,6 +37,8 @@ export class KvStore {
   readonly #sql: ReturnType<typeof storageStatements>;
   readonly #now: () => number;
   readonly #limits: StorageLimits;
+  /** Savepoints over the storage database (the harness's `snapshot()` / `restore()`). */
+  readonly savepoints: SqliteSavepoints;
 
   /** `limits` overrides production's limits and quotas (tests use small quotas). */
   constructor(options: { file: string; now?: () => number; limits?: Partial<StorageLimits> }) {
@@ -45,6 +48,7 @@ export class KvStore {
     this.#db.pragma('synchronous = NORMAL');
     createStorageSchema(this.#db);
     this.#sql = storageStatements(this.#db);
+    this.savepoints = new SqliteSavepoints(this.#db, 'extension storage');
     this.#now = options.now ?? Date.now;
   }
 

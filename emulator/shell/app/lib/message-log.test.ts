@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedLog, debugEventLine, formatBytes, formatClock, formatDuration, gatewayRow, messageRow, payloadBytes } from './message-log.ts';
+import { BoundedLog, debugEventLine, formatBytes, formatClock, formatDuration, gatewayRow, jsonSafeEntry, messageRow, payloadBytes } from './message-log.ts';
 
 const at = new Date(2025, 0, 2, 3, 4, 5, 6).getTime();
 
@@ -50,5 +50,25 @@ describe('BoundedLog', () => {
     expect(log.items).toEqual([2, 3]);
     log.clear();
     expect(log.items).toEqual([]);
+  });
+});
+
+describe('jsonSafeEntry (the automation hook\'s copy)', () => {
+  const entry = { at, direction: 'in' as const, origin: 'http://127.0.0.1:3000', type: 'apiproxy', bytes: 30, requestId: 'r1', note: 'GET /api/ext-proxy/e/x' };
+
+  it('should copy the payload as JSON, detached from the original', () => {
+    const payload = { route: '/x', method: 'GET' };
+    const copy = jsonSafeEntry({ ...entry, payload });
+    payload.route = '/changed';
+    expect(copy).toEqual({ ...entry, payload: { route: '/x', method: 'GET' } });
+  });
+
+  it('should leave out a missing payload', () => {
+    expect(jsonSafeEntry(entry)).toEqual(entry);
+    expect('payload' in jsonSafeEntry({ ...entry, payload: undefined })).toBe(false);
+  });
+
+  it('should replace a payload JSON cannot encode with a string saying so', () => {
+    expect(jsonSafeEntry({ ...entry, payload: { n: 1n } }).payload).toBe('[payload not JSON-encodable: Do not know how to serialize a BigInt]');
   });
 });

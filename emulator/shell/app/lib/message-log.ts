@@ -11,6 +11,8 @@ export interface BridgeLogEntry {
   requestId: string | null;
   /** What the host did with it (`ignored: …`, `replied`, …). */
   note: string;
+  /** The message's payload as received or sent; not shown in the panel, read by the automation hook. */
+  payload?: unknown;
 }
 
 export interface GatewayCallEntry {
@@ -89,6 +91,22 @@ export function debugEventLine(event: DebugEventLike): string {
   const time = Number.isFinite(at) ? formatClock(at) : event.ts;
   const request = event.request_id ? ` (${event.request_id})` : '';
   return `${time} ${event.level.toUpperCase().padEnd(5)} [${event.stream}]${request} ${event.message}${event.truncated ? ' …[truncated]' : ''}`;
+}
+
+/**
+ * A JSON copy of an entry, as the automation hook (`window.__algaShell`) hands it to tests: a
+ * payload JSON cannot encode (a cycle, a BigInt) becomes a string saying so.
+ */
+export function jsonSafeEntry(entry: BridgeLogEntry): BridgeLogEntry {
+  let payload: unknown;
+  try {
+    const json = entry.payload === undefined ? undefined : JSON.stringify(entry.payload);
+    payload = json === undefined ? undefined : JSON.parse(json);
+  } catch (err) {
+    payload = `[payload not JSON-encodable: ${(err as Error).message}]`;
+  }
+  const { payload: _dropped, ...rest } = entry;
+  return payload === undefined ? { ...rest } : { ...rest, payload };
 }
 
 /** Keeps the newest `capacity` items. */

@@ -16,6 +16,8 @@ export type ThemePalette = Readonly<Record<ThemeToken, string>>;
 /** `none` = docker mode: no `theme` message at all. */
 export type ThemeMode = 'light' | 'dark' | 'none';
 export const THEME_MODES: readonly ThemeMode[] = ['light', 'dark', 'none'];
+/** Where the shell keeps the chosen mode (localStorage); the Playwright fixtures preset it before the page loads. */
+export const THEME_STORAGE_KEY = 'alga-shell:theme';
 
 export const LIGHT_THEME: ThemePalette = {
   '--alga-primary': '#8a4dea',

@@ -191,6 +191,7 @@ export class ExtensionFrame {
       bytes: payloadBytes(message.payload),
       requestId: message.request_id ?? null,
       note,
+      payload: message.payload,
     });
   }
 
@@ -203,6 +204,7 @@ export class ExtensionFrame {
       bytes: payloadBytes(payloadOf(event.data)),
       requestId: requestIdOf(event.data) ?? null,
       note,
+      payload: payloadOf(event.data),
     });
   }
 }
