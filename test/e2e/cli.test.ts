@@ -28,7 +28,7 @@ describe('alga-emulator bin', () => {
   it('should run --help and publish an extension folder into EMULATOR_DATA_DIR, with exit codes', async () => {
     const help = await run(process.execPath, [BIN, '--help'], { cwd: ROOT });
     expect(help.stderr).toBe('');
-    expect(help.stdout.split('\n')[0]).toBe("alga-emulator: publish, install and configure Alga PSA extensions in the emulator's data folder.");
+    expect(help.stdout.split('\n')[0]).toBe("alga-emulator: create, build, publish, install and configure Alga PSA extensions in the emulator's data folder.");
     expect(help.stdout).toContain('  publish        publish a folder or bundle to the registry and install it for the tenant\n');
 
     const dataDir = await temp();

@@ -20,7 +20,7 @@ export function globalHelp(commands: readonly CommandSpec[]): string[] {
   const width = Math.max(...commands.map((c) => c.name.length));
   const list = commands.flatMap((c) => [`  ${c.name.padEnd(width)}  ${c.summary}`, `  ${''.padEnd(width)}    e.g. ${c.example}`]);
   return [
-    `${BIN}: publish, install and configure Alga PSA extensions in the emulator's data folder.`,
+    `${BIN}: create, build, publish, install and configure Alga PSA extensions in the emulator's data folder.`,
     'Works with or without a running emulator (`npm run emulate`) on that folder.',
     '',
     `Usage: ${BIN} <command> [arguments] [options]`,
