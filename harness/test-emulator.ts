@@ -1,0 +1,122 @@
+// The public shape of a running test emulator (`emu`), as `createEmulator` resolves it.
+import type { EmulatorUser, NewUser } from '../emulator/registry/identity.ts';
+import type { Registry } from '../emulator/registry/registry.ts';
+import type { TestClock } from './clock.ts';
+import type { ActivityMark } from './failure-report.ts';
+import type { TestFaults } from './faults.ts';
+import type { HttpMock } from './http-mock.ts';
+import type { Caller, TenantRef, Tenants } from './identities.ts';
+import type { ExtensionSource, InstallOptions, InstallResult } from './install.ts';
+import type { ExecuteResult, ExtensionRef, InvokeRequest, InvokeResult } from './invoke.ts';
+import type { LeastPrivilegeReport } from './least-privilege.ts';
+import type { CapabilityLedger } from './ledger.ts';
+import type { LogEvent, LogFilter } from './logs.ts';
+import type { ExecuteInput } from './runner-fixture.ts';
+import type { Snapshot } from './snapshots.ts';
+import type { ConfigView, SecretsView, StorageView } from './state.ts';
+
+/** A running emulator for tests: the real Runner, Gateway and publish API on loopback. */
+export interface TestEmulator {
+  /** Base URLs: `main` (Gateway, publish API, shell) and `runner` (`/v1/execute`). */
+  readonly urls: { main: string; runner: string };
+  /** The registry (publish, installs, config, secrets, identities, execution log). */
+  readonly registry: Registry;
+  /** The seeded tenants' ids. */
+  readonly tenants: Tenants;
+  /** The temporary data folder; removed by `close()`. */
+  readonly dataDir: string;
+  /** The tenant's users (default tenant): admin, MSP user without extension permissions, client-portal user. */
+  users(tenant?: TenantRef): EmulatorUser[];
+  /** A user's dev bearer token for the Gateway; default the default tenant's MSP admin. */
+  devToken(as?: Caller, tenant?: TenantRef): string;
+  /** Publishes a folder, `.tar.zst`, bytes or sample through the registry and installs it. */
+  install(source: ExtensionSource, options?: InstallOptions): Promise<InstallResult>;
+  /** One call through the real Gateway over HTTP, with the Runner's envelope and host calls. */
+  invoke(ext: ExtensionRef, request: InvokeRequest): Promise<InvokeResult>;
+  /** One execute body straight at the Runner's `/v1/execute`. */
+  execute(body: ExecuteInput, headers?: Readonly<Record<string, string>>): Promise<ExecuteResult>;
+  /**
+   * Every host call of every invocation of this emulator, with the grants each ran with.
+   * @example emu.ledger.forRequest(res.requestId).map((c) => c.function) // ['logInfo', 'get', 'put']
+   */
+  readonly ledger: CapabilityLedger;
+  /**
+   * Granted-but-unused capabilities and denied calls so far, for one extension or all.
+   * @example emu.leastPrivilege('hello-host').unused // ['cap:secrets.get', 'cap:http.fetch']
+   */
+  leastPrivilege(ext?: ExtensionRef): LeastPrivilegeReport;
+  /**
+   * The guests' outbound HTTP, mocked with msw handlers (this emulator's own).
+   * @example emu.http.use(http.get('https://api.example.com/x', () => HttpResponse.json({ ok: true })))
+   */
+  readonly http: HttpMock;
+  /**
+   * The emulator's wall clock; `advance` and `set` need `createEmulator({ clock: 'virtual' })`.
+   * Guest timeouts and measured durations stay on real time.
+   * @example emu.clock.advance(60_000); new Date(emu.clock.now()).toISOString()
+   */
+  readonly clock: TestClock;
+  /**
+   * Host-call failures on demand: a WIT error or latency for the next N calls of a capability,
+   * applied only after the guest's grant checks pass.
+   * @example emu.faults.inject({ capability: 'storage.put', error: 'internal', times: 2 })
+   */
+  readonly faults: TestFaults;
+  /**
+   * The Runner's debug events (guest log lines, stdout/stderr, diagnostics) matching `filter`.
+   * @example emu.logs({ requestId: res.requestId }).map((e) => e.message) // ['GET /fetch']
+   */
+  logs(filter?: LogFilter): LogEvent[];
+  /**
+   * Marks the whole state (registry, storage, ledger, logs, http handlers, …) to come back to
+   * with `restore()`. In place, with SQLite savepoints: no file copies. Waits for in-flight calls.
+   * See `SNAPSHOT_API_VERSION` for exactly what is restored.
+   * @example
+   * beforeAll(async () => { ext = await emu.install('hello-host'); snap = await emu.snapshot(); });
+   * beforeEach(() => emu.restore(snap));
+   */
+  snapshot(): Promise<Snapshot>;
+  /**
+   * Returns to a snapshot (default the latest live one); snapshots taken after it are dropped,
+   * it stays valid. Waits for in-flight calls first.
+   */
+  restore(snapshot?: Snapshot): Promise<void>;
+  /**
+   * An install's extension storage, to seed before a call and read after it.
+   * @example emu.storage(ext).put('counter', 'value', '41'); emu.storage(ext).get('counter', 'value')?.text() // '41'
+   */
+  storage(ext: ExtensionRef, options?: { tenant?: TenantRef }): StorageView;
+  /**
+   * An install's config (string map, versioned).
+   * @example emu.config(ext).set({ region: 'eu' })
+   */
+  config(ext: ExtensionRef, options?: { tenant?: TenantRef }): ConfigView;
+  /**
+   * An install's secrets, write-only: set, clear, list names.
+   * @example emu.secrets(ext, { tenant: 'second' }).set({ api_token: 'other' })
+   */
+  secrets(ext: ExtensionRef, options?: { tenant?: TenantRef }): SecretsView;
+  /**
+   * Adds a user to a tenant; call as it with `invoke(ext, { as: user.id })`.
+   * @example const reader = emu.addUser({ email: 'reader@emulator.test', permissions: ['extension:read'] });
+   */
+  addUser(user: AddUserOptions): EmulatorUser;
+  /**
+   * A point in this emulator's activity; `report(mark)` describes what happened after it.
+   * @example const mark = emu.activityMark(); await emu.invoke(ext, { path: '/x' }); console.log(emu.report(mark));
+   */
+  activityMark(): ActivityMark;
+  /**
+   * Invocations (host calls with arguments, results, WIT errors, durations) and log lines since
+   * `mark` (default: everything kept), as text: what `useEmulator` prints when a test fails.
+   */
+  report(mark?: ActivityMark): string;
+  /**
+   * Waits for in-flight calls, stops everything and removes the data folder; idempotent. Rejects
+   * with HTTP_UNHANDLED_REQUEST when guests made outbound requests no handler answered.
+   */
+  close(): Promise<void>;
+}
+
+/** A user for `emu.addUser`: `NewUser` with the tenant as a `TenantRef` (default the default tenant). */
+export type AddUserOptions = Omit<NewUser, 'tenantId'> & { tenant?: TenantRef };
