@@ -29,7 +29,8 @@ export function formatActivity(invocations: readonly LedgerInvocation[], logs: r
     if (inv.calls.length === 0) lines.push('  (no host calls)');
     for (const call of inv.calls) {
       const outcome = call.outcome === 'ok' ? (call.result === undefined || call.result === null ? 'ok' : `ok ${clip(call.result)}`) : `${call.outcome} ${String(call.error ?? '')}`;
-      lines.push(`  ${callName(call)}(${clip(call.args ?? []).slice(1, -1)}) → ${outcome} (${call.durationMs.toFixed(1)} ms)`);
+      // The arguments without the array's brackets, cut after the brackets come off so the cut shows.
+      lines.push(`  ${callName(call)}(${cut(json(call.args ?? []).slice(1, -1))}) → ${outcome} (${call.durationMs.toFixed(1)} ms)`);
     }
     for (const event of logs.filter((e) => inv.requestId !== undefined && e.request_id === inv.requestId)) {
       shown.add(event);
@@ -45,11 +46,17 @@ export function formatActivity(invocations: readonly LedgerInvocation[], logs: r
 }
 
 function clip(value: unknown): string {
-  let text: string;
+  return cut(json(value));
+}
+
+function json(value: unknown): string {
   try {
-    text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'undefined';
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'undefined';
   } catch {
-    text = String(value);
+    return String(value);
   }
+}
+
+function cut(text: string): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
