@@ -1,8 +1,8 @@
 import { EmulatorError } from '../emulator/errors.ts';
 import type { InstallConfig } from '../emulator/registry/install-state.ts';
 import type { Registry } from '../emulator/registry/registry.ts';
-import type { KvEntry, KvScope, KvStore } from '../emulator/runner/capabilities/storage/kv-store.ts';
-import { WitError } from '../emulator/runner/capabilities/types.ts';
+import type { KvEntry, KvScope, KvStore } from '../emulator/capabilities/storage/kv-store.ts';
+import { WitError } from '../emulator/capabilities/types.ts';
 
 /** One stored value as the guest's `storage.get` would see it. */
 export interface StoredValue {

@@ -4,9 +4,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError, describeError } from '../errors.ts';
+import { WIT_PATH } from '../runner/wit/world.ts';
 
-/** The WIT every guest is built against (the same file the Runner links with). */
-export const RUNNER_WIT_PATH = fileURLToPath(new URL('../runner/wit/alga-extension.wit', import.meta.url));
 /** Bump when the build recipe changes so cached outputs are rebuilt. */
 const RECIPE_VERSION = '1';
 
@@ -34,7 +33,7 @@ export interface BuildResult {
  */
 export async function buildComponent(build: ComponentBuild): Promise<BuildResult> {
   const started = performance.now();
-  const witText = build.witText ?? (await readFile(RUNNER_WIT_PATH, 'utf8'));
+  const witText = build.witText ?? (await readFile(WIT_PATH, 'utf8'));
   const bundled = await bundleEntry(build.entry);
   const inputHash = await hashInputs(bundled, witText, build.inputs ?? []);
   const stampFile = `${build.outFile}.build-hash`;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUNNER_WIT_PATH, type ComponentBuild } from './build-component.ts';
+import { WIT_PATH } from '../runner/wit/world.ts';
+import type { ComponentBuild } from './build-component.ts';
 import type { UiBuild } from './build-ui.ts';
 
 /** The samples' browser code, bundled into their `ui/` folders. */
@@ -15,7 +16,7 @@ export function projectUis(root: string): { name: string; build: UiBuild }[] {
 
 /** The project's buildable guests: the samples authors read and the Runner's test guests. */
 export async function projectGuests(root: string): Promise<{ name: string; build: ComponentBuild }[]> {
-  const wit = await readFile(RUNNER_WIT_PATH, 'utf8');
+  const wit = await readFile(WIT_PATH, 'utf8');
   return [
     {
       name: 'sample-extensions/hello-host',

@@ -1,9 +1,13 @@
-// `npm run build:wit-types`: regenerates the Runner's shipped declarations of its WIT world.
-// Run it after editing emulator/runner/wit/alga-extension.wit (a test fails until you do).
-import { writeFile } from 'node:fs/promises';
-import { HOST_TYPES_PATH, generateHostTypesFile } from '../runner/engine/host-types.ts';
-import { RUNNER_WIT_PATH } from '../build/build-component.ts';
+// `npm run build:wit-types`: regenerates every file derived from emulator/runner/wit/alga-extension.wit
+// (host declarations, host and guest .d.ts files). Run it after editing the WIT (a test fails until you do).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { GENERATED_DIR, generateWitFiles, witFilePath } from '../runner/wit/generated-files.ts';
 
-const types = await generateHostTypesFile(RUNNER_WIT_PATH);
-await writeFile(HOST_TYPES_PATH, `${JSON.stringify(types, null, 2)}\n`);
-console.log(`wrote ${HOST_TYPES_PATH} (${Object.keys(types.files).length} files)`);
+const files = await generateWitFiles();
+await rm(GENERATED_DIR, { recursive: true, force: true });
+for (const [name, text] of files) {
+  await mkdir(dirname(witFilePath(name)), { recursive: true });
+  await writeFile(witFilePath(name), text);
+}
+console.log(`wrote ${files.size} files under emulator/runner/wit/`);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RUNNER_WIT_PATH } from '../build/build-component.ts';
+import { WIT_PATH } from '../runner/wit/world.ts';
 import { computeContentHash } from '../bundles/hash.ts';
 import { describeError, EmulatorError } from '../errors.ts';
 import { checkComponentHeader, ComponentLoader } from '../runner/engine/component-loader.ts';
@@ -35,7 +35,7 @@ export async function checkComponent(wasm: Uint8Array, findings: Findings, optio
   }
   const temp = options.cacheRoot === undefined ? await mkdtemp(join(tmpdir(), 'alga-doctor-')) : undefined;
   try {
-    const loader = new ComponentLoader({ cacheRoot: options.cacheRoot ?? (temp as string), witPath: RUNNER_WIT_PATH });
+    const loader = new ComponentLoader({ cacheRoot: options.cacheRoot ?? (temp as string), witPath: WIT_PATH });
     options.onProgress('transpiling dist/main.wasm with jco (a few seconds)');
     await loader.load(computeContentHash(wasm), () => Promise.resolve(wasm), MEMORY_MB);
   } catch (err) {

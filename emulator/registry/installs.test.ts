@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundleStoreKey } from '../bundles/store.ts';
-import { openSecretEnvelope } from '../runner/capabilities/secrets/secret-envelope.ts';
+import { openSecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
 import { MissingSchedulesError } from './installs.ts';
 import { OTHER_TENANT, TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from './test-support.ts';
 

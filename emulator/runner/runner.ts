@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
@@ -9,12 +8,12 @@ import { EmulatorError, describeError } from '../errors.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
-import { parseEgressAllowlist } from './capabilities/http/egress.ts';
+import { parseEgressAllowlist } from '../capabilities/http/egress.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { createAdmission, createHostTable, importShape, resolveGrants } from './capabilities/registry.ts';
-import { openSecretEnvelope, type TransitDecrypter } from './capabilities/secrets/secret-envelope.ts';
-import { KvStore } from './capabilities/storage/kv-store.ts';
-import type { DebugEvent, InvocationScope } from './capabilities/types.ts';
+import { createAdmission, createHostTable, importShape, resolveGrants } from '../capabilities/registry.ts';
+import { openSecretEnvelope, type TransitDecrypter } from '../capabilities/secrets/secret-envelope.ts';
+import { KvStore } from '../capabilities/storage/kv-store.ts';
+import type { DebugEvent, InvocationScope } from '../capabilities/types.ts';
 import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from './debug-events.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
@@ -25,10 +24,9 @@ import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
 import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
 import type { InstallDirectory } from './ui/install-directory.ts';
+import { WIT_PATH } from './wit/world.ts';
 import { UiAssetServer, type UiReport, type UiRequest } from './ui/ui-assets.ts';
 import { uiContentSecurityPolicy, type UiResponse } from './ui/ui-response.ts';
-
-const WIT_PATH = fileURLToPath(new URL('./wit/alga-extension.wit', import.meta.url));
 
 export interface RunnerDeps {
   store?: BundleStore;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../errors.ts';
-import { fakeScope } from '../capabilities/test-support.ts';
-import { WitError, type DebugEvent } from '../capabilities/types.ts';
+import { fakeScope } from '../../capabilities/test-support.ts';
+import { WitError, type DebugEvent } from '../../capabilities/types.ts';
 import { FaultPlan, applyFault, type FaultCall, type FaultRule } from './fault-plan.ts';
 
 const STORAGE = 'alga:extension/storage';

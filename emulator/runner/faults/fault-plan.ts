@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmulatorError } from '../../errors.ts';
-import { WitError, type InvocationScope } from '../capabilities/types.ts';
-import { faultCatalog, kebabName, type FaultCatalog, type FaultTarget } from './wit-errors.ts';
+import { WitError, type InvocationScope } from '../../capabilities/types.ts';
+import { witName } from '../wit/world.ts';
+import { faultCatalog, type FaultCatalog, type FaultTarget } from './wit-errors.ts';
 
 const WIT_PREFIX = 'alga:extension/';
 const DEFAULT_MESSAGE = 'injected fault';
@@ -221,7 +222,7 @@ function resolveTarget(catalog: FaultCatalog, raw: unknown): { capability: strin
   if (!all) throw invalid(`unknown capability "${iface}" in "${raw}". Use one of: ${names.join(', ')}.`);
   if (dot < 0) return { capability: iface, fn: undefined, functions: [...all] };
   const wanted = trimmed.slice(dot + 1);
-  const target = all.find((t) => t.fn === wanted || kebabName(t.fn) === wanted);
+  const target = all.find((t) => t.fn === wanted || witName(t.fn) === wanted);
   if (!target) {
     throw invalid(`${iface} has no function "${wanted}". Use one of: ${all.map((t) => t.name).join(', ')}, or "${iface}" for all of them.`);
   }

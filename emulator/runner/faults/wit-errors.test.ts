@@ -1,29 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES } from '../capabilities/registry.ts';
-import { buildFaultCatalog, faultCatalog, kebabName, parseWitErrorTypes } from './wit-errors.ts';
+import { CAPABILITIES } from '../../capabilities/registry.ts';
+import { WIT_PATH } from '../wit/world.ts';
+import { buildFaultCatalog, faultCatalog } from './wit-errors.ts';
 
 const byName = () => new Map([...faultCatalog().values()].flat().map((t) => [t.name, t]));
-
-describe('parseWitErrorTypes', () => {
-  it('should read enums and the error type of each result, skipping comments and nested braces', () => {
-    const types = parseWitErrorTypes(`
-      interface types {
-        record r { a: string }
-        enum e-one { x, y-z }
-        // enum ignored { no }
-      }
-      interface api {
-        use types.{e-one};
-        get: func(k: string) -> result<option<list<r>>, e-one>;
-        none: func() -> result<_, e-one>;
-        plain: func() -> list<string>;
-        oneway: func(m: string);
-      }`);
-    expect([...types.enums]).toEqual([['e-one', ['x', 'y-z']]]);
-    expect([...(types.functions.get('api') ?? [])]).toEqual([['get', 'e-one'], ['none', 'e-one'], ['plain', undefined], ['oneway', undefined]]);
-  });
-});
 
 describe('faultCatalog', () => {
   it('should list every function of CAPABILITIES under its ledger name', () => {
@@ -46,15 +27,11 @@ describe('faultCatalog', () => {
   });
 
   it('should fail loudly when a result-returning function has no error enum in the WIT', () => {
-    const wit = readFileSync(new URL('../wit/alga-extension.wit', import.meta.url), 'utf8');
+    const wit = readFileSync(WIT_PATH, 'utf8');
     const drifted = wit.replace('-> result<storage-entry, storage-error>;', '-> storage-entry;');
     expect(drifted).not.toBe(wit);
     expect(() => buildFaultCatalog(drifted)).toThrow(
       'storage.get returns a result in CAPABILITIES, but the WIT declares no error enum for storage#get',
     );
-  });
-
-  it('should turn jco names back into WIT names', () => {
-    expect([kebabName('listEntries'), kebabName('delete'), kebabName('createManualInvoice')]).toEqual(['list-entries', 'delete', 'create-manual-invoice']);
   });
 });

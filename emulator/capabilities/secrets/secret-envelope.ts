@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../../errors.ts';
+import { EmulatorError } from '../../errors.ts';
 
 /** The `secret_envelope` of an execute request (spec 02). */
 export interface SecretEnvelope {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmulatorError } from '../../../errors.ts';
+import { EmulatorError } from '../../errors.ts';
 import { openSecretEnvelope, type SecretEnvelope, type TransitDecrypter } from './secret-envelope.ts';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');

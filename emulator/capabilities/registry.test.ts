@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, capabilityParityNotes, importShape, resolveGrants } from './registry.ts';
 import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from './types.ts';
 
-const WIT = readFileSync(new URL('../wit/alga-extension.wit', import.meta.url), 'utf8');
+const WIT = readFileSync(new URL('../runner/wit/alga-extension.wit', import.meta.url), 'utf8');
 
 interface WitFunction {
   name: string;

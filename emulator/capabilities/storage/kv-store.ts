@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SqliteSavepoints } from '../../../sqlite-savepoints.ts';
+import { SqliteSavepoints } from '../../sqlite-savepoints.ts';
 import { WitError } from '../types.ts';
 import { createStorageSchema, storageStatements, type StorageRow } from './sql.ts';
 

@@ -1,0 +1,6 @@
+// Generated from alga-extension.wit by `npm run build:wit-types`. Do not edit.
+/// <reference path="./alga-extension-types.d.ts" />
+declare module 'alga:extension/ui-proxy' {
+  export function callRoute(route: string, payload: Uint8Array | undefined): Uint8Array;
+  export type ProxyError = import('alga:extension/types').ProxyError;
+}
