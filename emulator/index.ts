@@ -14,7 +14,7 @@ export { loadRunnerConfig, RUNNER_SETTINGS, type RunnerConfig } from './runner/c
 /** The Runner's Express app, built without listening, and a loopback `listen` helper. */
 export { createRunnerApp, listen } from './runner/http/router.ts';
 /** The host capability registry and the emulator's parity notes. */
-export { CAPABILITIES } from './capabilities/registry.ts';
+export { CAPABILITIES } from './capabilities/index.ts';
 /** Every deliberate difference from production (also: `npm run parity-notes`). */
 export { allParityNotes } from './parity-notes.ts';
 /** Deterministic `bundle.tar.zst` packing and content hashes. */

@@ -1,6 +1,6 @@
 import { GATEWAY_PARITY_NOTES } from './gateway/parity-notes.ts';
 import { REGISTRY_PARITY_NOTES } from './registry/parity-notes.ts';
-import { capabilityParityNotes } from './capabilities/registry.ts';
+import { capabilityParityNotes } from './capabilities/index.ts';
 import { RUNNER_PARITY_NOTES } from './runner/parity-notes.ts';
 import { SHELL_PARITY_NOTES } from './shell/parity-notes.ts';
 

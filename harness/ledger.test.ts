@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES } from '../emulator/capabilities/registry.ts';
+import { CAPABILITIES } from '../emulator/capabilities/index.ts';
 import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
 import { LedgerRecorder, PARAMETER_NAMES, callName, capabilityOf, namedArgs, normalizeCallName } from './ledger.ts';
 

@@ -1,5 +1,5 @@
-import { CAPABILITIES, resolveGrants } from '../emulator/capabilities/registry.ts';
-import type { CapabilityString } from '../emulator/capabilities/types.ts';
+import { CAPABILITIES, resolveGrants } from '../emulator/capabilities/index.ts';
+import type { CapabilityString } from '../emulator/capabilities/index.ts';
 import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
 
 /** One execute the Runner ran: its host calls and the grants it ran with (defaults included). */

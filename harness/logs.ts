@@ -1,4 +1,4 @@
-import type { DebugEvent } from '../emulator/capabilities/types.ts';
+import type { DebugEvent } from '../emulator/contracts/debug-event.ts';
 import type { DebugEventHub } from '../emulator/runner/debug-events.ts';
 import { EmulatorError } from '../emulator/errors.ts';
 

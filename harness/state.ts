@@ -2,7 +2,7 @@ import { EmulatorError } from '../emulator/errors.ts';
 import type { InstallConfig } from '../emulator/registry/install-state.ts';
 import type { Registry } from '../emulator/registry/registry.ts';
 import type { KvEntry, KvScope, KvStore } from '../emulator/capabilities/storage/kv-store.ts';
-import { WitError } from '../emulator/capabilities/types.ts';
+import { WitError } from '../emulator/contracts/invocation.ts';
 
 /** One stored value as the guest's `storage.get` would see it. */
 export interface StoredValue {

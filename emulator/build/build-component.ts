@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError, describeError } from '../errors.ts';
-import { WIT_PATH } from '../runner/wit/world.ts';
+import { WIT_PATH } from '../wit/world.ts';
 
 /** Bump when the build recipe changes so cached outputs are rebuilt. */
 const RECIPE_VERSION = '1';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WIT_PATH } from '../runner/wit/world.ts';
+import { WIT_PATH } from '../wit/world.ts';
 import type { ComponentBuild } from './build-component.ts';
 import type { UiBuild } from './build-ui.ts';
 

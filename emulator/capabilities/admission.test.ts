@@ -1,25 +1,24 @@
 // Injected faults wait behind `createAdmission`: it must refuse exactly the calls the capabilities
 // themselves refuse before doing any work, or a fault would hide a production denial.
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.ts';
 import { parseEgressAllowlist } from './http/egress.ts';
-import { CAPABILITIES, createAdmission, type HostDeps } from './registry.ts';
+import { CAPABILITIES, DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES, OpenCapabilities, type CapabilityDeps } from './index.ts';
 import { fakeScope } from './test-support.ts';
-import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from './types.ts';
 
-const deps: HostDeps = {
+const deps = {
   // Any storage method reached means the call got past its checks.
-  kv: new Proxy({}, { get: () => () => { throw new Error('real work'); } }) as HostDeps['kv'],
-  fetch: () => Promise.reject(new Error('no network in this test')),
-  egress: parseEgressAllowlist('api.example.com'),
-  timeoutMs: 1000,
-  baseUrl: undefined,
+  storage: { kv: new Proxy({}, { get: () => () => { throw new Error('real work'); } }) } as CapabilityDeps<'storage'>,
+  http: { fetch: () => Promise.reject(new Error('no network in this test')), egress: parseEgressAllowlist('api.example.com'), timeoutMs: 1000 } satisfies CapabilityDeps<'http'>,
+  'ui-proxy': { baseUrl: undefined } satisfies CapabilityDeps<'ui-proxy'>,
 };
-const admits = createAdmission(deps);
+const open = new OpenCapabilities({ dataDir: '/nonexistent', clock: systemClock, fetch: globalThis.fetch }, {}, deps);
+const admits = open.admission;
 const ALLOWED = [{ method: 'GET', url: 'https://api.example.com/x', headers: [], body: undefined }];
 const calls = CAPABILITIES.flatMap((c) => Object.keys(c.functions).map((fn) => ({ c, fn })));
 
 describe('createAdmission', () => {
-  it.each(calls.filter(({ c }) => !DEFAULT_CAPABILITIES.includes(c.capability)).map(({ c, fn }) => [`${c.name}.${fn}`, c.witInterface, fn]))(
+  it.each(calls.filter(({ c }) => !(DEFAULT_CAPABILITIES as readonly string[]).includes(c.capability)).map(({ c, fn }) => [`${c.name}.${fn}`, c.witInterface, fn]))(
     'should refuse %s without its grant',
     (_name, iface, fn) => {
       expect(admits(iface, fn, fakeScope(), ALLOWED)).toBe(false);
@@ -44,10 +43,10 @@ describe('createAdmission', () => {
     ]);
   });
 
-  it.each(calls.filter(({ c }) => !DEFAULT_CAPABILITIES.includes(c.capability)).map(({ c, fn }) => [`${c.name}.${fn}`, c, fn] as const))(
+  it.each(calls.filter(({ c }) => !(DEFAULT_CAPABILITIES as readonly string[]).includes(c.capability)).map(({ c, fn }) => [`${c.name}.${fn}`, c, fn] as const))(
     'should match what %s itself does without its grant: a denial, never real work',
     async (_name, c, fn) => {
-      const run = (c.create(deps) as Record<string, (scope: ReturnType<typeof fakeScope>, args: unknown[]) => unknown>)[fn];
+      const run = open.hostTable.get(c.witInterface)?.[fn];
       let outcome: unknown;
       try {
         outcome = await run?.(fakeScope(), ALLOWED);

@@ -1,6 +1,6 @@
 /** Shared by the capability unit tests: a fake invocation scope and a WitError catcher. */
 import { expect } from 'vitest';
-import { WitError, type InvocationScope, type InvocationUser } from './types.ts';
+import { WitError, type InvocationScope, type InvocationUser } from '../contracts/invocation.ts';
 
 /** An invocation with ids filled in, no grants, no user and no secrets, unless overridden. */
 export function fakeScope(overrides: Partial<InvocationScope> = {}): InvocationScope {

@@ -1,8 +1,8 @@
-// `npm run build:wit-types`: regenerates every file derived from emulator/runner/wit/alga-extension.wit
+// `npm run build:wit-types`: regenerates every file derived from emulator/wit/alga-extension.wit
 // (host declarations, host and guest .d.ts files). Run it after editing the WIT (a test fails until you do).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GENERATED_DIR, generateWitFiles, witFilePath } from '../runner/wit/generated-files.ts';
+import { GENERATED_DIR, generateWitFiles, witFilePath } from '../wit/generated-files.ts';
 
 const files = await generateWitFiles();
 await rm(GENERATED_DIR, { recursive: true, force: true });
@@ -10,4 +10,4 @@ for (const [name, text] of files) {
   await mkdir(dirname(witFilePath(name)), { recursive: true });
   await writeFile(witFilePath(name), text);
 }
-console.log(`wrote ${files.size} files under emulator/runner/wit/`);
+console.log(`wrote ${files.size} files under emulator/wit/`);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WIT_PATH } from '../runner/wit/world.ts';
+import { WIT_PATH } from '../wit/world.ts';
 import { computeContentHash } from '../bundles/hash.ts';
 import { describeError, EmulatorError } from '../errors.ts';
 import { checkComponentHeader, ComponentLoader } from '../runner/engine/component-loader.ts';

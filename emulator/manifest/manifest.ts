@@ -1,5 +1,5 @@
 import { EmulatorError } from '../errors.ts';
-import { KNOWN_CAPABILITIES } from '../capabilities/types.ts';
+import { KNOWN_CAPABILITIES } from '../capabilities/index.ts';
 import { validateApi, type ApiEndpoint } from './api-section.ts';
 import {
   describeValue,

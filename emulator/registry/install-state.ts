@@ -1,6 +1,6 @@
 import { EmulatorError } from '../errors.ts';
 import type { SecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
-import { KNOWN_CAPABILITIES } from '../capabilities/types.ts';
+import { KNOWN_CAPABILITIES } from '../capabilities/index.ts';
 import { parseJsonList, resolveRegistry, type RegistryContext } from './context.ts';
 import { requireInstall } from './installs.ts';
 import type { InstallRow } from './statements.ts';

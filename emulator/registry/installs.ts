@@ -1,7 +1,7 @@
 import { computeContentHash } from '../bundles/hash.ts';
 import { bundleStoreKey } from '../bundles/store.ts';
 import { EmulatorError } from '../errors.ts';
-import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from '../capabilities/types.ts';
+import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from '../capabilities/index.ts';
 import { verifyBundleSignature } from '../signing/index.ts';
 import { parseJsonList, resolveRegistry, resolveVersion, type RegistryContext } from './context.ts';
 import type { InstallRow, RegistryRow, VersionRow } from './statements.ts';

@@ -28,15 +28,12 @@ describe('loadRunnerConfig', () => {
       staticMaxFileBytes: 10 * 1024 * 1024,
       uiContentSecurityPolicy: undefined,
       uiFrameAncestors: undefined,
-      egressAllowlist: '',
-      egressEmptyAllowsAll: false,
-      uiProxyBaseUrl: undefined,
+      capabilities: { http: { allowlist: '', emptyAllowsAll: false, timeoutMs: 30_000 }, 'ui-proxy': { baseUrl: undefined } },
       debugMaxEventBytes: 8192,
       workers,
       perExtensionConcurrency: workers,
       defaultTimeoutMs: 30_000,
       defaultMemoryMb: 256,
-      httpFetchTimeoutMs: 30_000,
       idempotencyCapacity: 10_000,
     });
   });
@@ -81,9 +78,7 @@ describe('loadRunnerConfig', () => {
       bundleStoreBase: 'file:///srv/bundles',
       cacheRoot: '/srv/cache',
       cacheMaxBytes: '1073741824',
-      egressAllowlist: 'example.com',
-      egressEmptyAllowsAll: true,
-      uiProxyBaseUrl: 'http://localhost:3000/api',
+      capabilities: { http: { allowlist: 'example.com', emptyAllowsAll: true, timeoutMs: 30_000 }, 'ui-proxy': { baseUrl: 'http://localhost:3000/api' } },
       debugMaxEventBytes: 100,
       workers: 2,
       perExtensionConcurrency: 1,
@@ -94,7 +89,7 @@ describe('loadRunnerConfig', () => {
   it('treats empty variables as unset', () => {
     const config = loadRunnerConfig({ PORT: '', UI_PROXY_BASE_URL: '', EXT_CACHE_MAX_BYTES: '' });
     expect(config.port).toBe(8080);
-    expect(config.uiProxyBaseUrl).toBeUndefined();
+    expect(config.capabilities['ui-proxy']).toEqual({ baseUrl: undefined });
     expect(config.cacheMaxBytes).toBeNull();
   });
 
@@ -148,6 +143,6 @@ describe('loadRunnerConfig', () => {
   });
 
   it.each(['0', 'false', 'no', ''])('keeps deny-by-default egress for EXT_EGRESS_EMPTY_ALLOWS_ALL=%j', (value) => {
-    expect(loadRunnerConfig({ EXT_EGRESS_EMPTY_ALLOWS_ALL: value }).egressEmptyAllowsAll).toBe(false);
+    expect(loadRunnerConfig({ EXT_EGRESS_EMPTY_ALLOWS_ALL: value }).capabilities.http).toEqual({ allowlist: '', emptyAllowsAll: false, timeoutMs: 30_000 });
   });
 });

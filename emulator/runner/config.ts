@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { SettingRow } from '../capabilities/capability.ts';
+import { CAPABILITY_SETTING_ROWS, parseCapabilitySettings, type CapabilitySettingValues } from '../capabilities/index.ts';
 import { EmulatorError } from '../errors.ts';
 
 /** Resolved Runner settings. Environment names are production's wherever it has one. */
@@ -17,20 +19,21 @@ export interface RunnerConfig {
   uiContentSecurityPolicy: string | undefined;
   /** `EXT_UI_FRAME_ANCESTORS`: appended to the default CSP as `frame-ancestors <value>`. */
   uiFrameAncestors: string | undefined;
-  egressAllowlist: string;
-  egressEmptyAllowsAll: boolean;
-  uiProxyBaseUrl: string | undefined;
+  /** Each capability's own settings, parsed by the capability (`settings` in its folder). */
+  capabilities: CapabilitySettingValues;
   debugMaxEventBytes: number;
   workers: number;
   perExtensionConcurrency: number;
   defaultTimeoutMs: number;
   defaultMemoryMb: number;
-  httpFetchTimeoutMs: number;
   idempotencyCapacity: number;
 }
 
-/** Every setting, its variable, default and meaning: drives parsing and the README table. */
-export const RUNNER_SETTINGS = [
+/**
+ * The Runner's own settings (variable, default, meaning), documented in emulator/README.md;
+ * `loadRunnerConfig` reads each. The capabilities' settings follow them in RUNNER_SETTINGS.
+ */
+const OWN_SETTINGS: readonly SettingRow[] = [
   ['PORT', '8080', 'port `npm run runner` listens on'],
   ['EMULATOR_DATA_DIR', '.emulator', 'data folder (bundle store, caches, storage database)'],
   ['BUNDLE_STORE_BASE', '<data>/bundles', 'bundle store: a folder path or file:// URL'],
@@ -40,15 +43,15 @@ export const RUNNER_SETTINGS = [
   ['EXT_STATIC_MAX_FILE_BYTES', '10485760', '/ext-ui: largest UI file served (10 MiB); larger files answer 413'],
   ['EXT_UI_CONTENT_SECURITY_POLICY', 'unset', '/ext-ui: replaces the whole default Content-Security-Policy of HTML pages'],
   ['EXT_UI_FRAME_ANCESTORS', 'unset', '/ext-ui: appended to the default CSP as frame-ancestors <value>'],
-  ['EXT_EGRESS_ALLOWLIST', 'empty (deny all)', 'hosts http.fetch may reach: comma list, subdomains match, "*" allows all'],
-  ['EXT_EGRESS_EMPTY_ALLOWS_ALL', '0', '1 = production behaviour: an empty allowlist allows every host'],
-  ['UI_PROXY_BASE_URL', 'unset', 'ui-proxy base; unset answers route-not-found, as in production'],
   ['RUNNER_DEBUG_MAX_EVENT_BYTES', '8192', 'longest debug-event message before it is cut'],
   ['RUNNER_WORKERS', 'min(4, cores)', 'guest worker threads = concurrent executions'],
   ['RUNNER_MAX_CONCURRENCY_PER_EXTENSION', 'RUNNER_WORKERS', 'concurrent executions of one extension; the rest queue'],
   ['RUNNER_DEFAULT_TIMEOUT_MS', '30000', 'timeout when a request has no limits.timeout_ms'],
   ['HOST', '127.0.0.1', 'address the servers bind to'],
-] as const;
+];
+
+/** Every setting of the Runner: its own, then each capability's, in registry order. */
+export const RUNNER_SETTINGS: readonly SettingRow[] = [...OWN_SETTINGS, ...CAPABILITY_SETTING_ROWS];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -71,15 +74,12 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     staticMaxFileBytes: int(env, 'EXT_STATIC_MAX_FILE_BYTES', DEFAULT_STATIC_MAX_FILE_BYTES, 1),
     uiContentSecurityPolicy: env.EXT_UI_CONTENT_SECURITY_POLICY || undefined,
     uiFrameAncestors: env.EXT_UI_FRAME_ANCESTORS || undefined,
-    egressAllowlist: env.EXT_EGRESS_ALLOWLIST ?? '',
-    egressEmptyAllowsAll: flag(env, 'EXT_EGRESS_EMPTY_ALLOWS_ALL'),
-    uiProxyBaseUrl: env.UI_PROXY_BASE_URL || undefined,
+    capabilities: parseCapabilitySettings(env),
     debugMaxEventBytes: int(env, 'RUNNER_DEBUG_MAX_EVENT_BYTES', 8192, 1),
     workers,
     perExtensionConcurrency: int(env, 'RUNNER_MAX_CONCURRENCY_PER_EXTENSION', workers, 1),
     defaultTimeoutMs: int(env, 'RUNNER_DEFAULT_TIMEOUT_MS', 30_000, 1),
     defaultMemoryMb: 256,
-    httpFetchTimeoutMs: 30_000,
     idempotencyCapacity: 10_000,
   };
   return { ...config, ...overrides, dataDir, cacheRoot: resolve(overrides.cacheRoot ?? config.cacheRoot) };

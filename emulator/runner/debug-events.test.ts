@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DebugEvent } from '../capabilities/types.ts';
+import type { DebugEvent } from '../contracts/debug-event.ts';
 import { DebugEventHub } from './debug-events.ts';
 
 function event(message: string, extra: Partial<DebugEvent> = {}): Omit<DebugEvent, 'truncated'> {

@@ -1,4 +1,4 @@
-import type { DebugEvent } from '../capabilities/types.ts';
+import type { DebugEvent } from '../contracts/debug-event.ts';
 
 export type DebugEventFilter = Partial<Pick<DebugEvent, 'tenant_id' | 'extension_id' | 'install_id' | 'request_id'>>;
 type Listener = (event: DebugEvent) => void;

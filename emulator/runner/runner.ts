@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
@@ -8,12 +7,12 @@ import { EmulatorError, describeError } from '../errors.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
-import { parseEgressAllowlist } from '../capabilities/http/egress.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { createAdmission, createHostTable, importShape, resolveGrants } from '../capabilities/registry.ts';
+import { OpenCapabilities, importShape, resolveGrants } from '../capabilities/index.ts';
 import { openSecretEnvelope, type TransitDecrypter } from '../capabilities/secrets/secret-envelope.ts';
-import { KvStore } from '../capabilities/storage/kv-store.ts';
-import type { DebugEvent, InvocationScope } from '../capabilities/types.ts';
+import type { KvStore } from '../capabilities/storage/kv-store.ts';
+import type { DebugEvent } from '../contracts/debug-event.ts';
+import type { InvocationScope } from '../contracts/invocation.ts';
 import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from './debug-events.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
@@ -24,7 +23,7 @@ import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
 import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
 import type { InstallDirectory } from './ui/install-directory.ts';
-import { WIT_PATH } from './wit/world.ts';
+import { WIT_PATH } from '../wit/world.ts';
 import { UiAssetServer, type UiReport, type UiRequest } from './ui/ui-assets.ts';
 import { uiContentSecurityPolicy, type UiResponse } from './ui/ui-response.ts';
 
@@ -91,7 +90,7 @@ export class Runner implements Rewindable {
   readonly #ui: UiAssetServer;
   readonly #loader: ComponentLoader;
   readonly #pool: WorkerPool;
-  readonly #kv: KvStore;
+  readonly #capabilities: OpenCapabilities;
   readonly #idempotency: IdempotencyCache<ExecuteEnvelope>;
   readonly #marks = new Map<string, { idempotency: [string, ExecuteEnvelope][]; events: number }>();
   readonly #transit: TransitDecrypter | undefined;
@@ -126,23 +125,17 @@ export class Runner implements Rewindable {
     this.#engineReady = this.#loader.hostDeclarations();
     this.#engineReady.catch(() => undefined);
     this.#clock = deps.clock ?? systemClock;
-    this.#kv = new KvStore({ file: prepareDataFile(config.dataDir, 'storage.sqlite'), now: () => this.#clock.now() });
-    const outbound = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const hostDeps = {
-      kv: this.#kv,
-      fetch: outbound,
-      egress: parseEgressAllowlist(config.egressAllowlist, config.egressEmptyAllowsAll),
-      timeoutMs: config.httpFetchTimeoutMs,
-      baseUrl: config.uiProxyBaseUrl,
-    };
-    const hostTable = createHostTable(hostDeps);
+    this.#capabilities = new OpenCapabilities(
+      { dataDir: config.dataDir, clock: this.#clock, fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)) },
+      config.capabilities,
+    );
     this.faults = new FaultPlan();
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
-      hostTable,
+      hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
-      faults: { plan: this.faults, admits: createAdmission(hostDeps) },
+      faults: { plan: this.faults, admits: this.#capabilities.admission },
     });
     this.#idempotency = new IdempotencyCache(config.idempotencyCapacity);
     this.#transit = deps.transit;
@@ -319,18 +312,18 @@ export class Runner implements Rewindable {
 
   /** Extension storage (tenant × install × namespace × key); the harness seeds and reads it. */
   get storage(): KvStore {
-    return this.#kv;
+    return this.#capabilities.deps('storage').kv;
   }
 
-  /** Marks storage, the idempotency cache and the recent debug events under `name`. */
+  /** Marks capability state (storage), the idempotency cache and the recent debug events under `name`. */
   mark(name: string): void {
-    this.#kv.savepoints.mark(name);
+    this.#capabilities.mark(name);
     this.#marks.set(name, { idempotency: this.#idempotency.copy(), events: this.debugEvents.position() });
   }
 
-  /** Returns storage, the idempotency cache and the recent debug events to the mark `name`. */
+  /** Returns capability state (storage), the idempotency cache and the recent debug events to the mark `name`. */
   rollbackTo(name: string): void {
-    this.#kv.savepoints.rollbackTo(name);
+    this.#capabilities.rollbackTo(name);
     const mark = this.#marks.get(name);
     if (!mark) return;
     this.#idempotency.restore(mark.idempotency);
@@ -341,7 +334,7 @@ export class Runner implements Rewindable {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#pool.close();
-      this.#kv.close();
+      this.#capabilities.close();
     })();
     return this.#closing;
   }
@@ -362,12 +355,6 @@ export function effectiveTimeoutMs(requested: number): number {
 }
 
 type Emit = (level: DebugEvent['level'], message: string, stream?: DebugEvent['stream']) => void;
-
-function prepareDataFile(dataDir: string, name: string): string {
-  // better-sqlite3 opens synchronously, so the folder must exist before the constructor returns.
-  mkdirSync(dataDir, { recursive: true });
-  return join(dataDir, name);
-}
 
 async function readWasm(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path));

@@ -30,7 +30,7 @@ describe('renderProject', () => {
       'tsconfig.json',
       'vitest.config.ts',
       'src/handler.ts',
-      'src/wit-imports.d.ts',
+      'src/wit-types.d.ts',
       'test/extension.test.ts',
       'ui-src/main.ts',
       'ui/index.html',

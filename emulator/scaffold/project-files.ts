@@ -18,7 +18,7 @@ export const TEMPLATE_FILES: readonly { from: string; to: string; ui?: true }[] 
   { from: 'tsconfig.json', to: 'tsconfig.json' },
   { from: 'vitest.config.ts', to: 'vitest.config.ts' },
   { from: 'src/handler.ts', to: 'src/handler.ts' },
-  { from: 'src/wit-imports.d.ts', to: 'src/wit-imports.d.ts' },
+  { from: 'src/wit-types.d.ts', to: 'src/wit-types.d.ts' },
   { from: 'test/extension.test.ts', to: 'test/extension.test.ts' },
   { from: 'ui-src/main.ts', to: 'ui-src/main.ts', ui: true },
   { from: 'ui/index.html', to: 'ui/index.html', ui: true },

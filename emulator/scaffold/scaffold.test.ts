@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createExtensionProject, defaultEmulatorSpec, EMULATOR_ROOT } from './scaffold.ts';
 import { NODE_WRITE_FS, STAGING_PREFIX, type WriteFs } from './write-project.ts';
 
-const HANDLER_FILES = ['manifest.json', 'package.json', 'README.md', '.gitignore', 'tsconfig.json', 'vitest.config.ts', 'src/handler.ts', 'src/wit-imports.d.ts', 'test/extension.test.ts'];
+const HANDLER_FILES = ['manifest.json', 'package.json', 'README.md', '.gitignore', 'tsconfig.json', 'vitest.config.ts', 'src/handler.ts', 'src/wit-types.d.ts', 'test/extension.test.ts'];
 const UI_FILES = ['ui-src/main.ts', 'ui/index.html', 'ui/style.css'];
 
 async function tempDir(): Promise<string> {
@@ -62,7 +62,7 @@ describe('createExtensionProject', () => {
     await createExtensionProject({ dir, force: true, ui: false });
     expect(await readFile(join(dir, 'src/other.ts'), 'utf8')).toBe('kept');
     expect(await readFile(join(dir, 'README.md'), 'utf8')).toMatch(/^# Acme\n/);
-    expect(await tree(dir)).toEqual(['.gitignore', 'README.md', 'manifest.json', 'package.json', 'src/', 'src/handler.ts', 'src/other.ts', 'src/wit-imports.d.ts', 'test/', 'test/extension.test.ts', 'tsconfig.json', 'vitest.config.ts']);
+    expect(await tree(dir)).toEqual(['.gitignore', 'README.md', 'manifest.json', 'package.json', 'src/', 'src/handler.ts', 'src/other.ts', 'src/wit-types.d.ts', 'test/', 'test/extension.test.ts', 'tsconfig.json', 'vitest.config.ts']);
   });
 });
 
@@ -162,7 +162,7 @@ describe('createExtensionProject write failures leave nothing half-written', () 
 
   it('should remove new folders when a move fails inside one', async () => {
     const dir = await tempDir();
-    // The six top-level files and src/handler.ts (creating src/) move first; src/wit-imports.d.ts is the 8th rename.
+    // The six top-level files and src/handler.ts (creating src/) move first; src/wit-types.d.ts is the 8th rename.
     await expect(createExtensionProject({ dir, name: 'acme', ui: false }, failingOn('rename', 8))).rejects.toMatchObject({ code: 'SCAFFOLD_WRITE_FAILED' });
     expect(await readdir(dir)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES } from '../../emulator/capabilities/registry.ts';
+import { CAPABILITIES } from '../../emulator/capabilities/index.ts';
 import { EMULATOR_SETTINGS } from '../../emulator/host/settings.ts';
 import { RUNNER_SETTINGS } from '../../emulator/runner/config.ts';
 import { allParityNotes } from '../../emulator/parity-notes.ts';

@@ -1,18 +1,18 @@
-import { NOT_IMPLEMENTED, grantAndInstall, notImplementedRead } from '../not-implemented.ts';
-import type { CapabilityDefinition } from '../types.ts';
+import type * as ClientsWit from '../../wit/generated/host/interfaces/alga-extension-clients.js';
+import { defineCapability, requireGrantAndInstall } from '../capability.ts';
+import { NOT_IMPLEMENTED, notImplemented } from '../not-implemented.ts';
 
 const GRANT = 'cap:client.read';
 
-const notYet = notImplementedRead(GRANT, 'not-allowed');
-
 /** `alga:extension/clients`: denial shapes per spec 03; PSA client data is not implemented yet. */
-export const clientsCapability: CapabilityDefinition = {
+export const clientsCapability = defineCapability<typeof ClientsWit>()({
   name: 'clients',
   witInterface: 'alga:extension/clients',
   capability: GRANT,
+  grantedByDefault: false,
   functions: { listClients: { returnsResult: true }, getClient: { returnsResult: true } },
   summary: 'list-clients / get-client over fixture PSA data (not implemented yet).',
   parityNotes: [`clients: granted calls answer internal (${NOT_IMPLEMENTED}).`],
-  create: () => ({ listClients: notYet, getClient: notYet }),
-  admits: grantAndInstall(GRANT),
-};
+  guard: () => requireGrantAndInstall(GRANT, 'not-allowed'),
+  create: () => ({ listClients: notImplemented, getClient: notImplemented }),
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DebugEvent, InvocationScope } from '../types.ts';
+import { guardedFunctions } from '../capability.ts';
+import type { DebugEvent } from '../../contracts/debug-event.ts';
+import type { InvocationScope } from '../../contracts/invocation.ts';
 import { parseEgressAllowlist } from './egress.ts';
 import { httpCapability } from './index.ts';
 import { fakeScope } from '../test-support.ts';
@@ -36,14 +38,14 @@ function fakeFetch(respond: (call: FetchCall) => Response | Promise<Response> = 
 
 function setup(options: { allowlist?: string; respond?: (call: FetchCall) => Response | Promise<Response>; timeoutMs?: number } = {}) {
   const fake = fakeFetch(options.respond);
-  const host = httpCapability.create({
+  const host = guardedFunctions(httpCapability, {
     egress: parseEgressAllowlist(options.allowlist ?? 'example.com'),
     fetch: fake.fetch,
     timeoutMs: options.timeoutMs ?? 30_000,
   });
   const fetchFn = host.fetch;
   if (!fetchFn) throw new Error('httpCapability has no fetch');
-  return { calls: fake.calls, fetch: (scope: InvocationScope, request: unknown) => fetchFn(scope, [request]) as Promise<unknown> };
+  return { calls: fake.calls, fetch: async (scope: InvocationScope, request: unknown): Promise<unknown> => fetchFn(scope, [request]) };
 }
 
 function request(overrides: Partial<{ method: string; url: string; headers: { name: string; value: string }[]; body: Uint8Array | undefined }> = {}) {

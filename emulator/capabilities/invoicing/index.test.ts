@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { guardedFunctions } from '../capability.ts';
 import { NOT_IMPLEMENTED } from '../not-implemented.ts';
-import type { InvocationScope } from '../types.ts';
+import type { InvocationScope } from '../../contracts/invocation.ts';
 import { invoicingCapability } from './index.ts';
 import { fakeScope } from '../test-support.ts';
 
 const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
   fakeScope({ grants: new Set(['cap:invoice.manual.create']), ...overrides });
 
-const host = invoicingCapability.create(undefined);
+const host = guardedFunctions(invoicingCapability, undefined);
 const INPUT = { clientId: 'client-1', items: [], invoiceDate: undefined, dueDate: undefined, poNumber: undefined };
 
 function createManualInvoice(scope: InvocationScope): unknown {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { guardedFunctions } from '../capability.ts';
 import { NOT_IMPLEMENTED } from '../not-implemented.ts';
-import { type InvocationScope } from '../types.ts';
+import { type InvocationScope } from '../../contracts/invocation.ts';
 import { schedulerCapability } from './index.ts';
 import { fakeScope, thrown } from '../test-support.ts';
 
@@ -8,7 +9,7 @@ const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
   fakeScope({ grants: new Set(['cap:scheduler.manage']), ...overrides });
 
 
-const host = schedulerCapability.create(undefined);
+const host = guardedFunctions(schedulerCapability, undefined);
 
 function call(name: string, scope: InvocationScope, args: unknown[] = []): unknown {
   const fn = host[name];

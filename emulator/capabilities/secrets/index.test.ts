@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type InvocationScope } from '../types.ts';
+import { guardedFunctions } from '../capability.ts';
+import { type InvocationScope } from '../../contracts/invocation.ts';
 import { secretsCapability } from './index.ts';
 import { fakeScope, thrown } from '../test-support.ts';
 
 const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
   fakeScope({ grants: new Set(['cap:secrets.get']), secrets: { zeta: 'z', api_key: 'k-123', alpha: 'a' }, ...overrides });
 
-const host = secretsCapability.create(undefined);
+const host = guardedFunctions(secretsCapability, undefined);
 
 function get(scope: InvocationScope, key: string): unknown {
   if (!host.get) throw new Error('secrets has no get');

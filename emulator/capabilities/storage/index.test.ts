@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type InvocationScope } from '../types.ts';
+import { guardedFunctions } from '../capability.ts';
+import { type InvocationScope } from '../../contracts/invocation.ts';
 import { storageCapability } from './index.ts';
 import { fakeScope, thrown } from '../test-support.ts';
 import { KvStore } from './kv-store.ts';
@@ -12,11 +13,11 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('storageCapability', () => {
   let kv: KvStore;
-  let host: ReturnType<typeof storageCapability.create>;
+  let host: ReturnType<typeof guardedFunctions>;
 
   beforeEach(() => {
     kv = new KvStore({ file: ':memory:' });
-    host = storageCapability.create({ kv });
+    host = guardedFunctions(storageCapability, { kv });
   });
 
   afterEach(() => kv.close());

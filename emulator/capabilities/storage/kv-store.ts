@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { SqliteSavepoints } from '../../sqlite-savepoints.ts';
-import { WitError } from '../types.ts';
+import { WitError } from '../../contracts/invocation.ts';
 import { createStorageSchema, storageStatements, type StorageRow } from './sql.ts';
 
 /** Limits (violations → `internal`) and quotas (→ `denied`) from spec 03. */

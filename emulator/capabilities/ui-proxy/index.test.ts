@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { guardedFunctions } from '../capability.ts';
 import { NOT_IMPLEMENTED } from '../not-implemented.ts';
-import { type InvocationScope } from '../types.ts';
+import { type InvocationScope } from '../../contracts/invocation.ts';
 import { uiProxyCapability } from './index.ts';
 import { fakeScope, thrown } from '../test-support.ts';
 
@@ -9,7 +10,7 @@ const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
 
 
 function callRoute(baseUrl: string | undefined, scope: InvocationScope, route: string, payload?: Uint8Array): unknown {
-  const fn = uiProxyCapability.create({ baseUrl }).callRoute;
+  const fn = guardedFunctions(uiProxyCapability, { baseUrl }).callRoute;
   if (!fn) throw new Error('ui-proxy has no callRoute');
   return fn(scope, [route, payload]);
 }

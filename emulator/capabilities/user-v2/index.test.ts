@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type InvocationScope, type InvocationUser } from '../types.ts';
+import { guardedFunctions } from '../capability.ts';
+import { type InvocationScope, type InvocationUser } from '../../contracts/invocation.ts';
 import { userV2Capability } from './index.ts';
 import { thrown, userScope } from '../test-support.ts';
 
@@ -15,7 +16,7 @@ const USER: InvocationUser = {
 
 const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope => userScope({ user: USER, ...overrides });
 
-const host = userV2Capability.create(undefined);
+const host = guardedFunctions(userV2Capability, undefined);
 
 function getUser(scope: InvocationScope): unknown {
   if (!host.getUser) throw new Error('user-v2 has no getUser');

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { InvocationScope } from '../types.ts';
+import { guardedFunctions } from '../capability.ts';
+import type { InvocationScope } from '../../contracts/invocation.ts';
 import { userCapability } from './index.ts';
 import { FAKE_USER, thrown, userScope } from '../test-support.ts';
 
 const USER = FAKE_USER;
 const makeScope = userScope;
 
-const host = userCapability.create(undefined);
+const host = guardedFunctions(userCapability, undefined);
 
 function getUser(scope: InvocationScope): unknown {
   if (!host.getUser) throw new Error('user has no getUser');

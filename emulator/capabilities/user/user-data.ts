@@ -1,10 +1,10 @@
-import { WitError, type InvocationScope, type InvocationUser } from '../types.ts';
+import { WitError, type InvocationScope, type InvocationUser } from '../../contracts/invocation.ts';
 
-const GRANT = 'cap:user.read';
+/** The grant of both `user` and `user-v2`. */
+export const USER_GRANT = 'cap:user.read';
 
-/** Shared by `user` and `user-v2`: the grant check, then the request's user or `not-available`. */
+/** Shared by `user` and `user-v2` once the guard has admitted the call: the request's user or `not-available`. */
 export function requireUser(scope: InvocationScope): InvocationUser {
-  if (!scope.grants.has(GRANT)) throw new WitError('not-allowed', `${GRANT} not granted`);
   if (!scope.user) throw new WitError('not-available', 'the request carries no user');
   return scope.user;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_CAPABILITIES } from '../../capabilities/types.ts';
+import { KNOWN_CAPABILITIES } from '../../capabilities/index.ts';
 import { cliFixture, DEFAULT_TENANT, type CliFixture } from './test-support.ts';
 
 const DEFAULT_PROVIDERS = 'cap:context.read, cap:log.emit, cap:user.read';

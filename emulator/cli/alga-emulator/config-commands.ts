@@ -1,7 +1,7 @@
 // `config get` and `config set`: an install's string map and its extra provider grants.
 import { EmulatorError } from '../../errors.ts';
 import type { ConfigChange, InstallConfig } from '../../registry/install-state.ts';
-import { KNOWN_CAPABILITIES } from '../../capabilities/types.ts';
+import { KNOWN_CAPABILITIES } from '../../capabilities/index.ts';
 import { BIN, flagOption, listOption, parsePairs, usageError } from './args.ts';
 import { withEmulatorData } from './data.ts';
 import { mapLines, report } from './output.ts';

@@ -20,7 +20,7 @@ describe('alga-emulator create', () => {
       '  tsconfig.json',
       '  vitest.config.ts',
       '  src/handler.ts',
-      '  src/wit-imports.d.ts',
+      '  src/wit-types.d.ts',
       '  test/extension.test.ts',
       '',
       'Next:',

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { EmulatorError, describeError } from '../../errors.ts';
-import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from './host-types.ts';
+import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from '../../wit/host-types.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
 import { exportAllGlobals } from './export-globals.ts';
 import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';

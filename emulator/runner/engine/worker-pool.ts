@@ -1,7 +1,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { EmulatorError } from '../../errors.ts';
-import type { Admission, HostTable, ImportShape } from '../../capabilities/registry.ts';
-import { WitError, type InvocationScope } from '../../capabilities/types.ts';
+import type { Admission, HostTable, ImportShape } from '../../capabilities/index.ts';
+import { WitError, type InvocationScope } from '../../contracts/invocation.ts';
 import { applyFault, type FaultPlan } from '../faults/fault-plan.ts';
 import type { LoadedComponent } from './component-loader.ts';
 import { REDACTED, recordValue, secretValues } from './host-call-values.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../errors.ts';
-import type { InvocationScope } from '../../capabilities/types.ts';
+import type { InvocationScope } from '../../contracts/invocation.ts';
 import { buildUrl, decodeBody, toGuestRequest, toInvocationUser } from './guest-request.ts';
 
 function decodeError(b64: string): EmulatorError {

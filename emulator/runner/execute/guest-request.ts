@@ -1,5 +1,5 @@
 import { EmulatorError } from '../../errors.ts';
-import type { InvocationScope, InvocationUser } from '../../capabilities/types.ts';
+import type { InvocationScope, InvocationUser } from '../../contracts/invocation.ts';
 import type { GuestRequest } from '../engine/worker-pool.ts';
 import type { ExecuteBody } from './request-body.ts';
 

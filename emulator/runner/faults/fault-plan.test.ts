@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../errors.ts';
 import { fakeScope } from '../../capabilities/test-support.ts';
-import { WitError, type DebugEvent } from '../../capabilities/types.ts';
+import { WitError } from '../../contracts/invocation.ts';
+import type { DebugEvent } from '../../contracts/debug-event.ts';
 import { FaultPlan, applyFault, type FaultCall, type FaultRule } from './fault-plan.ts';
 
 const STORAGE = 'alga:extension/storage';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmulatorError } from '../../errors.ts';
-import { WitError, type InvocationScope } from '../../capabilities/types.ts';
-import { witName } from '../wit/world.ts';
+import { WitError, type InvocationScope } from '../../contracts/invocation.ts';
+import { witName } from '../../wit/world.ts';
 import { faultCatalog, type FaultCatalog, type FaultTarget } from './wit-errors.ts';
 
 const WIT_PREFIX = 'alga:extension/';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES } from '../../capabilities/registry.ts';
-import { WIT_PATH } from '../wit/world.ts';
+import { CAPABILITIES } from '../../capabilities/index.ts';
+import { WIT_PATH } from '../../wit/world.ts';
 import { buildFaultCatalog, faultCatalog } from './wit-errors.ts';
 
 const byName = () => new Map([...faultCatalog().values()].flat().map((t) => [t.name, t]));

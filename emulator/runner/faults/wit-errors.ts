@@ -1,5 +1,5 @@
-import { CAPABILITIES } from '../../capabilities/registry.ts';
-import { interfaceShortName, parseWit, shippedWorld, witName, type WitWorld } from '../wit/world.ts';
+import { CAPABILITIES } from '../../capabilities/index.ts';
+import { interfaceShortName, parseWit, shippedWorld, witName, type WitWorld } from '../../wit/world.ts';
 
 /** One host function a fault can target, named as the capability ledger names calls. */
 export interface FaultTarget {

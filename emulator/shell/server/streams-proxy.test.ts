@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DebugEvent } from '../../capabilities/types.ts';
+import type { DebugEvent } from '../../contracts/debug-event.ts';
 import { forwardedHeaders, runnerUiTarget } from './runner-proxy.ts';
 import { OTHER_TENANT, TENANT, openShellFixture, readSse, sseData, type ShellFixture } from './test-support.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateWitFiles, readWitFiles } from '../wit/generated-files.ts';
-import { WIT_PATH } from '../wit/world.ts';
+import { generateWitFiles, readWitFiles } from './generated-files.ts';
+import { WIT_PATH } from './world.ts';
 import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from './host-types.ts';
 
 const shipped = JSON.parse(readFileSync(HOST_TYPES_PATH, 'utf8')) as HostTypesFile;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** jco's declarations of our own world, generated at build time (see `npm run build:wit-types`). */
-export const HOST_TYPES_PATH = fileURLToPath(new URL('../wit/alga-extension.host-types.json', import.meta.url));
+export const HOST_TYPES_PATH = fileURLToPath(new URL('./alga-extension.host-types.json', import.meta.url));
 
 export interface HostTypesFile {
   /** sha256 of the WIT text they were generated from; a mismatch means the file is stale. */

@@ -1,44 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, capabilityParityNotes, importShape, resolveGrants } from './registry.ts';
-import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from './types.ts';
+import { shippedWorld } from '../wit/world.ts';
+import { guardedFunctions } from './capability.ts';
+import { CAPABILITIES, CAPABILITY_SETTING_ROWS, DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES, capabilityParityNotes, importShape, parseCapabilitySettings, resolveGrants } from './index.ts';
 
-const WIT = readFileSync(new URL('../runner/wit/alga-extension.wit', import.meta.url), 'utf8');
-
-interface WitFunction {
-  name: string;
-  /** The text after `->`, or '' when the function returns nothing. */
-  returns: string;
-}
-
-/** `interface NAME { … }` blocks of the WIT text: name → functions in declaration order. */
-function witInterfaces(text: string): Map<string, WitFunction[]> {
-  const out = new Map<string, WitFunction[]>();
-  // A block runs to the next top-level `interface` / `world` (bodies contain `use x.{…}` braces).
-  const blocks = text.split(/^(?=interface |world )/m).filter((b) => b.startsWith('interface '));
-  for (const block of blocks) {
-    const name = /^interface ([a-z][a-z0-9-]*) \{/.exec(block)?.[1];
-    if (!name) throw new Error(`cannot read interface header: ${block.slice(0, 40)}`);
-    const functions = [...block.matchAll(/^\s*([a-z][a-z0-9-]*): func\([^)]*\)\s*(?:->\s*([^;]+))?;/gm)].map((m) => ({
-      name: m[1] as string,
-      returns: (m[2] ?? '').trim(),
-    }));
-    out.set(name, functions);
-  }
-  return out;
-}
-
-/** `import x;` lines of `world runner { … }`, in order. */
-function worldImports(text: string): string[] {
-  const world = /^world runner \{([\s\S]*?)^\}/m.exec(text)?.[1];
-  if (world === undefined) throw new Error('world runner not found');
-  return [...world.matchAll(/^\s*import ([a-z][a-z0-9-]*);/gm)].map((m) => m[1] as string);
-}
-
-/** jco's JavaScript name for a WIT function: kebab-case → camelCase. */
-function camelCase(kebab: string): string {
-  return kebab.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
+const WORLD = shippedWorld();
 
 describe('resolveGrants', () => {
   it('always adds the default capabilities', () => {
@@ -79,8 +44,8 @@ describe('resolveGrants', () => {
 });
 
 describe('CAPABILITIES registry against the WIT world', () => {
-  const interfaces = witInterfaces(WIT);
-  const imports = worldImports(WIT);
+  const interfaces = WORLD.interfaces;
+  const imports = WORLD.imports;
 
   it('reads the twelve imports of world runner from the WIT file', () => {
     expect(imports).toEqual([
@@ -120,7 +85,7 @@ describe('CAPABILITIES registry against the WIT world', () => {
     (witInterface, capability) => {
       const witFunctions = interfaces.get(witInterface.replace('alga:extension/', ''));
       expect(witFunctions, `interface ${witInterface} in the WIT file`).toBeDefined();
-      expect(Object.keys(capability.functions)).toEqual(witFunctions?.map((f) => camelCase(f.name)));
+      expect(Object.keys(capability.functions)).toEqual(witFunctions?.map((f) => f.jsName));
     },
   );
 
@@ -130,7 +95,7 @@ describe('CAPABILITIES registry against the WIT world', () => {
       const witFunctions = interfaces.get(witInterface.replace('alga:extension/', '')) ?? [];
       expect(witFunctions.length).toBeGreaterThan(0);
       for (const f of witFunctions) {
-        const spec = capability.functions[camelCase(f.name)];
+        const spec = (capability.functions as Record<string, { returnsResult: boolean; oneway?: boolean }>)[f.jsName];
         expect(spec?.returnsResult, `${witInterface}#${f.name} returnsResult`).toBe(f.returns.startsWith('result<'));
         if (spec?.oneway) expect(f.returns, `${witInterface}#${f.name} is oneway`).toBe('');
       }
@@ -138,9 +103,9 @@ describe('CAPABILITIES registry against the WIT world', () => {
   );
 
   it('creates a host function for every declared function', () => {
-    const deps = { kv: {} as never, fetch: globalThis.fetch, egress: { entries: [], allowAll: false, allows: () => false }, timeoutMs: 1, baseUrl: undefined };
     for (const c of CAPABILITIES) {
-      expect(Object.keys(c.create(deps)).sort(), c.witInterface).toEqual(Object.keys(c.functions).sort());
+      const functions = guardedFunctions(c as Parameters<typeof guardedFunctions>[0], {} as never, () => undefined);
+      expect(Object.keys(functions).sort(), c.witInterface).toEqual(Object.keys(c.functions).sort());
     }
   });
 
@@ -150,8 +115,29 @@ describe('CAPABILITIES registry against the WIT world', () => {
     for (const cap of used) expect((KNOWN_CAPABILITIES as readonly string[]).includes(cap), cap).toBe(true);
   });
 
-  it('has known default capabilities', () => {
-    for (const cap of DEFAULT_CAPABILITIES) expect(KNOWN_CAPABILITIES).toContain(cap);
+  it('derives the capability strings and the defaults from the entries', () => {
+    expect(KNOWN_CAPABILITIES).toEqual([
+      'cap:context.read',
+      'cap:secrets.get',
+      'cap:http.fetch',
+      'cap:storage.kv',
+      'cap:log.emit',
+      'cap:ui.proxy',
+      'cap:user.read',
+      'cap:scheduler.manage',
+      'cap:invoice.manual.create',
+      'cap:client.read',
+      'cap:service.read',
+    ]);
+    expect(DEFAULT_CAPABILITIES).toEqual(['cap:context.read', 'cap:log.emit', 'cap:user.read']);
+  });
+
+  it('collects the settings each capability owns and parses them with the capability', () => {
+    expect(CAPABILITY_SETTING_ROWS.map(([name]) => name)).toEqual(['EXT_EGRESS_ALLOWLIST', 'EXT_EGRESS_EMPTY_ALLOWS_ALL', 'UI_PROXY_BASE_URL']);
+    expect(parseCapabilitySettings({ EXT_EGRESS_ALLOWLIST: 'a.test', UI_PROXY_BASE_URL: 'http://127.0.0.1:9/api' })).toEqual({
+      http: { allowlist: 'a.test', emptyAllowsAll: false, timeoutMs: 30_000 },
+      'ui-proxy': { baseUrl: 'http://127.0.0.1:9/api' },
+    });
   });
 
   it('exposes the import shape keyed by WIT interface', () => {
@@ -162,6 +148,6 @@ describe('CAPABILITIES registry against the WIT world', () => {
 
   it('collects the parity notes of every entry', () => {
     expect(capabilityParityNotes()).toEqual(CAPABILITIES.flatMap((c) => c.parityNotes));
-    expect(capabilityParityNotes().some((n) => n.includes('EXT_EGRESS_ALLOWLIST'))).toBe(true);
+    expect(capabilityParityNotes()).toHaveLength(8);
   });
 });

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST_TYPES_PATH, generateHostTypesFile } from '../engine/host-types.ts';
+import { HOST_TYPES_PATH, generateHostTypesFile } from './host-types.ts';
 import { WIT_PATH } from './world.ts';
 
 /**
