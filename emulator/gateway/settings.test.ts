@@ -1,4 +1,4 @@
-// The Gateway's settings in the emulator's settings (EMULATOR_SETTINGS drives the README table).
+// The Gateway's settings in the emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md).
 import { describe, expect, it } from 'vitest';
 import { loadEmulatorSettings } from '../host/settings.ts';
 

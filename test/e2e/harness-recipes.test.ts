@@ -1,5 +1,6 @@
-// The README's "Test a denied capability" recipe, run as written: hello-host's bundle with
+// harness/README.md's "Test a denied capability" recipe, run as written: hello-host's bundle with
 // cap:http.fetch left out of its manifest.
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callName, createEmulator, type InstallResult, type TestEmulator } from '../../harness/index.ts';
 
 const HELLO_HOST = fileURLToPath(new URL('../../sample-extensions/hello-host', import.meta.url));
+
+/** The trimmed, non-empty lines of the first `ts` block after `marker` in harness/README.md. */
+function recipeLines(marker: string): string[] {
+  const guide = readFileSync(new URL('../../harness/README.md', import.meta.url), 'utf8');
+  const at = guide.indexOf(marker);
+  const block = at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(guide.slice(at))?.[1];
+  return (block ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}
+
+describe('recipe text', () => {
+  it('should be the lines this file runs', () => {
+    const lines = recipeLines('**Test a denied capability.**');
+    const source = new Set(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').map((l) => l.trim()));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => !source.has(l))).toEqual([]);
+  });
+});
 
 describe('recipe: test a denied capability', () => {
   let emu: TestEmulator;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../emulator/doctor/index.ts';
 import { ROOT } from '../../harness/runner-fixture.ts';
 
-const SAMPLES = readdirSync(join(ROOT, 'sample-extensions')).sort();
+// Folders only: sample-extensions/README.md describes them.
+const SAMPLES = readdirSync(join(ROOT, 'sample-extensions'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 let cacheRoot = '';
 beforeAll(async () => {
   cacheRoot = await mkdtemp(join(tmpdir(), 'samples-doctor-'));

@@ -1,12 +1,12 @@
 // The public names of the harness, read with the TypeScript compiler: every export of each entry
-// point (values and types) and the members of `TestEmulator`. The README's API reference is
-// checked against these (test/unit/readme.test.ts).
+// point (values and types) and the members of `TestEmulator`. harness/README.md's API reference is
+// checked against these (test/unit/readme-api.test.ts).
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Package entry points (package.json `exports`) whose API the README documents. */
+/** Package entry points (package.json `exports`) whose API harness/README.md documents. */
 export const HARNESS_ENTRY_POINTS: Readonly<Record<string, string>> = {
   'alga-extension-emulator/harness': 'harness/index.ts',
   'alga-extension-emulator/harness/vitest': 'harness/vitest.ts',
