@@ -37,7 +37,7 @@ export class SqliteSavepoints implements Rewindable {
   }
 
   mark(name: string): void {
-    if (!NAME.test(name)) throw new EmulatorError('SNAPSHOT_INVALID', `Failed to mark the ${this.#what}: savepoint name ${JSON.stringify(name)} is not [a-z][a-z0-9_]*.`);
+    if (!NAME.test(name)) throw new EmulatorError('SNAPSHOT_INVALID', `Failed to mark the ${this.#what}: savepoint name ${JSON.stringify(name)} is not [a-z][a-z0-9_]*: it is written into SQL unquoted. Fix: use lowercase letters, digits and _, starting with a letter.`);
     if (this.#marks.length > 0 && !this.#db.inTransaction) this.#lost(name);
     this.#db.exec(`SAVEPOINT ${name}`);
     this.#marks.push(name);

@@ -77,7 +77,7 @@ const CLEANUP_GRACE_MS = 10_000;
 export async function createEmulator(options: CreateEmulatorOptions = {}): Promise<TestEmulator> {
   const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got ${timeoutMs}.`);
+    throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got ${timeoutMs}. Fix: pass e.g. startupTimeoutMs: 30000, or leave it out for the default.`);
   }
   const outcomes = new OutcomeIndex();
   const ledger = new LedgerRecorder();

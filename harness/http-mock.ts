@@ -60,7 +60,7 @@ export class HttpMockRouter implements HttpMock {
   constructor(options: HttpMockOptions = {}) {
     const onUnhandled = options.onUnhandled ?? 'error';
     if (onUnhandled !== 'error' && onUnhandled !== 'bypass') {
-      throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: http.onUnhandled must be 'error' or 'bypass', got ${JSON.stringify(onUnhandled)}.`);
+      throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: http.onUnhandled must be 'error' or 'bypass', got ${JSON.stringify(onUnhandled)}. Fix: pass http: { onUnhandled: 'error' } (the default) or 'bypass'.`);
     }
     this.#onUnhandled = onUnhandled;
     this.#initial = [...(options.handlers ?? [])];

@@ -74,7 +74,7 @@ export async function sourceBytes(source: ExtensionSource): Promise<SourceBytes>
   try {
     return { bytes: (await packExtension(path, { level: 1 })).bytes, from: path };
   } catch (err) {
-    throw new EmulatorError('INSTALL_SOURCE_INVALID', `Failed to pack ${path}: ${describeError(err)}`, { cause: err });
+    throw new EmulatorError('INSTALL_SOURCE_INVALID', `Failed to pack ${path}: ${describeError(err)}. Fix: check the folder (alga-emulator pack ${path} shows the same error), or pass a packed .tar.zst.`, { cause: err });
   }
 }
 

@@ -173,7 +173,7 @@ export async function readBundleFile(bundle: ExtractedBundle, relPath: string): 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${file}: ${describeError(err)}.`, { cause: err });
+    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${file}: ${describeError(err)}. Fix: check that the cache folder (EXT_CACHE_ROOT) is readable; deleting it makes the bundle extract again.`, { cause: err });
   }
 }
 

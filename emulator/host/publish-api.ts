@@ -68,7 +68,7 @@ export function publishApiRouter(registry: Registry): express.Router {
     const host = queryString(req, 'host');
     if (!host) throw new EmulatorError('INVALID_QUERY', 'host is required: /api/installs/lookup-by-host?host=<runner domain>');
     const found = await registry.lookupByHost(host);
-    if (!found) throw new EmulatorError('NOT_FOUND', `no install is served at host ${host}`);
+    if (!found) throw new EmulatorError('NOT_FOUND', `no install is served at host ${host}: no enabled install has that runner domain. Fix: install the extension first, or pass the runner domain its install reports.`);
     res.status(200).json(found);
   });
 
@@ -115,7 +115,7 @@ function queryString(req: Request, name: string): string | undefined {
 }
 
 function objectBody(req: Request): Record<string, unknown> {
-  if (!isObject(req.body)) throw new EmulatorError('INVALID_BODY', 'the request body must be a JSON object');
+  if (!isObject(req.body)) throw new EmulatorError('INVALID_BODY', 'the request body is not a JSON object: this route reads named fields from it. Fix: send a JSON object with content-type application/json.');
   return req.body;
 }
 
@@ -126,7 +126,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function requiredString(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new EmulatorError('INVALID_BODY', `${name} is required (a non-empty string)`);
+    throw new EmulatorError('INVALID_BODY', `${name} is missing from the request body: this route needs it. Fix: send ${name} as a non-empty string.`);
   }
   return value.trim();
 }

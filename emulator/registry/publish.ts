@@ -120,7 +120,7 @@ async function manifestFromArchive(bytes: Uint8Array): Promise<string> {
   try {
     entries = await readBundleArchive(bytes);
   } catch (err) {
-    throw new EmulatorError('MANIFEST_NOT_FOUND', `no manifestJson was sent and the archive cannot be read: ${describeError(err)}`);
+    throw new EmulatorError('MANIFEST_NOT_FOUND', `no manifestJson was sent and the archive cannot be read: ${describeError(err)}. Fix: send a bundle made by \`alga-emulator pack\`, or send manifestJson.`);
   }
   const files = entries.filter((e) => e.type === 'file').map((e) => ({ ...e, path: e.path.replace(/^\.\//, '') }));
   const found = files.find((e) => e.path === 'manifest.json') ?? files.find((e) => /^[^/]+\/manifest\.json$/.test(e.path));
