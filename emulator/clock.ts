@@ -56,14 +56,12 @@ export class VirtualClock implements Clock {
       throw new EmulatorError(
         'CLOCK_INVALID',
         `Failed to advance the virtual clock: ms must be a finite number of milliseconds ≥ 0, got ${describe(ms)}. Pass how far to move forward, e.g. advance(1000); use set(date) to jump to a time.`,
-        { status: 400 },
       );
     }
     if (this.#ms + ms > MAX_DATE_MS) {
       throw new EmulatorError(
         'CLOCK_INVALID',
         `Failed to advance the virtual clock: ${ms} ms from ${new Date(this.#ms).toISOString()} passes the last time a Date can hold (${new Date(MAX_DATE_MS).toISOString()}). Advance by less.`,
-        { status: 400 },
       );
     }
     this.#ms += ms;
@@ -88,7 +86,6 @@ function epochMs(time: Date | number, action: string): number {
     throw new EmulatorError(
       'CLOCK_INVALID',
       `Failed to ${action}: expected a valid Date or epoch milliseconds within ±${MAX_DATE_MS}, got ${describe(time)}. Pass e.g. new Date('2025-01-01T00:00:00Z') or Date.UTC(2025, 0, 1).`,
-      { status: 400 },
     );
   }
   return ms;

@@ -1,22 +1,86 @@
+import { ERROR_CATALOG, type ErrorCode } from './error-catalog.ts';
+
+export { ERROR_CATALOG, isErrorCode, type ErrorCode } from './error-catalog.ts';
+
+/** The JSON body a route answers an error with. */
+export type ErrorBody = Record<string, unknown>;
+
+/** What a route sends for an error: the status and the JSON body. */
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+}
+
+export interface EmulatorErrorOptions {
+  cause?: unknown;
+}
+
 /**
- * One error type for the whole emulator. `code` is a stable string that tests and callers match
- * on; `status` is the HTTP status a router maps it to; the message says what failed, why, and
- * the fix.
+ * One error type for the whole emulator. `code` is a stable catalog code that tests and callers
+ * match on; `status` comes from the catalog (ERROR_CATALOG); the message says what failed, why,
+ * and the fix.
+ *
+ * @example
+ * throw new EmulatorError('PORT_IN_USE', 'Failed to start the Runner: port 3000 is in use: another process listens on it. Fix: stop it or set PORT=0.');
  */
 export class EmulatorError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
 
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: EmulatorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EmulatorError';
     this.code = code;
-    this.status = options.status ?? 500;
+    this.status = ERROR_CATALOG[code].status;
   }
+
+  /** The JSON body routes send; subclasses whose production body has another shape override it. */
+  toResponseBody(): ErrorBody {
+    return { error: this.message, code: this.code };
+  }
+}
+
+/** Body for anything that is not an EmulatorError: a bug, so nothing of it is shown to the caller. */
+export const INTERNAL_ERROR_BODY = { error: 'internal error', code: 'INTERNAL' } as const;
+
+/**
+ * The one mapping from a thrown value to an HTTP answer: an EmulatorError answers its catalog
+ * status and its body; anything else is 500 INTERNAL without its message (it may hold paths or
+ * secrets). Routers call this and only write the result.
+ *
+ * @example
+ * const { status, body } = errorResponse(err);
+ * res.status(status).json(body);
+ */
+export function errorResponse(err: unknown): ErrorResponse {
+  if (err instanceof EmulatorError) return { status: err.status, body: err.toResponseBody() };
+  return { status: 500, body: { ...INTERNAL_ERROR_BODY } };
 }
 
 /** Returns `err.message` for Errors and a string form for anything else thrown. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * Production's prefix for the Runner's step-7 failures (spec 02): the envelope's `error` is
+ * `execute_failed: <reason>`. Defined once: the loader, the worker pool, body decoding and the
+ * Runner build it; the doctor strips it.
+ */
+export const EXECUTE_FAILED_PREFIX = 'execute_failed: ';
+
+/** `reason` with the execute_failed prefix, added once (an already prefixed message is kept). */
+export function executeFailedMessage(reason: string): string {
+  return reason.startsWith(EXECUTE_FAILED_PREFIX) ? reason : `${EXECUTE_FAILED_PREFIX}${reason}`;
+}
+
+/** An EXECUTE_FAILED error whose message is production's `execute_failed: <reason>`. */
+export function executeFailed(reason: string, cause?: unknown): EmulatorError {
+  return new EmulatorError('EXECUTE_FAILED', executeFailedMessage(reason), { cause });
+}
+
+/** The reason of an `execute_failed: <reason>` message; other messages are returned unchanged. */
+export function executeFailedReason(message: string): string {
+  return message.startsWith(EXECUTE_FAILED_PREFIX) ? message.slice(EXECUTE_FAILED_PREFIX.length) : message;
 }

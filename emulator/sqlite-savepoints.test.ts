@@ -60,7 +60,10 @@ describe('SqliteSavepoints', () => {
 
   it('should refuse a bad name, and say when SQLite ended the transaction that held the marks', () => {
     const { points } = open();
-    expect(() => points.mark('x; DROP TABLE t')).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
+    expect(() => points.mark('x; DROP TABLE t')).toThrow(expect.objectContaining({
+      code: 'SNAPSHOT_INVALID',
+      message: 'Failed to mark the test database: savepoint name "x; DROP TABLE t" is not [a-z][a-z0-9_]*: it is written into SQL unquoted. Fix: use lowercase letters, digits and _, starting with a letter.',
+    }));
     points.mark('snap_1');
     db.exec('ROLLBACK');
     expect(() => points.rollbackTo('snap_1')).toThrow(expect.objectContaining({

@@ -37,7 +37,7 @@ export class SqliteSavepoints implements Rewindable {
   }
 
   mark(name: string): void {
-    if (!NAME.test(name)) throw new EmulatorError('SNAPSHOT_INVALID', `Failed to mark the ${this.#what}: savepoint name ${JSON.stringify(name)} is not [a-z][a-z0-9_]*.`, { status: 400 });
+    if (!NAME.test(name)) throw new EmulatorError('SNAPSHOT_INVALID', `Failed to mark the ${this.#what}: savepoint name ${JSON.stringify(name)} is not [a-z][a-z0-9_]*: it is written into SQL unquoted. Fix: use lowercase letters, digits and _, starting with a letter.`);
     if (this.#marks.length > 0 && !this.#db.inTransaction) this.#lost(name);
     this.#db.exec(`SAVEPOINT ${name}`);
     this.#marks.push(name);
@@ -46,7 +46,7 @@ export class SqliteSavepoints implements Rewindable {
   rollbackTo(name: string): void {
     const at = this.#marks.lastIndexOf(name);
     if (at < 0) {
-      throw new EmulatorError('SNAPSHOT_UNKNOWN', `Failed to restore the ${this.#what}: savepoint ${name} does not exist (never taken, or dropped by restoring an earlier one).`, { status: 404 });
+      throw new EmulatorError('SNAPSHOT_UNKNOWN', `Failed to restore the ${this.#what}: savepoint ${name} does not exist (never taken, or dropped by restoring an earlier one).`);
     }
     // SQLite rolls back the whole transaction on some errors (disk full, I/O): the marks are gone.
     if (!this.#db.inTransaction) this.#lost(name);
@@ -64,7 +64,6 @@ export class SqliteSavepoints implements Rewindable {
     throw new EmulatorError(
       'SNAPSHOT_LOST',
       `Failed to use savepoint ${name} of the ${this.#what}: SQLite ended the transaction that held it (after a disk or I/O error). Take a new snapshot.`,
-      { status: 409 },
     );
   }
 }

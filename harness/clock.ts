@@ -44,7 +44,7 @@ export function createTestClock(mode: unknown = 'system'): { clock: Clock; test:
     const clock = new VirtualClock();
     return { clock, test: new VirtualTestClock(clock) };
   }
-  throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: clock must be 'system' or 'virtual', got ${JSON.stringify(mode) ?? String(mode)}. Pass clock: 'virtual' to move time from tests.`, { status: 400 });
+  throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: clock must be 'system' or 'virtual', got ${JSON.stringify(mode) ?? String(mode)}. Pass clock: 'virtual' to move time from tests.`);
 }
 
 class VirtualTestClock implements TestClock {
@@ -88,6 +88,5 @@ function notVirtual(what: string): EmulatorError {
   return new EmulatorError(
     'CLOCK_NOT_VIRTUAL',
     `Failed to ${what} the clock: this emulator runs on the system clock, which tests cannot move. Pass { clock: 'virtual' } to createEmulator().`,
-    { status: 409 },
   );
 }

@@ -235,6 +235,6 @@ describe('createEmulator: lifecycle', () => {
     expect((failed as Error).message).toMatch(
       /^Failed to start the emulator within 1 ms: still waiting for (the data folder to be created|the registry to open|the Runner to listen|the main port to listen)\. Raise startupTimeoutMs, or look for what holds it up \(a slow disk, a shell build\)\.$/,
     );
-    await expect(createEmulator({ startupTimeoutMs: 0 })).rejects.toThrow('Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got 0.');
+    await expect(createEmulator({ startupTimeoutMs: 0 })).rejects.toThrow('Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got 0. Fix: pass e.g. startupTimeoutMs: 30000, or leave it out for the default.');
   });
 });

@@ -77,7 +77,7 @@ const CLEANUP_GRACE_MS = 10_000;
 export async function createEmulator(options: CreateEmulatorOptions = {}): Promise<TestEmulator> {
   const timeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got ${timeoutMs}.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: startupTimeoutMs must be a number of milliseconds > 0, got ${timeoutMs}. Fix: pass e.g. startupTimeoutMs: 30000, or leave it out for the default.`);
   }
   const outcomes = new OutcomeIndex();
   const ledger = new LedgerRecorder();
@@ -124,7 +124,6 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
     throw new EmulatorError(
       'EMULATOR_START_TIMEOUT',
       `Failed to start the emulator within ${timeoutMs} ms: still waiting for ${waitingFor}. Raise startupTimeoutMs, or look for what holds it up (a slow disk, a shell build).`,
-      { status: 504 },
     );
   }
   if ('error' in first) {
@@ -174,7 +173,7 @@ class HarnessEmulator implements TestEmulator {
 
   devToken(as: Caller = 'admin', tenant?: TenantRef): string {
     const user = resolveCaller(this.registry, resolveTenant(this.registry, this.tenants, tenant), as, tenant !== undefined);
-    if (!user) throw new EmulatorError('USER_NOT_FOUND', "Failed to get a dev token: 'anonymous' has none. Name a role ('admin', 'msp-user', 'client') or a user id.", { status: 400 });
+    if (!user) throw new EmulatorError('DEV_TOKEN_UNAVAILABLE', "Failed to get a dev token: 'anonymous' has none. Name a role ('admin', 'msp-user', 'client') or a user id.");
     return devTokenOf(this.#platform.sessions, user);
   }
 
@@ -277,7 +276,7 @@ class HarnessEmulator implements TestEmulator {
   /** Waits until no call is in flight (refused once closing: the state is about to go). */
   async #settle(what: string): Promise<void> {
     if (this.#closing) {
-      throw new EmulatorError('EMULATOR_CLOSED', `Failed to ${what}: this emulator is closed (close() was called). Create another with createEmulator().`, { status: 409 });
+      throw new EmulatorError('EMULATOR_CLOSED', `Failed to ${what}: this emulator is closed (close() was called). Create another with createEmulator().`);
     }
     while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
   }
@@ -288,7 +287,7 @@ class HarnessEmulator implements TestEmulator {
     const ref = typeof ext === 'string' ? ext : ext.registryId;
     const install = this.registry.installOf(tenantId, ref);
     if (!install) {
-      throw new EmulatorError('INSTALL_NOT_FOUND', `Failed to ${what} ${ref}: it is not installed for tenant ${tenantId}. Install it first: await emu.install(source, { tenant }).`, { status: 404 });
+      throw new EmulatorError('INSTALL_NOT_FOUND', `Failed to ${what} ${ref}: it is not installed for tenant ${tenantId}. Install it first: await emu.install(source, { tenant }).`);
     }
     return install;
   }
@@ -296,7 +295,7 @@ class HarnessEmulator implements TestEmulator {
   /** Runs a call unless closing, and keeps it in the in-flight set until it settles. */
   #track<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (this.#closing) {
-      return Promise.reject(new EmulatorError('EMULATOR_CLOSED', `Failed to ${what}: this emulator is closed (close() was called). Create another with createEmulator().`, { status: 409 }));
+      return Promise.reject(new EmulatorError('EMULATOR_CLOSED', `Failed to ${what}: this emulator is closed (close() was called). Create another with createEmulator().`));
     }
     const call = run();
     const settled = call.then(() => undefined, () => undefined);

@@ -89,6 +89,6 @@ describe('HttpMockRouter', () => {
   });
 
   it('should refuse an unknown onUnhandled', () => {
-    expect(() => new HttpMockRouter({ onUnhandled: 'warn' as 'error' })).toThrow(`Failed to create the emulator: http.onUnhandled must be 'error' or 'bypass', got "warn".`);
+    expect(() => new HttpMockRouter({ onUnhandled: 'warn' as 'error' })).toThrow(`Failed to create the emulator: http.onUnhandled must be 'error' or 'bypass', got "warn". Fix: pass http: { onUnhandled: 'error' } (the default) or 'bypass'.`);
   });
 });

@@ -60,7 +60,7 @@ export class HttpMockRouter implements HttpMock {
   constructor(options: HttpMockOptions = {}) {
     const onUnhandled = options.onUnhandled ?? 'error';
     if (onUnhandled !== 'error' && onUnhandled !== 'bypass') {
-      throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: http.onUnhandled must be 'error' or 'bypass', got ${JSON.stringify(onUnhandled)}.`, { status: 400 });
+      throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: http.onUnhandled must be 'error' or 'bypass', got ${JSON.stringify(onUnhandled)}. Fix: pass http: { onUnhandled: 'error' } (the default) or 'bypass'.`);
     }
     this.#onUnhandled = onUnhandled;
     this.#initial = [...(options.handlers ?? [])];
@@ -133,7 +133,6 @@ export function unhandledError(requests: readonly Request[]): EmulatorError {
     'HTTP_UNHANDLED_REQUEST',
     `Unhandled outbound request${many ? 's' : ''} from an extension: ${requests.map(describe).join(', ')}. ` +
       `Add ${many ? 'handlers' : 'a handler'} with emu.http.use(...) or allow ${many ? 'them' : 'it'} with { http: { onUnhandled: 'bypass' } }.`,
-    { status: 500 },
   );
 }
 

@@ -27,7 +27,7 @@ export function resolveTenant(registry: Registry, tenants: Tenants, ref: TenantR
   if (ref === 'second') return tenants.second;
   if (registry.identity.tenant(ref)) return ref;
   const known = registry.identity.tenants().map((t) => t.id).join(', ');
-  throw new EmulatorError('TENANT_NOT_FOUND', `Failed to find tenant "${ref}": this emulator has ${known}. Use 'default', 'second' or one of those ids.`, { status: 404 });
+  throw new EmulatorError('TENANT_NOT_FOUND', `Failed to find tenant "${ref}": this emulator has ${known}. Use 'default', 'second' or one of those ids.`);
 }
 
 /**
@@ -41,10 +41,10 @@ export function resolveCaller(registry: Registry, tenantId: string, as: Caller, 
   const user = registry.identity.user(id);
   if (!user) {
     const names = registry.identity.users(tenantId).map((u) => `${u.id} (${u.role})`).join(', ');
-    throw new EmulatorError('USER_NOT_FOUND', `Failed to find the caller "${as}" in tenant ${tenantId}. Use 'admin', 'msp-user', 'client', 'anonymous' or a user id: ${names}.`, { status: 404 });
+    throw new EmulatorError('USER_NOT_FOUND', `Failed to find the caller "${as}" in tenant ${tenantId}. Use 'admin', 'msp-user', 'client', 'anonymous' or a user id: ${names}.`);
   }
   if (!role && tenantGiven && user.tenantId !== tenantId) {
-    throw new EmulatorError('TENANT_MISMATCH', `Failed to call as user ${user.id}: it belongs to tenant ${user.tenantId}, not ${tenantId}. Drop the tenant option or pick a user of that tenant.`, { status: 400 });
+    throw new EmulatorError('TENANT_MISMATCH', `Failed to call as user ${user.id}: it belongs to tenant ${user.tenantId}, not ${tenantId}. Drop the tenant option or pick a user of that tenant.`);
   }
   return user;
 }
@@ -52,6 +52,6 @@ export function resolveCaller(registry: Registry, tenantId: string, as: Caller, 
 /** The dev bearer token of a user (created on first use, like `npm run emulate` prints them). */
 export function devTokenOf(sessions: Sessions, user: EmulatorUser): string {
   const found = sessions.devTokens(user.tenantId).find((t) => t.userId === user.id);
-  if (!found) throw new EmulatorError('USER_NOT_FOUND', `Failed to find a dev token for user ${user.id}: it is not a user of tenant ${user.tenantId}.`, { status: 404 });
+  if (!found) throw new EmulatorError('USER_NOT_FOUND', `Failed to find a dev token for user ${user.id}: it is not a user of tenant ${user.tenantId}.`);
   return found.token;
 }

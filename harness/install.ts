@@ -56,25 +56,25 @@ interface SourceBytes {
 export async function sourceBytes(source: ExtensionSource): Promise<SourceBytes> {
   if (ArrayBuffer.isView(source)) return { bytes: new Uint8Array(source.buffer, source.byteOffset, source.byteLength), from: `${source.byteLength} bundle bytes` };
   if (typeof source !== 'string' || source.trim() === '') {
-    throw new EmulatorError('INSTALL_SOURCE_INVALID', 'Failed to install: the source must be a folder, a .tar.zst path, bundle bytes or a sample name.', { status: 400 });
+    throw new EmulatorError('INSTALL_SOURCE_INVALID', 'Failed to install: the source must be a folder, a .tar.zst path, bundle bytes or a sample name.');
   }
   const sample = await sampleFolder(source);
   const path = sample ?? resolve(source);
   const kind = await kindOf(path);
   if (kind === 'file') {
     if (!path.endsWith('.tar.zst')) {
-      throw new EmulatorError('INSTALL_SOURCE_INVALID', `Failed to install ${path}: a file source must be a bundle.tar.zst. Pass the extension folder instead, or pack it first.`, { status: 400 });
+      throw new EmulatorError('INSTALL_SOURCE_INVALID', `Failed to install ${path}: a file source must be a bundle.tar.zst. Pass the extension folder instead, or pack it first.`);
     }
     return { bytes: new Uint8Array(await readFile(path)), from: path };
   }
   if (kind === 'missing') {
-    throw new EmulatorError('INSTALL_SOURCE_NOT_FOUND', `Failed to install "${source}": no folder or file at ${path}, and no sample of that name in ${SAMPLES_DIR}. Check the path.`, { status: 404 });
+    throw new EmulatorError('INSTALL_SOURCE_NOT_FOUND', `Failed to install "${source}": no folder or file at ${path}, and no sample of that name in ${SAMPLES_DIR}. Check the path.`);
   }
   await requireBuiltComponent(path);
   try {
     return { bytes: (await packExtension(path, { level: 1 })).bytes, from: path };
   } catch (err) {
-    throw new EmulatorError('INSTALL_SOURCE_INVALID', `Failed to pack ${path}: ${describeError(err)}`, { status: 400, cause: err });
+    throw new EmulatorError('INSTALL_SOURCE_INVALID', `Failed to pack ${path}: ${describeError(err)}. Fix: check the folder (alga-emulator pack ${path} shows the same error), or pass a packed .tar.zst.`, { cause: err });
   }
 }
 
@@ -95,7 +95,7 @@ export async function publishAndInstall(registry: Registry, tenantId: string, by
   if (options.secrets !== undefined) registry.setSecrets(tenantId, registryId, options.secrets);
   const view = registry.installOf(tenantId, registryId);
   if (!view?.contentHash) {
-    throw new EmulatorError('NOT_INSTALLED', `Failed to install ${published.extension.publisher}.${published.extension.name}: the install has no active bundle after publishing.`, { status: 500 });
+    throw new EmulatorError('INSTALL_NOT_ACTIVE', `Failed to install ${published.extension.publisher}.${published.extension.name}: the install has no active bundle after publishing.`);
   }
   return {
     registryId,
@@ -137,6 +137,5 @@ async function requireBuiltComponent(dir: string): Promise<void> {
   throw new EmulatorError(
     'COMPONENT_NOT_BUILT',
     `Failed to install ${dir}: manifest.json declares api.endpoints but dist/main.wasm is missing. Build the component first (samples: npm run build:samples).`,
-    { status: 400 },
   );
 }

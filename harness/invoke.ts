@@ -80,12 +80,12 @@ export async function sendInvoke(target: InvokeTarget, outcomes: OutcomeIndex, r
   const method = (request.method ?? 'GET').toUpperCase();
   const what = `${method} ${request.path}`;
   if (typeof request.path !== 'string' || !request.path.startsWith('/')) {
-    throw new EmulatorError('INVOKE_REQUEST_INVALID', `Failed to invoke ${what}: path must start with "/", e.g. "/items/42".`, { status: 400 });
+    throw new EmulatorError('INVOKE_REQUEST_INVALID', `Failed to invoke ${what}: path must start with "/", e.g. "/items/42".`);
   }
   const headers = lowerCase(request.headers ?? {});
   const body = requestBody(request, headers, what);
   if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
-    throw new EmulatorError('INVOKE_REQUEST_INVALID', `Failed to invoke ${what}: a ${method} cannot carry a body. Set method to POST, PUT, PATCH or DELETE.`, { status: 400 });
+    throw new EmulatorError('INVOKE_REQUEST_INVALID', `Failed to invoke ${what}: a ${method} cannot carry a body. Set method to POST, PUT, PATCH or DELETE.`);
   }
   const requestId = headers['x-request-id'] ?? randomUUID();
   const sent: Record<string, string> = { 'x-request-id': requestId, ...(target.token ? { authorization: `Bearer ${target.token}` } : {}), ...headers };
@@ -147,7 +147,7 @@ export async function sendExecute(runnerUrl: string, outcomes: OutcomeIndex, bod
 
 function requestBody(request: InvokeRequest, headers: Record<string, string>, what: string): Uint8Array | undefined {
   if (request.json !== undefined && request.body !== undefined) {
-    throw new EmulatorError('INVOKE_REQUEST_INVALID', `Failed to invoke ${what}: give either json or body, not both.`, { status: 400 });
+    throw new EmulatorError('INVOKE_REQUEST_INVALID', `Failed to invoke ${what}: give either json or body, not both.`);
   }
   if (request.json !== undefined) {
     headers['content-type'] ??= 'application/json';
@@ -162,7 +162,7 @@ function parseJson<T>(text: string, what: string): T {
     return JSON.parse(text) as T;
   } catch (err) {
     const start = text.length > 120 ? `${text.slice(0, 120)}…` : text;
-    throw new EmulatorError('BODY_NOT_JSON', `Failed to parse ${what} as JSON: ${describeError(err)}. The body is ${JSON.stringify(start)}; read .text or .body instead.`, { status: 500 });
+    throw new EmulatorError('BODY_NOT_JSON', `Failed to parse ${what} as JSON: ${describeError(err)}. The body is ${JSON.stringify(start)}; read .text or .body instead.`);
   }
 }
 

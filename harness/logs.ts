@@ -33,11 +33,11 @@ export interface LogFilter {
 export function selectLogs(hub: DebugEventHub, filter: LogFilter = {}): LogEvent[] {
   const minimum = filter.level === undefined ? 0 : LOG_LEVELS.indexOf(filter.level);
   if (minimum < 0) {
-    throw new EmulatorError('LOG_FILTER_INVALID', `Failed to read logs: level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(filter.level)}.`, { status: 400 });
+    throw new EmulatorError('LOG_FILTER_INVALID', `Failed to read logs: level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(filter.level)}.`);
   }
   const since = filter.since instanceof Date ? filter.since.getTime() : filter.since;
   if (since !== undefined && !Number.isFinite(since)) {
-    throw new EmulatorError('LOG_FILTER_INVALID', `Failed to read logs: since must be a Date or epoch milliseconds, got ${String(filter.since)}.`, { status: 400 });
+    throw new EmulatorError('LOG_FILTER_INVALID', `Failed to read logs: since must be a Date or epoch milliseconds, got ${String(filter.since)}.`);
   }
   return hub
     .recent({ request_id: filter.requestId, extension_id: filter.extensionId, tenant_id: filter.tenantId })

@@ -54,10 +54,10 @@ export class SnapshotBook {
     const latest = this.#live.at(-1);
     const target: Snapshot | undefined = snapshot ?? (latest ? { apiVersion: SNAPSHOT_API_VERSION, id: latest.id } : undefined);
     if (target === undefined) {
-      throw new EmulatorError('SNAPSHOT_UNKNOWN', 'Failed to restore: this emulator has no snapshot. Take one first: const snap = await emu.snapshot().', { status: 404 });
+      throw new EmulatorError('SNAPSHOT_UNKNOWN', 'Failed to restore: this emulator has no snapshot. Take one first: const snap = await emu.snapshot().');
     }
     if (target.apiVersion !== SNAPSHOT_API_VERSION) {
-      throw new EmulatorError('SNAPSHOT_INVALID', `Failed to restore: snapshot API version ${String(target.apiVersion)} is not ${SNAPSHOT_API_VERSION}. Take the snapshot with this emulator.`, { status: 400 });
+      throw new EmulatorError('SNAPSHOT_INVALID', `Failed to restore: snapshot API version ${String(target.apiVersion)} is not ${SNAPSHOT_API_VERSION}. Take the snapshot with this emulator.`);
     }
     const at = this.#live.findIndex((s) => s.id === target.id);
     const entry = this.#live[at];
@@ -65,7 +65,6 @@ export class SnapshotBook {
       throw new EmulatorError(
         'SNAPSHOT_UNKNOWN',
         `Failed to restore snapshot ${target.id}: it is not a live snapshot of this emulator (taken by another emulator, or dropped by restoring an earlier one). Live: ${this.#live.map((s) => s.id).join(', ') || 'none'}.`,
-        { status: 404 },
       );
     }
     this.#platform.rollbackTo(savepointName(entry.id));

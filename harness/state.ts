@@ -145,7 +145,7 @@ function storedValue(entry: KvEntry): StoredValue {
       try {
         return JSON.parse(text) as T;
       } catch (err) {
-        throw new EmulatorError('STORAGE_VALUE_NOT_JSON', `Failed to parse ${entry.namespace}/${entry.key} as JSON: ${(err as Error).message}. Read it with .text() or .bytes instead.`, { status: 400 });
+        throw new EmulatorError('STORAGE_VALUE_NOT_JSON', `Failed to parse ${entry.namespace}/${entry.key} as JSON: ${(err as Error).message}. Read it with .text() or .bytes instead.`);
       }
     },
   };
@@ -156,6 +156,6 @@ function storageError(what: string, namespace: string, key: string, err: unknown
   return new EmulatorError(
     'STORAGE_REFUSED',
     `Failed to ${what} ${namespace}/${key}: ${answer}. Seeded data follows the guest's limits and quotas (spec 03).`,
-    { status: 400, cause: err },
+    { cause: err },
   );
 }

@@ -61,7 +61,6 @@ export function useEmulator(options: UseEmulatorOptions = {}): TestEmulator {
         throw new EmulatorError(
           'EMULATOR_NOT_STARTED',
           `Failed to use the emulator (.${String(property)}): it starts in beforeAll. Use it inside tests and hooks, not at the top level of the file.`,
-          { status: 409 },
         );
       }
       const value = Reflect.get(emu, property, emu) as unknown;

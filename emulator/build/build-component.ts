@@ -94,7 +94,7 @@ async function componentizeGuest(sourcePath: string, witPath: string): Promise<U
     });
     return component;
   } catch (err) {
-    throw new EmulatorError('BUILD_FAILED', `Failed to componentize ${sourcePath}: ${describeError(err)}`, { cause: err });
+    throw new EmulatorError('BUILD_FAILED', `Failed to componentize ${sourcePath}: ${describeError(err)}. Fix: make the bundle import only alga:extension interfaces and export handler, then rebuild.`, { cause: err });
   }
 }
 

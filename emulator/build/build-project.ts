@@ -39,7 +39,7 @@ export interface ProjectBuildResult {
 export async function planProjectBuild(dir: string, options: ProjectBuildOptions = {}): Promise<ProjectBuildPlan> {
   const root = resolve(dir);
   if ((await kindOf(join(root, 'manifest.json'))) !== 'file') {
-    throw new EmulatorError('BUILD_NOT_AN_EXTENSION', `Failed to build ${dir}: there is no manifest.json in it. Run the build in an extension project (\`alga-emulator create <dir>\` makes one).`, { status: 400 });
+    throw new EmulatorError('BUILD_NOT_AN_EXTENSION', `Failed to build ${dir}: there is no manifest.json in it. Run the build in an extension project (\`alga-emulator create <dir>\` makes one).`);
   }
   const plan: ProjectBuildPlan = { dir: root };
   const entry = options.entry === undefined ? await firstFile(root, HANDLER_ENTRIES) : await namedFile(root, dir, options.entry, '--entry');
@@ -79,7 +79,7 @@ async function firstFile(root: string, candidates: readonly string[]): Promise<s
 async function namedFile(root: string, dir: string, given: string, option: string): Promise<string> {
   const path = resolve(root, given);
   if ((await kindOf(path)) !== 'file') {
-    throw new EmulatorError('BUILD_ENTRY_NOT_FOUND', `Failed to build ${dir}: ${option} ${given} is not a file in the project. Check the path (it is relative to the project folder).`, { status: 400 });
+    throw new EmulatorError('BUILD_ENTRY_NOT_FOUND', `Failed to build ${dir}: ${option} ${given} is not a file in the project. Check the path (it is relative to the project folder).`);
   }
   return relative(root, path).split('\\').join('/');
 }

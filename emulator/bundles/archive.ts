@@ -45,16 +45,13 @@ async function untar(tar: Uint8Array): Promise<{ header: TarHeader; data?: Uint8
     throw new EmulatorError(
       'BUNDLE_BAD_TAR',
       `bundle is not a valid tar archive inside its zstd frame: ${reasonOf(err)}. ${REPACK_HINT}`,
-      { status: 400, cause: err },
+      { cause: err },
     );
   }
 }
 
 function notZstd(reason: string, cause?: unknown): EmulatorError {
-  return new EmulatorError('BUNDLE_NOT_ZSTD', `bundle is not a valid zstd archive: ${reason}. ${REPACK_HINT}`, {
-    status: 400,
-    cause,
-  });
+  return new EmulatorError('BUNDLE_NOT_ZSTD', `bundle is not a valid zstd archive: ${reason}. ${REPACK_HINT}`, { cause });
 }
 
 // Library messages end with their own period ("Tar archive is truncated."); ours add one.

@@ -189,20 +189,20 @@ describe('BundleCache.ensureExtracted', () => {
     expect(await cache.isReady(expected)).toBe(false);
   });
 
-  it('fails a truncated archive with BUNDLE_NOT_ZSTD and leaves nothing behind', async () => {
+  it('fails a truncated archive with BUNDLE_CORRUPT (the store is at fault) and leaves nothing behind', async () => {
     const { root, cache, bytes } = await setup([{ path: 'dist/main.wasm', data: randomish(100_000) }]);
     const half = bytes.slice(0, bytes.length >> 1);
     const err = await cache.ensureExtracted(computeContentHash(half), async () => half).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EmulatorError);
-    expect(err).toMatchObject({ code: 'BUNDLE_NOT_ZSTD', status: 500 });
+    expect(err).toMatchObject({ code: 'BUNDLE_CORRUPT', status: 500 });
     expect(await listTree(root)).toEqual(CACHE_PARENTS);
   });
 
-  it('fails a plain-text file with the right hash with BUNDLE_NOT_ZSTD and leaves nothing behind', async () => {
+  it('fails a plain-text file with the right hash with BUNDLE_CORRUPT and leaves nothing behind', async () => {
     const root = await temp.make();
     const bytes = text('this is not an archive');
     await expect(new BundleCache({ root }).ensureExtracted(computeContentHash(bytes), async () => bytes)).rejects.toMatchObject({
-      code: 'BUNDLE_NOT_ZSTD',
+      code: 'BUNDLE_CORRUPT',
       status: 500,
       message:
         'bundle is not a valid zstd archive: invalid zstd data. Repack the extension with the emulator packer or `tar -cf - … | zstd`.',
@@ -240,7 +240,7 @@ describe('BundleCache.ensureExtracted', () => {
       code: 'EXTRACT_FAILED',
       message: `cannot fetch bundle ${contentHash}: connection reset. Check that the bundle store holds this archive.`,
     });
-    const notFound = new EmulatorError('BUNDLE_NOT_FOUND', 'no such bundle', { status: 404 });
+    const notFound = new EmulatorError('BUNDLE_NOT_FOUND', 'no such bundle');
     await expect(cache.ensureExtracted(contentHash, async () => Promise.reject(notFound))).rejects.toBe(notFound);
   });
 

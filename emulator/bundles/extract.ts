@@ -162,7 +162,6 @@ export async function readBundleFile(bundle: ExtractedBundle, relPath: string): 
       'INVALID_BUNDLE_PATH',
       `cannot read ${JSON.stringify(relPath)} from bundle ${bundle.contentHash}: the path is empty, absolute, ` +
         'or has "..", empty or hidden segments. Use a relative archive path such as "dist/main.wasm".',
-      { status: 400 },
     );
   }
   const file = clean === 'ui' || clean.startsWith('ui/')
@@ -174,7 +173,7 @@ export async function readBundleFile(bundle: ExtractedBundle, relPath: string): 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${file}: ${describeError(err)}.`, { cause: err });
+    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${file}: ${describeError(err)}. Fix: check that the cache folder (EXT_CACHE_ROOT) is readable; deleting it makes the bundle extract again.`, { cause: err });
   }
 }
 
@@ -253,17 +252,19 @@ function verifyHash(expected: string, bytes: Uint8Array): void {
  * @example throw archiveHashMismatch('sha256:ab…', computeContentHash(bytes));
  */
 export function archiveHashMismatch(expected: string, actual: string): EmulatorError {
-  return new EmulatorError('ARCHIVE_HASH_MISMATCH', `archive hash mismatch: expected ${expected}, got ${actual}`, {
-    status: 502,
-  });
+  return new EmulatorError('ARCHIVE_HASH_MISMATCH', `archive hash mismatch: expected ${expected}, got ${actual}`);
 }
 
 /**
- * Keeps the archive's own codes (BUNDLE_NOT_ZSTD, BUNDLE_BAD_TAR) but as server errors: here the
- * archive came from our store, not from the caller. Anything else becomes EXTRACT_FAILED.
+ * The archive's own refusals (BUNDLE_NOT_ZSTD, BUNDLE_BAD_TAR: 400, the caller's bytes) become
+ * BUNDLE_CORRUPT (500) with the same message: here the archive came from our store, not from the
+ * caller. Other EmulatorErrors keep their code; anything else becomes EXTRACT_FAILED.
  */
 function toExtractError(err: unknown, hash: string, root: string): EmulatorError {
-  if (err instanceof EmulatorError) return new EmulatorError(err.code, err.message, { status: 500, cause: err });
+  if (err instanceof EmulatorError && (err.code === 'BUNDLE_NOT_ZSTD' || err.code === 'BUNDLE_BAD_TAR')) {
+    return new EmulatorError('BUNDLE_CORRUPT', err.message, { cause: err });
+  }
+  if (err instanceof EmulatorError) return err;
   return new EmulatorError(
     'EXTRACT_FAILED',
     `cannot extract bundle ${hash}: ${describeError(err)}. Check that the cache folder ${root} (EXT_CACHE_ROOT) is writable and has free space.`,

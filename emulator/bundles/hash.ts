@@ -28,7 +28,6 @@ export function normalizeContentHash(input: string): string {
       'INVALID_CONTENT_HASH',
       `invalid content hash ${JSON.stringify(truncate(input))}: expected "sha256:" followed by 64 hex characters. ` +
         'Use the contentHash reported by the pack or publish step.',
-      { status: 400 },
     );
   }
   return PREFIX + hex;

@@ -82,7 +82,6 @@ async function requireManifest(dir: string): Promise<void> {
     'MANIFEST_NOT_FOUND',
     `cannot pack ${dir}: ${manifestPath} is missing or not a regular file. ` +
       'Every extension needs a manifest.json at its root; create one or pass the extension root folder.',
-    { status: 400 },
   );
 }
 
@@ -163,7 +162,6 @@ function resolveLevel(level: number | undefined): number {
       'INVALID_COMPRESSION_LEVEL',
       `cannot pack: compression level ${String(level)} is not an integer from 1 to 22. ` +
         `Omit it to use the default (${DEFAULT_PACK_LEVEL}).`,
-      { status: 400 },
     );
   }
   return resolved;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EmulatorError, describeError } from '../errors.ts';
+import { EmulatorError, describeError, type ErrorCode } from '../errors.ts';
 import { hashHex } from './hash.ts';
 
 /**
@@ -67,7 +67,6 @@ function assertKeyPart(name: string, value: string): void {
     'INVALID_BUNDLE_KEY',
     `invalid bundle key: ${name} ${JSON.stringify(value)} must be a non-empty name without "/", "\\", ".." or NUL. ` +
       `Check the ${name} sent with the request.`,
-    { status: 400 },
   );
 }
 
@@ -81,7 +80,6 @@ function assertSafeKey(key: string): void {
     'INVALID_BUNDLE_KEY',
     `invalid bundle key ${JSON.stringify(key)}: keys are relative "/"-separated paths without empty, "." or ".." segments. ` +
       'Build keys with bundleStoreKey().',
-    { status: 400 },
   );
 }
 
@@ -298,7 +296,7 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-function storeError(code: string, what: string, cause: unknown): EmulatorError {
+function storeError(code: ErrorCode, what: string, cause: unknown): EmulatorError {
   if (cause instanceof EmulatorError) return cause;
   return new EmulatorError(
     code,

@@ -27,6 +27,6 @@ describe('classifyLoadError', () => {
 
   it('should report a failure of the check itself as COMPONENT_CHECK_FAILED', () => {
     expect(classifyLoadError(new Error('cannot load x.wit: boom'))).toEqual([['COMPONENT_CHECK_FAILED', 'cannot check the component: cannot load x.wit: boom']]);
-    expect(classifyLoadError(new EmulatorError('OTHER', 'odd'))).toEqual([['COMPONENT_CHECK_FAILED', 'cannot check the component: odd']]);
+    expect(classifyLoadError(new EmulatorError('BUILD_FAILED', 'odd'))).toEqual([['COMPONENT_CHECK_FAILED', 'cannot check the component: odd']]);
   });
 });

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WIT_PATH } from '../wit/world.ts';
 import { computeContentHash } from '../bundles/hash.ts';
-import { describeError, EmulatorError } from '../errors.ts';
+import { describeError, EmulatorError, executeFailedReason } from '../errors.ts';
 import { checkComponentHeader, ComponentLoader } from '../runner/engine/component-loader.ts';
 import { WASM_PATH } from './file-checks.ts';
 import type { DoctorCode, Findings } from './problems.ts';
 
 /** The Runner's default memory limit; the doctor prepares modules exactly as an execute would. */
 const MEMORY_MB = 256;
-const REFUSED_PREFIX = 'execute_failed: ';
 const LINK_PREFIX = 'component failed to link: ';
 // linkProblems' entries start like this; their own text may contain "; " (e.g. "guest: …; host: …").
 const LINK_SPLIT = /; (?=component imports "|alga:extension\/)/;
@@ -68,6 +67,5 @@ export function classifyLoadError(err: unknown): [DoctorCode, string][] {
 
 /** The loader's message without the Runner's envelope prefix, which means nothing here. */
 function refusal(err: unknown): string {
-  const message = describeError(err);
-  return message.startsWith(REFUSED_PREFIX) ? message.slice(REFUSED_PREFIX.length) : message;
+  return executeFailedReason(describeError(err));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { EmulatorError, errorResponse } from '../errors.ts';
 import type { GatewayRoute } from './envelope.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -25,7 +26,9 @@ export function gatewayRouter(gateway: Gateway): express.Router {
         next(err);
         return;
       }
-      const status = (err as { status?: number }).status === 400 ? 400 : 500;
+      // Production's Gateway has only these two bodies. Our errors get their status from the one
+      // mapping; Express's own (a bad %-escape in the URL) carry theirs.
+      const status = (err instanceof EmulatorError ? errorResponse(err).status : (err as { status?: number } | null)?.status) === 400 ? 400 : 500;
       res.status(status).setHeader('x-request-id', firstHeader(req, 'x-request-id') || randomUUID());
       res.json({ error: status === 400 ? 'bad_request' : 'internal_error' });
     });

@@ -39,7 +39,7 @@ export class Sessions implements Authenticator {
     if (options.devAdminToken) {
       const admin = seededUserId(registry.identity.defaultTenantId, 'msp-admin');
       if (!registry.identity.user(admin)) {
-        throw new EmulatorError('USER_NOT_FOUND', `EMULATOR_DEV_TOKEN needs the default tenant's MSP admin (${admin}), which does not exist: seed the registry first.`, { status: 404 });
+        throw new EmulatorError('USER_NOT_FOUND', `EMULATOR_DEV_TOKEN needs the default tenant's MSP admin (${admin}), which does not exist: seed the registry first.`);
       }
       registry.identity.assignDevToken(admin, options.devAdminToken);
     }
@@ -48,7 +48,7 @@ export class Sessions implements Authenticator {
   /** Starts a session for a user and returns its token (the value of the `SESSION_COOKIE` cookie). */
   signIn(userId: string): string {
     if (!this.#registry.identity.user(userId)) {
-      throw new EmulatorError('USER_NOT_FOUND', `cannot sign in: user ${userId} does not exist. Pick one of the tenant's users (the shell lists them; \`npm run emulate\` prints them).`, { status: 404 });
+      throw new EmulatorError('USER_NOT_FOUND', `cannot sign in: user ${userId} does not exist. Pick one of the tenant's users (the shell lists them; \`npm run emulate\` prints them).`);
     }
     const token = randomBytes(32).toString('base64url');
     this.#registry.identity.createSession(token, userId);

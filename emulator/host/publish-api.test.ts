@@ -178,6 +178,20 @@ describe('install, uninstall, update', () => {
     expect(await res.json()).toEqual({ data: { registryId: id, version: '1.0.0', installId: expect.stringMatching(/^[0-9a-f-]{36}$/), success: true, message: 'Extension installation enqueued' } });
   });
 
+  it('install should answer 400 INVALID_BODY for a body that is not an object or lacks registryId', async () => {
+    await start();
+    const notObject = await post('/api/v1/extensions/install', ['x']);
+    expect([notObject.status, await notObject.json()]).toEqual([
+      400,
+      { error: 'the request body is not a JSON object: this route reads named fields from it. Fix: send a JSON object with content-type application/json.', code: 'INVALID_BODY' },
+    ]);
+    const noId = await post('/api/v1/extensions/install', { version: '1.0.0' });
+    expect([noId.status, await noId.json()]).toEqual([
+      400,
+      { error: 'registryId is missing from the request body: this route needs it. Fix: send registryId as a non-empty string.', code: 'INVALID_BODY' },
+    ]);
+  });
+
   it('install should answer 403 RBAC_FORBIDDEN for a user without extension permissions and 404 for an unknown extension', async () => {
     await start();
     const { id } = await publish();
@@ -219,7 +233,11 @@ describe('install lookups for the Runner', () => {
     const installed = (await (await post('/api/v1/extensions/install', { registryId: id, version: '1.0.0' })).json()) as { data: { installId: string } };
     const res = await fetch(`${base}/api/installs/lookup-by-host?host=${installed.data.installId}.ext.localhost`);
     expect(await res.json()).toEqual({ tenant_id: TENANT, extension_id: id, content_hash: `sha256:${hex}` });
-    expect((await fetch(`${base}/api/installs/lookup-by-host?host=nowhere`)).status).toBe(404);
+    const missing = await fetch(`${base}/api/installs/lookup-by-host?host=nowhere`);
+    expect([missing.status, await missing.json()]).toEqual([
+      404,
+      { error: 'no install is served at host nowhere: no enabled install has that runner domain. Fix: install the extension first, or pass the runner domain its install reports.', code: 'NOT_FOUND' },
+    ]);
   });
 
   it('validate should say whether the tenant install has the hash', async () => {

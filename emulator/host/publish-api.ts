@@ -1,8 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { EmulatorError } from '../errors.ts';
-import { ManifestError } from '../manifest/index.ts';
+import { EmulatorError, errorResponse } from '../errors.ts';
 import { PERMISSIONS, type EmulatorUser } from '../registry/identity.ts';
-import { MissingSchedulesError } from '../registry/installs.ts';
 import { checkDeclaredSize } from '../registry/publish.ts';
 import type { Registry } from '../registry/registry.ts';
 
@@ -68,16 +66,16 @@ export function publishApiRouter(registry: Registry): express.Router {
 
   router.get('/api/installs/lookup-by-host', async (req, res) => {
     const host = queryString(req, 'host');
-    if (!host) throw new EmulatorError('INVALID_QUERY', 'host is required: /api/installs/lookup-by-host?host=<runner domain>', { status: 400 });
+    if (!host) throw new EmulatorError('INVALID_QUERY', 'host is required: /api/installs/lookup-by-host?host=<runner domain>');
     const found = await registry.lookupByHost(host);
-    if (!found) throw new EmulatorError('NOT_FOUND', `no install is served at host ${host}`, { status: 404 });
+    if (!found) throw new EmulatorError('NOT_FOUND', `no install is served at host ${host}: no enabled install has that runner domain. Fix: install the extension first, or pass the runner domain its install reports.`);
     res.status(200).json(found);
   });
 
   router.get('/api/installs/validate', async (req, res) => {
     const [tenant, extension, hash] = ['tenant', 'extension', 'hash'].map((name) => queryString(req, name));
     if (!tenant || !extension || !hash) {
-      throw new EmulatorError('INVALID_QUERY', 'tenant, extension and hash are required: /api/installs/validate?tenant=&extension=&hash=', { status: 400 });
+      throw new EmulatorError('INVALID_QUERY', 'tenant, extension and hash are required: /api/installs/validate?tenant=&extension=&hash=');
     }
     res.status(200).json({ valid: await registry.hasActiveBundle(tenant, extension, hash) });
   });
@@ -93,16 +91,15 @@ function authorize(registry: Registry, req: Request, options: { admin?: boolean 
     throw new EmulatorError(
       'UNAUTHORIZED',
       `${key ? 'unknown' : 'missing'} API key: send x-api-key with the dev key printed at start-up (or set ALGA_API_KEY before starting the emulator).`,
-      { status: 401 },
     );
   }
   const tenantId = header(req, 'x-tenant-id') || user.tenantId;
   if (tenantId !== user.tenantId) {
-    throw new EmulatorError('TENANT_MISMATCH', `the API key belongs to tenant ${user.tenantId}, not ${tenantId}. Use that tenant's key or fix x-tenant-id.`, { status: 403 });
+    throw new EmulatorError('TENANT_MISMATCH', `the API key belongs to tenant ${user.tenantId}, not ${tenantId}. Use that tenant's key or fix x-tenant-id.`);
   }
   const admin = !options.admin || header(req, 'x-alga-admin') === 'true';
   if (!admin || !user.permissions.includes(PERMISSIONS.write)) {
-    throw new EmulatorError('RBAC_FORBIDDEN', 'Forbidden', { status: 403 });
+    throw new EmulatorError('RBAC_FORBIDDEN', 'Forbidden');
   }
   return { user, tenantId };
 }
@@ -118,7 +115,7 @@ function queryString(req: Request, name: string): string | undefined {
 }
 
 function objectBody(req: Request): Record<string, unknown> {
-  if (!isObject(req.body)) throw new EmulatorError('INVALID_BODY', 'the request body must be a JSON object', { status: 400 });
+  if (!isObject(req.body)) throw new EmulatorError('INVALID_BODY', 'the request body is not a JSON object: this route reads named fields from it. Fix: send a JSON object with content-type application/json.');
   return req.body;
 }
 
@@ -129,35 +126,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function requiredString(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new EmulatorError('INVALID_BODY', `${name} is required (a non-empty string)`, { status: 400 });
+    throw new EmulatorError('INVALID_BODY', `${name} is missing from the request body: this route needs it. Fix: send ${name} as a non-empty string.`);
   }
   return value.trim();
 }
 
-/** One mapping from errors to publish-API bodies: `{error, code, details?}`, with spec 06's two special shapes. */
+/** Publish-API errors go through the one mapping (`errorResponse`); body-parser failures are decoded first. */
 function sendError(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  const framework = err as { type?: string; status?: number };
-  if (framework.type === 'entity.too.large') {
-    res.status(413).json({ error: 'bundle exceeds the 200 MiB upload limit', code: 'BUNDLE_TOO_LARGE' });
-    return;
-  }
-  if (framework.type === 'entity.parse.failed') {
-    res.status(400).json({ error: 'the request body is not valid JSON', code: 'INVALID_BODY' });
-    return;
-  }
-  if (!(err instanceof EmulatorError)) {
-    res.status(500).json({ error: 'internal error', code: 'INTERNAL' });
-    return;
-  }
-  if (err.code === 'EXTENSION_VERSION_ALREADY_EXISTS') {
-    res.status(409).json({ success: false, error: { message: err.message, code: err.code } });
-  } else if (err instanceof MissingSchedulesError) {
-    res.status(409).json({ success: false, code: err.code, message: err.message, missing: err.missing });
-  } else if (err instanceof ManifestError) {
-    res.status(400).json({ error: err.message, code: err.code, details: { issues: err.issues } });
-  } else if (err.code === 'RBAC_FORBIDDEN') {
-    res.status(403).json({ error: 'Forbidden', code: 'RBAC_FORBIDDEN' });
-  } else {
-    res.status(err.status).json({ error: err.message, code: err.code });
-  }
+  const { status, body } = errorResponse(fromBodyParser(err));
+  res.status(status).json(body);
+}
+
+/** body-parser's refusals as catalog errors, with the bodies spec 06 gives them. */
+function fromBodyParser(err: unknown): unknown {
+  const type = (err as { type?: string } | null)?.type;
+  if (type === 'entity.too.large') return new EmulatorError('BUNDLE_TOO_LARGE', 'bundle exceeds the 200 MiB upload limit');
+  if (type === 'entity.parse.failed') return new EmulatorError('INVALID_BODY', 'the request body is not valid JSON');
+  return err;
 }

@@ -66,7 +66,7 @@ function devToken(raw: string | undefined): string | undefined {
   const value = raw?.trim();
   if (!value) return undefined;
   if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new EmulatorError('CONFIG_INVALID', 'EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.', { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', 'EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.');
   }
   return value;
 }
@@ -79,7 +79,7 @@ function rateLimit(raw: string | undefined): { burst: number; perSecond: number 
   const burst = Number(match?.[1]);
   const perSecond = Number(match?.[2]);
   if (!match || burst < 1 || perSecond <= 0) {
-    throw new EmulatorError('CONFIG_INVALID', `EXT_GATEWAY_RATE_LIMIT must be <burst>/<refill per second> (e.g. 60/1) or off, got "${raw}". Fix or unset it.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `EXT_GATEWAY_RATE_LIMIT must be <burst>/<refill per second> (e.g. 60/1) or off, got "${raw}". Fix or unset it.`);
   }
   return { burst, perSecond };
 }
@@ -88,7 +88,7 @@ function endpointMode(raw: string | undefined): EndpointMode {
   const value = raw?.trim().toLowerCase();
   if (!value) return 'advisory';
   if (value === 'advisory' || value === 'strict') return value;
-  throw new EmulatorError('CONFIG_INVALID', `EXT_GATEWAY_ENDPOINT_MODE must be advisory or strict, got "${raw}". Fix or unset it.`, { status: 400 });
+  throw new EmulatorError('CONFIG_INVALID', `EXT_GATEWAY_ENDPOINT_MODE must be advisory or strict, got "${raw}". Fix or unset it.`);
 }
 
 function positiveInteger(env: Env, name: string, fallback: number): number {
@@ -96,7 +96,7 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    throw new EmulatorError('CONFIG_INVALID', `${name} must be a whole number of milliseconds ≥ 1, got "${raw}". Fix or unset it.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `${name} must be a whole number of milliseconds ≥ 1, got "${raw}". Fix or unset it.`);
   }
   return value;
 }
@@ -111,7 +111,7 @@ function baseUrl(raw: string | undefined): string | undefined {
     url = new URL('invalid:');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EmulatorError('CONFIG_INVALID', `RUNNER_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080, got "${raw}". Fix or unset it.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `RUNNER_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080, got "${raw}". Fix or unset it.`);
   }
   return value.replace(/\/+$/, '');
 }
@@ -127,7 +127,7 @@ function publicBase(raw: string | undefined): string {
     absolute = false;
   }
   if (!absolute && !/^\/[^/]/.test(value)) {
-    throw new EmulatorError('CONFIG_INVALID', `RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${raw}". Fix or unset it.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${raw}". Fix or unset it.`);
   }
   return value.replace(/\/+$/, '');
 }
@@ -137,7 +137,7 @@ function port(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new EmulatorError('CONFIG_INVALID', `${name} must be a port number 0-65535, got "${raw}". Fix or unset it.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `${name} must be a port number 0-65535, got "${raw}". Fix or unset it.`);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { EmulatorError } from '../errors.ts';
+import { EmulatorError, type ErrorBody } from '../errors.ts';
 import { KNOWN_CAPABILITIES } from '../capabilities/index.ts';
 import { validateApi, type ApiEndpoint } from './api-section.ts';
 import {
@@ -83,9 +83,14 @@ export class ManifestError extends EmulatorError {
 
   constructor(issues: readonly ManifestIssue[]) {
     const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    super('INVALID_MANIFEST', `invalid manifest.json: ${list}. Fix these fields and publish again.`, { status: 400 });
+    super('INVALID_MANIFEST', `invalid manifest.json: ${list}. Fix these fields and publish again.`);
     this.name = 'ManifestError';
     this.issues = issues.map((i) => ({ ...i }));
+  }
+
+  /** Spec 06's error body with the issues under `details`. */
+  override toResponseBody(): ErrorBody {
+    return { ...super.toResponseBody(), details: { issues: this.issues } };
   }
 }
 

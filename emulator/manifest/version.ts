@@ -42,7 +42,6 @@ export function resolveWildcardVersion(pattern: string, existing: readonly strin
       'INVALID_VERSION_PATTERN',
       `cannot resolve version ${JSON.stringify(pattern)}: it is not a wildcard of the form "X.Y.*". ` +
         'Pass an exact version as it is, or use a pattern such as "1.2.*".',
-      { status: 400 },
     );
   }
   const major = Number(wildcard[1]);

@@ -42,12 +42,11 @@ export function resolveRegistry(ctx: RegistryContext, ref: string): RegistryRow 
   if (byName.length === 1 && byName[0]) return byName[0];
   if (byName.length > 1) {
     const slugs = byName.map((r) => `${r.publisher}.${r.name}`).join(', ');
-    throw new EmulatorError('EXTENSION_AMBIGUOUS', `extension "${ref}" matches ${byName.length} publishers (${slugs}); pass the slug or registry id instead.`, { status: 409 });
+    throw new EmulatorError('EXTENSION_AMBIGUOUS', `extension "${ref}" matches ${byName.length} publishers (${slugs}); pass the slug or registry id instead.`);
   }
   throw new EmulatorError(
     'EXTENSION_NOT_FOUND',
     `extension "${ref}" is not in the registry. Publish it first (\`alga extension publish <dir>\` or \`alga-emulator publish <dir>\`), or pass its registry id or publisher.name slug.`,
-    { status: 404 },
   );
 }
 
@@ -69,7 +68,6 @@ export function resolveVersion(ctx: RegistryContext, registry: RegistryRow, requ
   throw new EmulatorError(
     'VERSION_NOT_FOUND',
     `version "${requested}" of ${registry.publisher}.${registry.name} is not published (published: ${published}). Publish it first or pick a published version.`,
-    { status: 404 },
   );
 }
 

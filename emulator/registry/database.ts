@@ -46,7 +46,6 @@ function migrate(db: Database.Database, file: string, migrations: readonly Migra
       'REGISTRY_TOO_NEW',
       `the registry database ${file} is at schema version ${current}, but this emulator only knows versions up to ${latest}: ` +
         'it was written by a newer emulator. Upgrade the emulator, or start from an empty data folder (`alga-emulator reset` or `npm run emulate -- --fresh`).',
-      { status: 409 },
     );
   }
   const applied: number[] = [];

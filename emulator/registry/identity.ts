@@ -139,13 +139,13 @@ export class IdentityStore {
   addUser(input: NewUser): EmulatorUser {
     const tenant = this.tenant(input.tenantId);
     if (!tenant) {
-      throw new EmulatorError('TENANT_NOT_FOUND', `Failed to add user ${input.email}: tenant ${input.tenantId} does not exist. Known: ${this.tenants().map((t) => t.id).join(', ')}.`, { status: 404 });
+      throw new EmulatorError('TENANT_NOT_FOUND', `Failed to add user ${input.email}: tenant ${input.tenantId} does not exist. Known: ${this.tenants().map((t) => t.id).join(', ')}.`);
     }
     if (!/^[^@\s]+@[^@\s]+$/.test(input.email)) {
-      throw new EmulatorError('USER_INVALID', `Failed to add user: email ${JSON.stringify(input.email)} is not an address (name@domain).`, { status: 400 });
+      throw new EmulatorError('USER_INVALID', `Failed to add user: email ${JSON.stringify(input.email)} is not an address (name@domain).`);
     }
     if (this.users(input.tenantId).some((u) => u.email === input.email)) {
-      throw new EmulatorError('USER_EXISTS', `Failed to add user ${input.email}: tenant ${input.tenantId} already has a user with that email. Pick another email.`, { status: 409 });
+      throw new EmulatorError('USER_EXISTS', `Failed to add user ${input.email}: tenant ${input.tenantId} already has a user with that email. Pick another email.`);
     }
     const userType = input.userType ?? 'internal';
     const clientId = userType === 'client' ? (input.clientId ?? stableUuid(`client:${input.tenantId}`)) : null;
@@ -164,7 +164,7 @@ export class IdentityStore {
       });
     });
     const user = this.user(id);
-    if (!user) throw new EmulatorError('USER_EXISTS', `Failed to add user ${input.email}: the id ${id} is taken by another user. Pick another id.`, { status: 409 });
+    if (!user) throw new EmulatorError('USER_EXISTS', `Failed to add user ${input.email}: the id ${id} is taken by another user. Pick another id.`);
     return user;
   }
 

@@ -51,7 +51,7 @@ export function setConfig(ctx: RegistryContext, tenantId: string, ref: string, c
   const current = readConfig(ctx, row.id);
   const config: Record<string, string> = change.replace ? {} : { ...current.config };
   for (const [key, value] of Object.entries(change.values ?? {})) {
-    if (key.trim() === '') throw new EmulatorError('CONFIG_INVALID', 'config keys must be non-empty', { status: 400 });
+    if (key.trim() === '') throw new EmulatorError('CONFIG_INVALID', `Failed to set the config of ${ref}: a key is empty: each value is read by its name. Fix: give every config key a non-empty name.`);
     if (value === null) delete config[key];
     else config[key] = String(value);
   }
@@ -60,7 +60,7 @@ export function setConfig(ctx: RegistryContext, tenantId: string, ref: string, c
   for (const cap of change.addProviders ?? []) {
     const normalized = cap.trim().toLowerCase();
     if (!known.has(normalized)) {
-      throw new EmulatorError('CAPABILITY_UNKNOWN', `cannot grant "${cap}": not a known capability. Known: ${KNOWN_CAPABILITIES.join(', ')}.`, { status: 400 });
+      throw new EmulatorError('CAPABILITY_UNKNOWN', `cannot grant "${cap}": not a known capability. Known: ${KNOWN_CAPABILITIES.join(', ')}.`);
     }
     providers.add(normalized);
   }
@@ -83,7 +83,7 @@ export function setSecrets(ctx: RegistryContext, tenantId: string, ref: string, 
   const existing = ctx.sql.secretsOf.get(row.id);
   const merged: Record<string, string> = options.clear || !existing ? {} : ctx.sealer.unseal(existing.ciphertext);
   for (const [key, value] of Object.entries(values)) {
-    if (key.trim() === '') throw new EmulatorError('SECRETS_INVALID', 'secret names must be non-empty', { status: 400 });
+    if (key.trim() === '') throw new EmulatorError('SECRETS_INVALID', `Failed to set the secrets of ${ref}: a secret name is empty: each secret is read by its name. Fix: give every secret a non-empty name.`);
     if (value === '') delete merged[key];
     else merged[key] = value;
   }

@@ -148,6 +148,21 @@ describe('enable, config and secrets', () => {
     expect(() => t.registry.setConfig(TENANT, registryId, { addProviders: ['cap:http.fetsh'] })).toThrow(expect.objectContaining({ code: 'CAPABILITY_UNKNOWN', status: 400 }));
   });
 
+  it('should refuse an empty config key, an empty secret name and a schedule on a missing install, saying how to fix it', async () => {
+    t = await openTestRegistry();
+    const { registryId } = await published();
+    await t.registry.install(TENANT, registryId, '1.0.0');
+    expect(() => t.registry.setConfig(TENANT, registryId, { values: { ' ': 'x' } })).toThrow(
+      `Failed to set the config of ${registryId}: a key is empty: each value is read by its name. Fix: give every config key a non-empty name.`,
+    );
+    expect(() => t.registry.setSecrets(TENANT, registryId, { '': 'x' })).toThrow(
+      `Failed to set the secrets of ${registryId}: a secret name is empty: each secret is read by its name. Fix: give every secret a non-empty name.`,
+    );
+    expect(() => t.registry.createSchedule('ghost', { name: 'nightly', cron: '0 3 * * *', method: 'GET', path: '/items' })).toThrow(
+      'Failed to add schedule nightly: install ghost does not exist (uninstalled, or an id from another emulator). Fix: pass the id of a current install (registry.installs(tenant)).',
+    );
+  });
+
   it('should merge secrets, drop empty values, clear, and seal them at rest', async () => {
     t = await openTestRegistry();
     const { registryId } = await published();

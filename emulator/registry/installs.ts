@@ -1,6 +1,6 @@
 import { computeContentHash } from '../bundles/hash.ts';
 import { bundleStoreKey } from '../bundles/store.ts';
-import { EmulatorError } from '../errors.ts';
+import { EmulatorError, type ErrorBody } from '../errors.ts';
 import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from '../capabilities/index.ts';
 import { verifyBundleSignature } from '../signing/index.ts';
 import { parseJsonList, resolveRegistry, resolveVersion, type RegistryContext } from './context.ts';
@@ -62,9 +62,13 @@ export class MissingSchedulesError extends EmulatorError {
     super(
       'SCHEDULE_ENDPOINTS_MISSING',
       `version ${target} has no endpoint for ${missing.length} schedule(s): ${list}. Add the endpoints to api.endpoints, or update with disableMissingSchedules: true to disable those schedules.`,
-      { status: 409 },
     );
     this.missing = missing;
+  }
+
+  /** Spec 06's 409 body for an update that would orphan schedules. */
+  override toResponseBody(): ErrorBody {
+    return { success: false, code: this.code, message: this.message, missing: this.missing };
   }
 }
 
@@ -114,7 +118,6 @@ export function requireInstall(ctx: RegistryContext, tenantId: string, registry:
   throw new EmulatorError(
     'NOT_INSTALLED',
     `${registry.publisher}.${registry.name} is not installed for tenant ${tenantId}. Install it first (\`alga-emulator install ${registry.publisher}.${registry.name} --version <v> --tenant ${tenantId}\`).`,
-    { status: 404 },
   );
 }
 
@@ -130,16 +133,16 @@ function providersFor(caps: readonly string[]): string[] {
 /** Verifies the version's active bundle (signature over the bytes actually read) and copies it to the tenant's key. */
 async function placeTenantCopy(ctx: RegistryContext, tenantId: string, registry: RegistryRow, version: VersionRow): Promise<void> {
   const bundle = ctx.sql.activeBundle.get(version.id);
-  if (!bundle) throw new EmulatorError('BUNDLE_NOT_FOUND', `version ${version.version} has no bundle row; publish it again.`, { status: 404 });
+  if (!bundle) throw new EmulatorError('BUNDLE_NOT_FOUND', `version ${version.version} has no bundle row; publish it again.`);
   const bytes = await ctx.store.get(bundle.storage_url);
   if (!bytes) {
-    throw new EmulatorError('BUNDLE_NOT_FOUND', `the archive of ${registry.publisher}.${registry.name} ${version.version} is missing from the bundle store (${bundle.storage_url}); publish it again.`, { status: 404 });
+    throw new EmulatorError('BUNDLE_NOT_FOUND', `the archive of ${registry.publisher}.${registry.name} ${version.version} is missing from the bundle store (${bundle.storage_url}); publish it again.`);
   }
   const contentHash = computeContentHash(bytes);
   const verdict = verifyBundleSignature({ contentHash, signatureText: bundle.signature, trust: ctx.signing.trust, mode: ctx.signing.mode });
   for (const warning of verdict.warnings) ctx.warn(warning);
   if (contentHash !== bundle.content_hash) {
-    throw new EmulatorError('HASH_MISMATCH', `the stored archive ${bundle.storage_url} hashes to ${contentHash}, not ${bundle.content_hash}: it was changed on disk. Publish the bundle again.`, { status: 400 });
+    throw new EmulatorError('HASH_MISMATCH', `the stored archive ${bundle.storage_url} hashes to ${contentHash}, not ${bundle.content_hash}: it was changed on disk. Publish the bundle again.`);
   }
   const key = bundleStoreKey(tenantId, registry.id, contentHash);
   if (!(await ctx.store.has(key))) await ctx.store.put(key, bytes);

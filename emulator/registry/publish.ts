@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readBundleArchive } from '../bundles/archive.ts';
 import { computeContentHash, hashHex } from '../bundles/hash.ts';
-import { EmulatorError, describeError } from '../errors.ts';
+import { EmulatorError, describeError, type ErrorBody } from '../errors.ts';
 import { invalidManifestError, isWildcardVersion, parseManifestText, resolveWildcardVersion, type ExtensionManifest } from '../manifest/index.ts';
 import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
@@ -27,11 +27,11 @@ export interface StageResult {
 export function checkDeclaredSize(size: string | number | undefined, maxBytes: number = MAX_BUNDLE_BYTES): number {
   const value = typeof size === 'number' ? size : Number(size);
   if (size === undefined || size === '' || !Number.isInteger(value) || value <= 0) {
-    throw new EmulatorError('INVALID_SIZE', `size must be a positive integer byte count, got ${JSON.stringify(size ?? null)}. Send ?size=<bytes of the archive>.`, { status: 400 });
+    throw new EmulatorError('INVALID_SIZE', `size must be a positive integer byte count, got ${JSON.stringify(size ?? null)}. Send ?size=<bytes of the archive>.`);
   }
   if (value > maxBytes) {
     const mib = maxBytes % (1024 * 1024) === 0 ? ` (${maxBytes / (1024 * 1024)} MiB)` : '';
-    throw new EmulatorError('BUNDLE_TOO_LARGE', `bundle is ${value} bytes; the limit is ${maxBytes} bytes${mib}. Shrink the bundle (drop source maps, large assets).`, { status: 413 });
+    throw new EmulatorError('BUNDLE_TOO_LARGE', `bundle is ${value} bytes; the limit is ${maxBytes} bytes${mib}. Shrink the bundle (drop source maps, large assets).`);
   }
   return value;
 }
@@ -41,7 +41,7 @@ export async function stageUpload(ctx: RegistryContext, input: StageInput): Prom
   const size = checkDeclaredSize(input.size, ctx.maxBundleBytes);
   const declaredHash = checkDeclaredHash(input.declaredHash);
   if (input.bytes.byteLength !== size) {
-    throw new EmulatorError('SIZE_MISMATCH', `size says ${size} bytes but the body has ${input.bytes.byteLength}. Send the archive bytes unchanged with their exact size.`, { status: 400 });
+    throw new EmulatorError('SIZE_MISMATCH', `size says ${size} bytes but the body has ${input.bytes.byteLength}. Send the archive bytes unchanged with their exact size.`);
   }
   const key = `sha256/_staging/${randomUUID()}/bundle.tar.zst`;
   await ctx.store.put(key, input.bytes);
@@ -50,7 +50,7 @@ export async function stageUpload(ctx: RegistryContext, input: StageInput): Prom
 
 function checkDeclaredHash(value: string | undefined): string {
   if (value === undefined || !HEX64.test(value)) {
-    throw new EmulatorError('INVALID_DECLARED_HASH', `declaredHash must be 64 lowercase hex characters (the sha256 of the archive), got ${JSON.stringify(value ?? null)}.`, { status: 400 });
+    throw new EmulatorError('INVALID_DECLARED_HASH', `declaredHash must be 64 lowercase hex characters (the sha256 of the archive), got ${JSON.stringify(value ?? null)}.`);
   }
   return value;
 }
@@ -89,16 +89,16 @@ export interface FinalizeResult {
 export async function finalizeUpload(ctx: RegistryContext, input: FinalizeInput, options: PublishOptions = {}): Promise<FinalizeResult> {
   const key = typeof input.key === 'string' ? input.key : '';
   if (!key.startsWith('sha256/') || !key.includes('/_staging/')) {
-    throw new EmulatorError('INVALID_KEY', `key must be the staging key returned by upload-proxy (sha256/_staging/…), got ${JSON.stringify(input.key ?? null)}.`, { status: 400 });
+    throw new EmulatorError('INVALID_KEY', `key must be the staging key returned by upload-proxy (sha256/_staging/…), got ${JSON.stringify(input.key ?? null)}.`);
   }
   const declaredHash = checkDeclaredHash(typeof input.declaredHash === 'string' ? input.declaredHash : undefined);
   const bytes = await ctx.store.get(key);
   if (!bytes) {
-    throw new EmulatorError('STAGED_BUNDLE_NOT_FOUND', `nothing is staged under ${key}: it was finalized already or never uploaded. Upload again with /api/ext-bundles/upload-proxy.`, { status: 404 });
+    throw new EmulatorError('STAGED_BUNDLE_NOT_FOUND', `nothing is staged under ${key}: it was finalized already or never uploaded. Upload again with /api/ext-bundles/upload-proxy.`);
   }
   const hex = hashHex(computeContentHash(bytes));
   if (hex !== declaredHash) {
-    throw new EmulatorError('HASH_MISMATCH', `the staged bundle hashes to ${hex}, not the declared ${declaredHash}: the upload was altered or the hash was computed over other bytes.`, { status: 400 });
+    throw new EmulatorError('HASH_MISMATCH', `the staged bundle hashes to ${hex}, not the declared ${declaredHash}: the upload was altered or the hash was computed over other bytes.`);
   }
   const manifest = await readManifest(bytes, input.manifestJson);
   const signatureText = typeof input.signature?.text === 'string' ? input.signature.text : null;
@@ -120,12 +120,12 @@ async function manifestFromArchive(bytes: Uint8Array): Promise<string> {
   try {
     entries = await readBundleArchive(bytes);
   } catch (err) {
-    throw new EmulatorError('MANIFEST_NOT_FOUND', `no manifestJson was sent and the archive cannot be read: ${describeError(err)}`, { status: 400 });
+    throw new EmulatorError('MANIFEST_NOT_FOUND', `no manifestJson was sent and the archive cannot be read: ${describeError(err)}. Fix: send a bundle made by \`alga-emulator pack\`, or send manifestJson.`);
   }
   const files = entries.filter((e) => e.type === 'file').map((e) => ({ ...e, path: e.path.replace(/^\.\//, '') }));
   const found = files.find((e) => e.path === 'manifest.json') ?? files.find((e) => /^[^/]+\/manifest\.json$/.test(e.path));
   if (!found) {
-    throw new EmulatorError('MANIFEST_NOT_FOUND', 'no manifestJson was sent and the archive has no manifest.json at its root or one folder deep. Put manifest.json at the bundle root.', { status: 400 });
+    throw new EmulatorError('MANIFEST_NOT_FOUND', 'no manifestJson was sent and the archive has no manifest.json at its root or one folder deep. Put manifest.json at the bundle root.');
   }
   return Buffer.from(found.data).toString('utf8');
 }
@@ -176,11 +176,21 @@ async function register(ctx: RegistryContext, bytes: Uint8Array, hex: string, ma
 }
 
 function versionExists(publisher: string, name: string, version: string): EmulatorError {
-  return new EmulatorError(
-    'EXTENSION_VERSION_ALREADY_EXISTS',
+  return new VersionExistsError(
     `${publisher}.${name} ${version} is already published and versions are immutable. Bump "version" in manifest.json (or use "X.Y.*" to take the next patch).`,
-    { status: 409 },
   );
+}
+
+/** EXTENSION_VERSION_ALREADY_EXISTS, whose 409 body spec 06 nests: `{success: false, error: {message, code}}`. */
+export class VersionExistsError extends EmulatorError {
+  constructor(message: string) {
+    super('EXTENSION_VERSION_ALREADY_EXISTS', message);
+    this.name = 'VersionExistsError';
+  }
+
+  override toResponseBody(): ErrorBody {
+    return { success: false, error: { message: this.message, code: this.code } };
+  }
 }
 
 interface Signed {

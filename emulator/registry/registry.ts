@@ -212,10 +212,10 @@ export class Registry {
   /** Adds a schedule on an endpoint of the install's version (scheduler fixtures, update remapping). */
   createSchedule(installId: string, input: { name: string; cron: string; method: string; path: string; payload?: unknown }): string {
     const install = this.#ctx.sql.installById.get(installId);
-    if (!install) throw new EmulatorError('NOT_INSTALLED', `install ${installId} does not exist`, { status: 404 });
+    if (!install) throw new EmulatorError('NOT_INSTALLED', `Failed to add schedule ${input.name}: install ${installId} does not exist (uninstalled, or an id from another emulator). Fix: pass the id of a current install (registry.installs(tenant)).`);
     const endpoint = this.#ctx.sql.endpointsOf.all(install.version_id).find((e) => e.method === input.method.toUpperCase() && e.path === input.path);
     if (!endpoint) {
-      throw new EmulatorError('ENDPOINT_NOT_FOUND', `the installed version has no endpoint ${input.method.toUpperCase()} ${input.path}; declare it in api.endpoints.`, { status: 404 });
+      throw new EmulatorError('ENDPOINT_NOT_FOUND', `the installed version has no endpoint ${input.method.toUpperCase()} ${input.path}; declare it in api.endpoints.`);
     }
     const id = this.#ctx.newId();
     this.#ctx.sql.insertSchedule.run({ id, install_id: installId, tenant_id: install.tenant_id, endpoint_id: endpoint.id, name: input.name, cron: input.cron, payload_json: input.payload === undefined ? null : JSON.stringify(input.payload), now: this.#ctx.now() });

@@ -27,7 +27,7 @@ export class SecretSealer implements TransitDecrypter {
   readonly #key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== 32) throw new EmulatorError('SECRETS_KEY_INVALID', 'the secrets key must be 32 bytes', { status: 500 });
+    if (key.length !== 32) throw new EmulatorError('SECRETS_KEY_INVALID', `Failed to create the secret sealer: the key is ${key.length} bytes: AES-256-GCM needs 32. Fix: pass 32 random bytes (randomBytes(32)).`);
     this.#key = key;
   }
 
@@ -47,7 +47,6 @@ export class SecretSealer implements TransitDecrypter {
       throw new EmulatorError(
         'SECRETS_KEY_INVALID',
         `the secrets key ${file} is not 32 base64 bytes: it was edited or truncated. Sealed secrets cannot be opened without it; run \`alga-emulator reset\` to start over.`,
-        { status: 500 },
       );
     }
     return new SecretSealer(key);

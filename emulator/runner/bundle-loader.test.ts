@@ -69,8 +69,9 @@ describe('BundleLoader', () => {
     refused.add(computeContentHash(swapped));
     await put(swapped);
     const expected = {
+      // The code keeps its catalog status; the Runner's 502 comes from its step (bundle_fetch_failed).
       code: 'SIGNATURE_INVALID',
-      status: 502,
+      status: 400,
       message: `SIGNATURE_INVALID: signature of ${computeContentHash(swapped)} does not verify`,
     };
     await expect(loader.load('t1', EXT, packed.contentHash)).rejects.toMatchObject(expected);

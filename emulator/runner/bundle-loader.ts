@@ -1,7 +1,7 @@
 import { archiveHashMismatch, type BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { computeContentHash, normalizeContentHash } from '../bundles/hash.ts';
 import { bundleStoreKey, sameStoreStat, type BundleStore, type StoreStat } from '../bundles/store.ts';
-import { EmulatorError, describeError } from '../errors.ts';
+import { EmulatorError, describeError, type ErrorCode } from '../errors.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
 
 export interface BundleLoaderOptions {
@@ -96,8 +96,8 @@ export class BundleLoader {
       await this.#verifier.verify({ tenantId: target.tenant, extensionId: target.extension, contentHash, expectedContentHash: target.hash, bytes });
     } catch (err) {
       // The code leads the message so `bundle_fetch_failed: SIGNATURE_INVALID: …` names it.
-      const code = err instanceof EmulatorError ? err.code : 'BUNDLE_VERIFY_FAILED';
-      throw new EmulatorError(code, `${code}: ${describeError(err)}`, { status: 502, cause: err });
+      const code: ErrorCode = err instanceof EmulatorError ? err.code : 'BUNDLE_VERIFY_FAILED';
+      throw new EmulatorError(code, `${code}: ${describeError(err)}`, { cause: err });
     }
   }
 
@@ -109,5 +109,5 @@ export class BundleLoader {
 }
 
 function notFound(key: string): EmulatorError {
-  return new EmulatorError('BUNDLE_NOT_FOUND', `bundle not found in store at ${key}`, { status: 404 });
+  return new EmulatorError('BUNDLE_NOT_FOUND', `bundle not found in store at ${key}`);
 }

@@ -90,7 +90,7 @@ function int(env: Env, name: string, fallback: number, min: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) {
-    throw new EmulatorError('CONFIG_INVALID', `${name} must be an integer >= ${min}, got "${raw}". Fix or unset it.`, { status: 400 });
+    throw new EmulatorError('CONFIG_INVALID', `${name} must be an integer >= ${min}, got "${raw}". Fix or unset it.`);
   }
   return value;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
-import { EmulatorError, describeError } from '../errors.ts';
+import { EmulatorError, describeError, executeFailedMessage } from '../errors.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
@@ -227,7 +227,7 @@ export class Runner implements Rewindable {
       return { envelope, hostCalls: result.hostCalls };
     } catch (err) {
       const message = describeError(err);
-      const failed = this.#failed(emit, failure(500, message.startsWith('execute_failed: ') ? message : `execute_failed: ${message}`));
+      const failed = this.#failed(emit, failure(500, executeFailedMessage(message)));
       return { ...failed, hostCalls: hostCallsOf(err) };
     }
   }
@@ -239,7 +239,7 @@ export class Runner implements Rewindable {
     try {
       await stat(join(bundle.bundleRoot, 'dist', 'main.wasm'));
     } catch {
-      throw new EmulatorError('WASM_MISSING', `dist/main.wasm not found in bundle sha256:${hashHex(contentHash)}`, { status: 404 });
+      throw new EmulatorError('WASM_MISSING', `dist/main.wasm not found in bundle sha256:${hashHex(contentHash)}`);
     }
     this.#runnable.add(contentHash);
     return bundle;

@@ -76,7 +76,7 @@ export async function ensureShellBuilt(options: ShellBuildOptions = {}): Promise
   const distRoot = options.distRoot ?? SHELL_DIST_ROOT;
   const viteVersion = installedViteVersion();
   if (viteVersion === null) {
-    throw new EmulatorError('SHELL_BUILD_FAILED', 'Failed to build the shell page: the vite package is not installed. Run `npm install` (vite is a dev dependency) and then `npm run build:shell`.', { status: 500 });
+    throw new EmulatorError('SHELL_BUILD_FAILED', 'Failed to build the shell page: the vite package is not installed. Run `npm install` (vite is a dev dependency) and then `npm run build:shell`.');
   }
   const hash = await shellSourceHash(appDir, viteVersion);
   const dir = join(distRoot, hash.slice(0, 16));
@@ -104,7 +104,7 @@ export async function ensureShellBuilt(options: ShellBuildOptions = {}): Promise
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     if (err instanceof EmulatorError) throw err;
-    throw new EmulatorError('SHELL_BUILD_FAILED', `Failed to build the shell page from ${appDir}: ${describeError(err)}. Fix it and run \`npm run build:shell\`.`, { status: 500, cause: err });
+    throw new EmulatorError('SHELL_BUILD_FAILED', `Failed to build the shell page from ${appDir}: ${describeError(err)}. Fix it and run \`npm run build:shell\`.`, { cause: err });
   }
   await removeOtherBuilds(distRoot, dir);
   return { dir, hash, built: true, ms: performance.now() - started };

@@ -41,7 +41,6 @@ export function writeKeyPair(dir: string, name: string, pair: SigningKeyPair): K
     throw new EmulatorError(
       'SIGNING_KEY_NAME_INVALID',
       `Cannot write key pair "${name}": the name must be letters, digits, ".", "_" or "-", starting with a letter or digit.`,
-      { status: 400 },
     );
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -65,7 +64,7 @@ export function readPrivateKey(path: string): SigningKeyPair {
     throw new EmulatorError(
       'SIGNING_KEY_INVALID',
       `Cannot read signing key file "${path}" (${describeError(err)}). Check the path; the file must hold an unencrypted ed25519 or ECDSA P-256 private key in PEM form.`,
-      { status: 400, cause: err },
+      { cause: err },
     );
   }
   return parsePrivateKeyPem(pem, `signing key file "${path}"`).pair;

@@ -30,7 +30,6 @@ export function generateSigningKey(algorithm: SigningAlgorithm = 'ed25519'): Sig
     throw new EmulatorError(
       'SIGNING_ALGORITHM_UNSUPPORTED',
       `Cannot generate a signing key: algorithm "${String(algorithm)}" is not supported. Use one of ${SIGNING_ALGORITHMS.join(', ')}.`,
-      { status: 400 },
     );
   }
   const { privateKey } =
@@ -52,7 +51,7 @@ export function keyIdOf(publicKeyPem: string): string {
     throw new EmulatorError(
       'SIGNING_KEY_INVALID',
       `Cannot compute a key id: the text is not a PEM public key (${describeError(err)}). Pass a "-----BEGIN PUBLIC KEY-----" block.`,
-      { status: 400, cause: err },
+      { cause: err },
     );
   }
   return keyIdOfKey(key);
@@ -87,7 +86,7 @@ export function parsePrivateKeyPem(pem: string, source: string): { pair: Signing
     throw new EmulatorError(
       'SIGNING_KEY_INVALID',
       `Cannot use ${source}: it is not a readable PEM private key (${describeError(err)}). ${KEY_FIX}`,
-      { status: 400, cause: err },
+      { cause: err },
     );
   }
   return { pair: pairFromPrivateKey(privateKey, source), privateKey };
@@ -99,7 +98,6 @@ function pairFromPrivateKey(privateKey: KeyObject, source: string): SigningKeyPa
     throw new EmulatorError(
       'SIGNING_KEY_INVALID',
       `Cannot use ${source}: it is a key of type ${describeKeyType(privateKey)}, which cannot sign bundles. ${KEY_FIX}`,
-      { status: 400 },
     );
   }
   const publicKey = createPublicKey(privateKey);

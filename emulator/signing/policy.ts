@@ -41,6 +41,5 @@ export function parseSigningMode(raw: string | undefined, fallback: SigningMode)
   throw new EmulatorError(
     'CONFIG_INVALID',
     `SIGNING_MODE must be one of ${SIGNING_MODES.join(', ')}, got "${raw}". Fix or unset it.`,
-    { status: 400 },
   );
 }

@@ -89,6 +89,5 @@ function invalid(reason: string): EmulatorError {
   return new EmulatorError(
     'SIGNATURE_INVALID',
     `Invalid bundle signature: ${reason}. Expected one line "${SIGNATURE_FORMAT}"; re-sign the bundle with \`alga-emulator sign\`.`,
-    { status: 400 },
   );
 }

@@ -128,5 +128,5 @@ function publicKeyOf(block: PemBlock, where: string): KeyObject {
 }
 
 function trustInvalid(what: string, fix: string, cause?: unknown): EmulatorError {
-  return new EmulatorError('SIGNING_TRUST_INVALID', `Invalid signing trust bundle: ${what}. ${fix}`, { status: 400, cause });
+  return new EmulatorError('SIGNING_TRUST_INVALID', `Invalid signing trust bundle: ${what}. ${fix}`, { cause });
 }

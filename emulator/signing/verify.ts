@@ -1,5 +1,5 @@
 import { verify as cryptoVerify } from 'node:crypto';
-import { EmulatorError } from '../errors.ts';
+import { EmulatorError, type ErrorCode } from '../errors.ts';
 import { normalizeContentHash } from '../bundles/hash.ts';
 import { parseSignatureText, signatureMessage } from './signature-text.ts';
 import type { TrustedKey, TrustStore } from './trust-store.ts';
@@ -116,8 +116,8 @@ function matches(hash: string, signature: Buffer, trusted: TrustedKey): boolean 
   }
 }
 
-function signatureError(code: string, what: string, fix: string): EmulatorError {
-  return new EmulatorError(code, `Cannot accept bundle signature: ${what}. ${fix}`, { status: 400 });
+function signatureError(code: ErrorCode, what: string, fix: string): EmulatorError {
+  return new EmulatorError(code, `Cannot accept bundle signature: ${what}. ${fix}`);
 }
 
 function capitalise(text: string): string {

@@ -310,7 +310,7 @@ describe('GET /ext-ui in strict mode (the default)', () => {
     expectNotExtracted(fx, hash);
     const event = fx.runner.debugEvents.recent({ extension_id: 'garbage' }).at(-1);
     expect(event).toMatchObject({ level: 'error', tenant_id: TENANT, content_hash: hash });
-    expect(event?.message).toMatch(/^ext-ui extract_failed: BUNDLE_NOT_ZSTD: bundle is not a valid zstd archive/);
+    expect(event?.message).toMatch(/^ext-ui extract_failed: BUNDLE_CORRUPT: bundle is not a valid zstd archive/);
   });
 
   it('step 5: answers 500 extract_failed when the confirmed install has no archive in the store', async () => {

@@ -63,5 +63,5 @@ function parseSecretJson(plaintext: Uint8Array): Record<string, string> {
 }
 
 function decryptFailed(reason: string, cause?: unknown): EmulatorError {
-  return new EmulatorError('SECRET_DECRYPT_FAILED', `secret_decrypt_failed: ${reason}`, { status: 500, cause });
+  return new EmulatorError('SECRET_DECRYPT_FAILED', `secret_decrypt_failed: ${reason}`, { cause });
 }

@@ -18,7 +18,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** A usage mistake: printed as `error USAGE: …`, exit code 2. */
 export function usageError(message: string): EmulatorError {
-  return new EmulatorError('USAGE', message, { status: 400 });
+  return new EmulatorError('USAGE', message);
 }
 
 /**

@@ -32,7 +32,7 @@ async function pack(input: CommandInput, io: Output): Promise<number> {
 }
 
 function notAFolder(target: Target): EmulatorError {
-  return new EmulatorError('NOT_A_FOLDER', `${target.shown} is a file; pack needs the extension folder that holds manifest.json.`, { status: 400 });
+  return new EmulatorError('NOT_A_FOLDER', `${target.shown} is a file; pack needs the extension folder that holds manifest.json.`);
 }
 
 async function fileHash(file: string): Promise<string | undefined> {

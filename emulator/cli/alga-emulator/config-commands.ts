@@ -40,7 +40,7 @@ function checkCaps(caps: readonly string[], flag: string): string[] {
   const normalised = caps.map((cap) => cap.trim().toLowerCase());
   const unknown = normalised.filter((cap) => !known.includes(cap));
   if (unknown.length > 0) {
-    throw new EmulatorError('CAPABILITY_UNKNOWN', `--${flag} ${unknown.map((c) => `"${c}"`).join(', ')}: not a known capability. Known capabilities: ${known.join(', ')}.`, { status: 400 });
+    throw new EmulatorError('CAPABILITY_UNKNOWN', `--${flag} ${unknown.map((c) => `"${c}"`).join(', ')}: not a known capability. Known capabilities: ${known.join(', ')}.`);
   }
   return normalised;
 }

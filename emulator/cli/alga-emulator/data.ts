@@ -52,14 +52,14 @@ export async function findTarget(ctx: CliContext, given: string, what: string): 
   const stats = await stat(path).catch(() => null);
   if (stats?.isDirectory()) return { kind: 'folder', path, shown: given };
   if (stats?.isFile()) return { kind: 'file', path, shown: given };
-  throw new EmulatorError('TARGET_NOT_FOUND', `${given} does not exist. Pass ${what}.`, { status: 404 });
+  throw new EmulatorError('TARGET_NOT_FOUND', `${given} does not exist. Pass ${what}.`);
 }
 
 /** A bundle file (not a folder) the user named. */
 export async function findBundleFile(ctx: CliContext, given: string, command: string): Promise<Target> {
   const target = await findTarget(ctx, given, 'a bundle.tar.zst file');
   if (target.kind === 'folder') {
-    throw new EmulatorError('NOT_A_BUNDLE', `${given} is a folder; ${command} needs a bundle file. Pack it first: \`alga-emulator pack ${given} --out bundle.tar.zst\`.`, { status: 400 });
+    throw new EmulatorError('NOT_A_BUNDLE', `${given} is a folder; ${command} needs a bundle file. Pack it first: \`alga-emulator pack ${given} --out bundle.tar.zst\`.`);
   }
   return target;
 }
@@ -69,7 +69,7 @@ export async function readBytes(file: string): Promise<Uint8Array> {
     const buf = await readFile(file);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
-    throw new EmulatorError('FILE_UNREADABLE', `cannot read ${file}: ${describeError(err)}. Check the path and its permissions.`, { status: 400, cause: err });
+    throw new EmulatorError('FILE_UNREADABLE', `cannot read ${file}: ${describeError(err)}. Check the path and its permissions.`, { cause: err });
   }
 }
 
@@ -79,7 +79,7 @@ export async function readSignatureFile(ctx: CliContext, given: string): Promise
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new EmulatorError('SIGNATURE_FILE_NOT_FOUND', `cannot read the signature file ${given}: ${describeError(err)}. Pass the file \`alga-emulator sign\` wrote (<bundle>.SIGNATURE).`, { status: 400, cause: err });
+    throw new EmulatorError('SIGNATURE_FILE_NOT_FOUND', `cannot read the signature file ${given}: ${describeError(err)}. Pass the file \`alga-emulator sign\` wrote (<bundle>.SIGNATURE).`, { cause: err });
   }
 }
 

@@ -16,7 +16,7 @@ export const EMULATOR_ENTRIES: ReadonlySet<string> = new Set([
 ]);
 
 function refused(message: string): EmulatorError {
-  return new EmulatorError('RESET_REFUSED', message, { status: 400 });
+  return new EmulatorError('RESET_REFUSED', message);
 }
 
 async function canonical(path: string): Promise<string> {

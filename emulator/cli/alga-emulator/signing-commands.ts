@@ -34,7 +34,6 @@ function refuseOverwrite(files: readonly string[], force: boolean): void {
   throw new EmulatorError(
     'KEY_EXISTS',
     `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}. Pick another --name or --out, or pass --force to replace the key (bundles signed with it then need signing again).`,
-    { status: 409 },
   );
 }
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { EmulatorError, describeError } from '../../errors.ts';
+import { EmulatorError, describeError, executeFailed } from '../../errors.ts';
 import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from '../../wit/host-types.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
 import { exportAllGlobals } from './export-globals.ts';
@@ -33,7 +33,7 @@ export interface ComponentLoaderOptions {
 
 /** Thrown for guests production would refuse to run; the Runner maps it to `execute_failed`. */
 export function guestRefused(message: string, cause?: unknown): EmulatorError {
-  return new EmulatorError('EXECUTE_FAILED', `execute_failed: ${message}`, { status: 500, cause });
+  return executeFailed(message, cause);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { EmulatorError } from '../../errors.ts';
+import { executeFailed } from '../../errors.ts';
 import type { Admission, HostTable, ImportShape } from '../../capabilities/index.ts';
 import { WitError, type InvocationScope } from '../../contracts/invocation.ts';
 import { applyFault, type FaultPlan } from '../faults/fault-plan.ts';
@@ -87,10 +87,6 @@ interface Slot {
 /** Whose `get` result is always recorded as `"[redacted]"`. */
 const SECRETS_INTERFACE = 'alga:extension/secrets';
 const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
-
-function executeFailed(message: string): EmulatorError {
-  return new EmulatorError('EXECUTE_FAILED', `execute_failed: ${message}`, { status: 500 });
-}
 
 /**
  * Runs guests on worker threads so a runaway guest never blocks the server. Bounded globally

@@ -1,4 +1,4 @@
-import { EmulatorError } from '../../errors.ts';
+import { executeFailed } from '../../errors.ts';
 import type { InvocationScope, InvocationUser } from '../../contracts/invocation.ts';
 import type { GuestRequest } from '../engine/worker-pool.ts';
 import type { ExecuteBody } from './request-body.ts';
@@ -35,7 +35,7 @@ export function buildUrl(path: string, query: Record<string, string> | undefined
 export function decodeBody(b64: string | null | undefined): Uint8Array | undefined {
   if (b64 === undefined || b64 === null) return undefined;
   if (!STRICT_BASE64.test(b64) || b64.length % 4 !== 0) {
-    throw new EmulatorError('EXECUTE_FAILED', 'execute_failed: invalid body base64: expected standard padded base64', { status: 500 });
+    throw executeFailed('invalid body base64: expected standard padded base64');
   }
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }

@@ -178,7 +178,7 @@ function shortName(iface: string): string {
 }
 
 function invalid(reason: string): EmulatorError {
-  return new EmulatorError('FAULT_INVALID', `Failed to inject a fault: ${reason}`, { status: 400 });
+  return new EmulatorError('FAULT_INVALID', `Failed to inject a fault: ${reason}`);
 }
 
 /** Checks a rule against the catalog and fills in the defaults; never changes `rule`. */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { EmulatorError, errorResponse } from '../../errors.ts';
 import type { Runner } from '../runner.ts';
 import { ShapeError, parseExecuteBody } from '../execute/request-body.ts';
 import type { UiRequest } from '../ui/ui-assets.ts';
@@ -54,12 +55,19 @@ export function createRunnerApp(runner: Runner): express.Express {
     if (allowed) res.status(405).setHeader('Allow', allowed.join(', ')).end();
     else res.status(404).end();
   });
-  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.too.large') {
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const framework = (err ?? {}) as { type?: string; status?: number; message?: string };
+    if (framework.type === 'entity.too.large') {
       res.status(413).type('text/plain').send('Failed to buffer the request body: length limit exceeded');
       return;
     }
-    res.status(err.status ?? 500).type('text/plain').send(err.message ?? 'internal error');
+    // body-parser's other client errors (aborted upload, bad encoding) say what the caller did wrong.
+    if (!(err instanceof EmulatorError) && typeof framework.status === 'number' && framework.status < 500) {
+      res.status(framework.status).type('text/plain').send(framework.message ?? 'bad request');
+      return;
+    }
+    const { status, body } = errorResponse(err);
+    res.status(status).type('text/plain').send(String(body.error));
   });
   return app;
 }

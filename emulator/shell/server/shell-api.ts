@@ -2,7 +2,7 @@
 // (`POST`/`DELETE /api/emulator/session`), the legacy bootstrap token, and the live channel
 // `GET /api/emulator/events`. Decodes requests, calls Sessions and buildShellState, encodes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { EmulatorError } from '../../errors.ts';
+import { EmulatorError, errorResponse } from '../../errors.ts';
 import type { Principal, Sessions } from '../../gateway/sessions.ts';
 import { SESSION_COOKIE } from '../../gateway/sessions.ts';
 import type { Registry } from '../../registry/registry.ts';
@@ -52,7 +52,7 @@ export function shellApiRouter(deps: ShellApiDeps): express.Router {
     const body: unknown = req.body;
     const userId = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).userId : undefined;
     if (typeof userId !== 'string' || userId.trim() === '') {
-      throw new EmulatorError('INVALID_BODY', 'send {"userId": "<user id>"} with content-type application/json (GET /api/emulator/state lists the users)', { status: 400 });
+      throw new EmulatorError('INVALID_BODY', 'send {"userId": "<user id>"} with content-type application/json (GET /api/emulator/state lists the users)');
     }
     const token = deps.sessions.signIn(userId.trim());
     const previous = readCookie(req.get('cookie'), SESSION_COOKIE);
@@ -88,14 +88,14 @@ export function shellApiRouter(deps: ShellApiDeps): express.Router {
   });
 
   router.use('/api/emulator', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const framework = err as { type?: string };
-    if (framework.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'the request body is not valid JSON', code: 'INVALID_BODY' });
-    } else if (err instanceof EmulatorError) {
-      res.status(err.status).json({ error: err.message, code: err.code });
-    } else {
+    const framework = err as { type?: string } | null;
+    const decoded = framework?.type === 'entity.parse.failed' ? new EmulatorError('INVALID_BODY', 'the request body is not valid JSON') : err;
+    if (!(decoded instanceof EmulatorError)) {
       next(err);
+      return;
     }
+    const { status, body } = errorResponse(decoded);
+    res.status(status).json(body);
   });
   return router;
 }
