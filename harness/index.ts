@@ -61,7 +61,7 @@ export { type HttpMock, type HttpMockOptions, type OnUnhandledRequest } from './
  */
 export { type LogEvent, type LogFilter } from './logs.ts';
 /** One host call of the guest (interface, function, outcome, duration), as `InvokeResult.hostCalls` lists them. */
-export type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+export type { HostCallRecord } from '../emulator/contracts/host-call.ts';
 /**
  * The capability ledger (`emu.ledger`): every host call with its arguments (secrets redacted),
  * result or WIT error, duration and request id, and the grants each invocation ran with.

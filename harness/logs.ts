@@ -1,5 +1,5 @@
 import type { DebugEvent } from '../emulator/contracts/debug-event.ts';
-import type { DebugEventHub } from '../emulator/runner/debug-events.ts';
+import type { DebugEventHub } from '../emulator/debug/debug-event-hub.ts';
 import { EmulatorError } from '../emulator/errors.ts';
 
 /** One debug event of the Runner: a guest's log line or stdout/stderr, or a Runner diagnostic. */

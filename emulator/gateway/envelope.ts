@@ -1,6 +1,6 @@
 // What the Gateway sends to the Runner (spec 04 "Envelope sent to the Runner"): the method
 // override, header allowlists per route, user shapes, the execute body and transport headers.
-import type { SecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
+import type { SecretEnvelope } from '../contracts/secret-envelope.ts';
 import type { EmulatorUser } from '../registry/identity.ts';
 import type { InstallView } from '../registry/registry.ts';
 

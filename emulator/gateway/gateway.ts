@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PERMISSIONS, type EmulatorUser } from '../registry/identity.ts';
 import type { ExecutionStatus, InstallView, Registry } from '../registry/registry.ts';
-import type { DebugEventHub } from '../runner/debug-events.ts';
+import type { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { matchEndpoint, suggestEndpoint, type DeclaredEndpoint, type EndpointMode } from './endpoints.ts';
 import {
   GATEWAY_METHODS,

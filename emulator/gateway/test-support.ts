@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { seededUserId, type EmulatorUser } from '../registry/identity.ts';
 import type { InstallView } from '../registry/registry.ts';
 import { TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from '../registry/test-support.ts';
-import { DebugEventHub } from '../runner/debug-events.ts';
+import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { Gateway, type GatewayOptions, type GatewayRequest } from './gateway.ts';
 import { Sessions, type Authenticator } from './sessions.ts';
 

@@ -9,6 +9,7 @@ import type { SeedResult } from '../registry/identity.ts';
 import { Registry, type InstallView } from '../registry/registry.ts';
 import { loadRunnerConfig, type RunnerConfig } from '../runner/config.ts';
 import { createRunnerApp, listen } from '../runner/http/router.ts';
+import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { Runner, type RunnerDeps } from '../runner/runner.ts';
 import { loadSigningPolicy, type SigningPolicy } from '../signing/index.ts';
 import { allParityNotes } from '../parity-notes.ts';
@@ -115,7 +116,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   progress('the registry to open');
   const data = await openEmulatorData(options);
   const { registry, settings } = data;
+  // One hub for the whole platform: the Runner, the Gateway and the shell's stream all use it.
+  const debugEvents = new DebugEventHub({ maxMessageBytes: data.runnerConfig.debugMaxEventBytes });
   const runner = new Runner(data.runnerConfig, {
+    debugEvents,
     store: data.store,
     transit: registry.sealer,
     installDirectory: registry,
@@ -147,7 +151,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     const gateway = new Gateway({
       registry,
       sessions,
-      debugEvents: runner.debugEvents,
+      debugEvents,
       runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url,
       endpointMode: settings.endpointMode,
       timeoutMs: settings.gatewayTimeoutMs,
@@ -164,7 +168,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       shellServer = createShellServer({
         registry,
         sessions,
-        debugEvents: runner.debugEvents,
+        debugEvents,
         shellEvents,
         runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url,
         runnerPublicBase: settings.runnerPublicBase,

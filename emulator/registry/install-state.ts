@@ -1,5 +1,5 @@
 import { EmulatorError } from '../errors.ts';
-import type { SecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
+import type { SecretEnvelope } from '../contracts/secret-envelope.ts';
 import { KNOWN_CAPABILITIES } from '../capabilities/index.ts';
 import { parseJsonList, resolveRegistry, type RegistryContext } from './context.ts';
 import { requireInstall } from './installs.ts';

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmulatorError } from '../errors.ts';
-import type { SecretEnvelope, TransitDecrypter } from '../capabilities/secrets/secret-envelope.ts';
+import type { SecretEnvelope, TransitDecrypter } from '../contracts/secret-envelope.ts';
 
 /** Names the sealed rows carry, mirroring a Vault transit setup (algorithm, key, mount). */
 export const SEALED_ALGORITHM = 'vault-transit';

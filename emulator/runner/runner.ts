@@ -9,12 +9,13 @@ import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { OpenCapabilities, importShape, resolveGrants } from '../capabilities/index.ts';
-import { openSecretEnvelope, type TransitDecrypter } from '../capabilities/secrets/secret-envelope.ts';
+import { openSecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
+import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
 import type { DebugEvent } from '../contracts/debug-event.ts';
 import type { InvocationScope } from '../contracts/invocation.ts';
 import type { RunnerConfig } from './config.ts';
-import { DebugEventHub } from './debug-events.ts';
+import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
 import { WorkerPool, type HostCallRecord } from './engine/worker-pool.ts';
 import { FaultPlan } from './faults/fault-plan.ts';
@@ -48,6 +49,11 @@ export interface RunnerDeps {
    * test the envelope and host calls of its call). Never changes the answer; a throw is logged.
    */
   onExecute?: (outcome: ExecuteOutcome, request: ExecuteObserved) => void;
+  /**
+   * Where debug-stream events go. The host shares one hub between the Runner, the Gateway and the
+   * shell's debug stream; default: a hub of this Runner's own.
+   */
+  debugEvents?: DebugEventHub;
   /**
    * Time of debug events and storage `updated_at`; default the system clock. Guest timeouts and
    * host-call durations stay on real time whatever this is.
@@ -104,7 +110,7 @@ export class Runner implements Rewindable {
   constructor(config: RunnerConfig, deps: RunnerDeps = {}) {
     this.config = config;
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
-    this.debugEvents = new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
+    this.debugEvents = deps.debugEvents ?? new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
     this.#cache = new BundleCache({ root: config.cacheRoot });
     this.#bundles = new BundleLoader({ store: this.store, cache: this.#cache, verifier: deps.verifier });
     this.#ui = new UiAssetServer({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../errors.ts';
-import { openSecretEnvelope, type SecretEnvelope, type TransitDecrypter } from './secret-envelope.ts';
+import type { SecretEnvelope, TransitDecrypter } from '../../contracts/secret-envelope.ts';
+import { openSecretEnvelope } from './secret-envelope.ts';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 

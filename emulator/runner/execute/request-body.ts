@@ -1,4 +1,4 @@
-import type { SecretEnvelope } from '../../capabilities/secrets/secret-envelope.ts';
+import type { SecretEnvelope } from '../../contracts/secret-envelope.ts';
 
 /** The `/v1/execute` JSON body after shape validation (spec 02). */
 export interface ExecuteBody {

@@ -4,7 +4,7 @@
 import type { Request, Response } from 'express';
 import type { Authenticator } from '../../gateway/sessions.ts';
 import { PERMISSIONS } from '../../registry/identity.ts';
-import type { DebugEventFilter, DebugEventHub } from '../../runner/debug-events.ts';
+import type { DebugEventFilter, DebugEventHub } from '../../debug/debug-event-hub.ts';
 import type { SseStreams } from './sse.ts';
 
 export interface DebugStreamDeps {

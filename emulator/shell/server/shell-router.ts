@@ -3,7 +3,7 @@
 import express from 'express';
 import type { Sessions } from '../../gateway/sessions.ts';
 import type { Registry } from '../../registry/registry.ts';
-import type { DebugEventHub } from '../../runner/debug-events.ts';
+import type { DebugEventHub } from '../../debug/debug-event-hub.ts';
 import { debugStreamHandler } from './debug-stream.ts';
 import { shellPagesRouter } from './pages.ts';
 import { runnerProxyRouter } from './runner-proxy.ts';

@@ -10,7 +10,7 @@ import { Sessions } from '../../gateway/sessions.ts';
 import { seededUserId, type SeededRole } from '../../registry/identity.ts';
 import type { InstallView } from '../../registry/registry.ts';
 import { OTHER_TENANT, TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from '../../registry/test-support.ts';
-import { DebugEventHub } from '../../runner/debug-events.ts';
+import { DebugEventHub } from '../../debug/debug-event-hub.ts';
 import { ShellEvents } from './shell-events.ts';
 import { createShellServer, type ShellServer, type ShellServerDeps } from './shell-router.ts';
 

@@ -5,7 +5,8 @@ type Listener = (event: DebugEvent) => void;
 
 /**
  * In-process fan-out of debug-stream events (production uses Redis streams). Keeps the most
- * recent events for late readers. One hub per Runner: nothing is process-global.
+ * recent events for late readers. One hub per emulator, shared by the Runner, the Gateway and
+ * the shell's debug stream (the host creates it and injects it); nothing is process-global.
  */
 export class DebugEventHub {
   readonly #maxMessageBytes: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DebugEvent } from '../contracts/debug-event.ts';
-import { DebugEventHub } from './debug-events.ts';
+import { DebugEventHub } from './debug-event-hub.ts';
 
 function event(message: string, extra: Partial<DebugEvent> = {}): Omit<DebugEvent, 'truncated'> {
   return { ts: '1700000000000', level: 'info', stream: 'log', tenant_id: 't1', extension_id: 'e1', request_id: 'r1', message, ...extra };
