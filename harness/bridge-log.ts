@@ -2,8 +2,7 @@
 // (`window.__algaShell`, emulator/shell/app/ui/automation.ts), matched against filters, and
 // described in failure messages. The `toHaveMessage` matcher lives here too.
 import type { ExpectMatcherState, MatcherReturnType, Page } from '@playwright/test';
-import type { BridgeLogEntry } from '../emulator/shell/app/lib/message-log.ts';
-import type { ShellAutomation } from '../emulator/shell/app/ui/automation.ts';
+import type { BridgeLogEntry, ShellAutomation } from '../emulator/internals.ts';
 
 /**
  * One postMessage between the shell and the extension iframe.

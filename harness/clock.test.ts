@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmulatorError } from '../emulator/errors.ts';
+import { EmulatorError } from '../emulator/index.ts';
 import { createTestClock } from './clock.ts';
 
 function caught(run: () => unknown): EmulatorError {

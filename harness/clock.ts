@@ -1,5 +1,4 @@
-import { VirtualClock, systemClock, type Clock } from '../emulator/clock.ts';
-import { EmulatorError } from '../emulator/errors.ts';
+import { EmulatorError, VirtualClock, systemClock, type Clock } from '../emulator/index.ts';
 
 /** Which clock an emulator runs on: the real one, or a virtual one only tests move. */
 export type ClockMode = 'system' | 'virtual';

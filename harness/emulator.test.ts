@@ -5,8 +5,8 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { packExtension } from '../emulator/bundles/pack.ts';
-import { seededUserId } from '../emulator/registry/identity.ts';
+import { packExtension } from '../emulator/index.ts';
+import { seededUserId } from '../emulator/internals.ts';
 import { createEmulator, type InstallResult, type TestEmulator } from './index.ts';
 import { ROOT } from './runner-fixture.ts';
 

@@ -1,10 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmulatorError } from '../emulator/errors.ts';
-import { startEmulator, type RunningEmulator } from '../emulator/host/emulator.ts';
-import type { EmulatorUser } from '../emulator/registry/identity.ts';
-import type { InstallView, Registry } from '../emulator/registry/registry.ts';
+import { EmulatorError, startEmulator, type InstallView, type Registry, type RunningEmulator } from '../emulator/index.ts';
+import type { EmulatorUser } from '../emulator/internals.ts';
 import { devTokenOf, resolveCaller, resolveTenant, type Caller, type TenantRef, type Tenants } from './identities.ts';
 import { publishAndInstall, sourceBytes, type ExtensionSource, type InstallOptions, type InstallResult } from './install.ts';
 import { sendExecute, sendInvoke, type ExecuteResult, type ExtensionRef, type InvokeRequest, type InvokeResult } from './invoke.ts';

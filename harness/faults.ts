@@ -1,4 +1,4 @@
-import type { FaultHandle, FaultPlan, FaultRule } from '../emulator/runner/faults/fault-plan.ts';
+import type { FaultHandle, FaultPlan, FaultRule } from '../emulator/index.ts';
 
 /**
  * Host-call failures on demand (`emu.faults`): the next N calls of a capability answer a WIT

@@ -1,5 +1,6 @@
 import { getResponse, type RequestHandler } from 'msw';
-import { EmulatorError, describeError } from '../emulator/errors.ts';
+import { EmulatorError } from '../emulator/index.ts';
+import { describeError } from '../emulator/internals.ts';
 
 /**
  * What happens to a guest's outbound request that no handler answers: `'error'` (default) answers

@@ -1,7 +1,5 @@
-import { EmulatorError } from '../emulator/errors.ts';
-import type { Sessions } from '../emulator/gateway/sessions.ts';
-import { seededUserId, type EmulatorUser, type SeededRole } from '../emulator/registry/identity.ts';
-import type { Registry } from '../emulator/registry/registry.ts';
+import { EmulatorError, type Registry, type Sessions } from '../emulator/index.ts';
+import { seededUserId, type EmulatorUser, type SeededRole } from '../emulator/internals.ts';
 
 /** A tenant: `'default'`, `'second'` (the seeded neighbour) or a tenant id. */
 export type TenantRef = 'default' | 'second' | (string & {});

@@ -61,7 +61,7 @@ export { type HttpMock, type HttpMockOptions, type OnUnhandledRequest } from './
  */
 export { type LogEvent, type LogFilter } from './logs.ts';
 /** One host call of the guest (interface, function, outcome, duration), as `InvokeResult.hostCalls` lists them. */
-export type { HostCallRecord } from '../emulator/contracts/host-call.ts';
+export type { HostCallRecord } from '../emulator/internals.ts';
 /**
  * The capability ledger (`emu.ledger`): every host call with its arguments (secrets redacted),
  * result or WIT error, duration and request id, and the grants each invocation ran with.
@@ -103,7 +103,7 @@ export { type TestClock, type ClockMode } from './clock.ts';
  * @example const fault = emu.faults.inject({ capability: 'http.fetch', error: 'transport', times: 2 }); fault.remaining // 2
  */
 export { type TestFaults } from './faults.ts';
-export { type FaultRule, type FaultHandle, type ResolvedFaultRule } from '../emulator/runner/faults/fault-plan.ts';
+export { type FaultRule, type FaultHandle, type ResolvedFaultRule } from '../emulator/index.ts';
 /**
  * `emu.activityMark()` / `emu.report(mark)`: the invocations and log lines since a point, as the
  * text `useEmulator` (from `alga-extension-emulator/harness/vitest`) prints when a test fails.

@@ -1,9 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packExtension } from '../emulator/bundles/pack.ts';
-import { EmulatorError, describeError } from '../emulator/errors.ts';
-import type { Registry } from '../emulator/registry/registry.ts';
+import { EmulatorError, packExtension, type Registry } from '../emulator/index.ts';
+import { describeError } from '../emulator/internals.ts';
 import type { TenantRef } from './identities.ts';
 
 /** The samples shipped with the emulator, by folder name (`'hello-host'`). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EmulatorError, describeError } from '../emulator/errors.ts';
-import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+import { EmulatorError } from '../emulator/index.ts';
+import { describeError, type HostCallRecord } from '../emulator/internals.ts';
 import type { Caller, TenantRef } from './identities.ts';
 import type { OutcomeIndex } from './outcome-index.ts';
 import type { Envelope, ExecuteInput } from './runner-fixture.ts';

@@ -1,4 +1,4 @@
-import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from '../emulator/capabilities/index.ts';
+import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from '../emulator/internals.ts';
 import { callName, capabilityOf, manifestFix, type LedgerInvocation } from './ledger.ts';
 
 /** A host call the guest made without the capability it needs. */

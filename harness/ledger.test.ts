@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES } from '../emulator/capabilities/index.ts';
-import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+import { CAPABILITIES } from '../emulator/index.ts';
+import type { HostCallRecord } from '../emulator/internals.ts';
 import { LedgerRecorder, PARAMETER_NAMES, callName, capabilityOf, namedArgs, normalizeCallName } from './ledger.ts';
 
 const call = (iface: string, fn: string, args: unknown[], requestId = 'r-1'): HostCallRecord => ({ interface: `alga:extension/${iface}`, function: fn, outcome: 'ok', durationMs: 1, requestId, args });

@@ -1,6 +1,5 @@
-import { CAPABILITIES, resolveGrants } from '../emulator/capabilities/index.ts';
-import type { CapabilityString } from '../emulator/capabilities/index.ts';
-import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+import { CAPABILITIES } from '../emulator/index.ts';
+import { resolveGrants, type CapabilityString, type HostCallRecord } from '../emulator/internals.ts';
 
 /** One execute the Runner ran: its host calls and the grants it ran with (defaults included). */
 export interface LedgerInvocation {

@@ -1,6 +1,6 @@
 // emu.logs(filter) over a DebugEventHub: each filter field narrows, and only that.
 import { describe, expect, it } from 'vitest';
-import { DebugEventHub } from '../emulator/debug/debug-event-hub.ts';
+import { DebugEventHub } from '../emulator/internals.ts';
 import { selectLogs } from './logs.ts';
 
 function hub() {

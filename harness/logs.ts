@@ -1,6 +1,5 @@
-import type { DebugEvent } from '../emulator/contracts/debug-event.ts';
-import type { DebugEventHub } from '../emulator/debug/debug-event-hub.ts';
-import { EmulatorError } from '../emulator/errors.ts';
+import { EmulatorError } from '../emulator/index.ts';
+import type { DebugEvent, DebugEventHub } from '../emulator/internals.ts';
 
 /** One debug event of the Runner: a guest's log line or stdout/stderr, or a Runner diagnostic. */
 export type LogEvent = DebugEvent;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+import type { HostCallRecord } from '../emulator/internals.ts';
 import type { LedgerInvocation } from './ledger.ts';
 import './matchers.ts';
 

@@ -10,7 +10,7 @@
  * expect(emu.ledger).toStayWithinGrants();
  */
 import { expect } from 'vitest';
-import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
+import type { HostCallRecord } from '../emulator/internals.ts';
 import { callName, capabilityOf, manifestFix, namedArgs, normalizeCallName, type CapabilityLedger, type LedgerInvocation } from './ledger.ts';
 
 /** What `toHaveCalledCapability` accepts: a call's result, its host calls, or a whole ledger. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecuteOutcome } from '../emulator/runner/runner.ts';
+import type { ExecuteOutcome } from '../emulator/index.ts';
 import { OutcomeIndex } from './outcome-index.ts';
 
 const outcome = (status: number): ExecuteOutcome => ({

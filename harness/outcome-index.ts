@@ -1,5 +1,5 @@
-import type { HostCallRecord } from '../emulator/runner/engine/worker-pool.ts';
-import type { ExecuteObserved, ExecuteOutcome } from '../emulator/runner/runner.ts';
+import type { ExecuteOutcome } from '../emulator/index.ts';
+import type { ExecuteObserved, HostCallRecord } from '../emulator/internals.ts';
 
 /** What the Runner did for one request id: its envelope and the guest's host calls, in order. */
 export interface ObservedExecute {

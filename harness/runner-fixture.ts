@@ -3,11 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packExtension } from '../emulator/bundles/pack.ts';
-import { bundleStoreKey } from '../emulator/bundles/store.ts';
-import { loadRunnerConfig, type RunnerConfig } from '../emulator/runner/config.ts';
-import { listen, createRunnerApp } from '../emulator/runner/http/router.ts';
-import { Runner, type RunnerDeps } from '../emulator/runner/runner.ts';
+import { Runner, bundleStoreKey, createRunnerApp, listen, loadRunnerConfig, packExtension, type RunnerConfig, type RunnerDeps } from '../emulator/index.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HELLO_HOST_DIR = join(ROOT, 'sample-extensions/hello-host');

@@ -2,8 +2,7 @@
 // extension routes, theme select, reload button) and waits on the page's own readiness signals
 // (`frame-host` data-ready / data-revealed-by, emulator/shell/app/ui/extension-frame.ts).
 import type { Locator, Page } from '@playwright/test';
-import { THEME_STORAGE_KEY } from '../emulator/shell/app/lib/theme.ts';
-import { describeError } from '../emulator/errors.ts';
+import { THEME_STORAGE_KEY, describeError } from '../emulator/internals.ts';
 import type { TestEmulator } from './emulator.ts';
 import { resolveCaller, resolveTenant, type Caller, type TenantRef } from './identities.ts';
 import type { InstallResult } from './install.ts';

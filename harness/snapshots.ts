@@ -1,5 +1,5 @@
-import { EmulatorError } from '../emulator/errors.ts';
-import type { Rewindable } from '../emulator/sqlite-savepoints.ts';
+import { EmulatorError } from '../emulator/index.ts';
+import type { Rewindable } from '../emulator/internals.ts';
 
 /**
  * The version of the snapshot API. It changes only when what `restore()` brings back changes;

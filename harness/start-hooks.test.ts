@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../emulator/host/emulator.ts';
-import type { ExecuteObserved, ExecuteOutcome } from '../emulator/runner/runner.ts';
+import { startEmulator, type ExecuteOutcome } from '../emulator/index.ts';
+import type { ExecuteObserved } from '../emulator/internals.ts';
 import { RunnerFixture } from './runner-fixture.ts';
 
 const body = { context: { tenant_id: 't1', extension_id: 'e1', content_hash: `sha256:${'0'.repeat(64)}` }, http: { method: 'GET', path: '/x' } };

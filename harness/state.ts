@@ -1,8 +1,5 @@
-import { EmulatorError } from '../emulator/errors.ts';
-import type { InstallConfig } from '../emulator/registry/install-state.ts';
-import type { Registry } from '../emulator/registry/registry.ts';
-import type { KvEntry, KvScope, KvStore } from '../emulator/capabilities/storage/kv-store.ts';
-import { WitError } from '../emulator/contracts/invocation.ts';
+import { EmulatorError, type Registry } from '../emulator/index.ts';
+import { WitError, type InstallConfig, type KvEntry, type KvScope, type KvStore } from '../emulator/internals.ts';
 
 /** One stored value as the guest's `storage.get` would see it. */
 export interface StoredValue {

@@ -1,6 +1,6 @@
 // The public shape of a running test emulator (`emu`), as `createEmulator` resolves it.
-import type { EmulatorUser, NewUser } from '../emulator/registry/identity.ts';
-import type { Registry } from '../emulator/registry/registry.ts';
+import type { Registry } from '../emulator/index.ts';
+import type { EmulatorUser, NewUser } from '../emulator/internals.ts';
 import type { TestClock } from './clock.ts';
 import type { ActivityMark } from './failure-report.ts';
 import type { TestFaults } from './faults.ts';

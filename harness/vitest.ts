@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { EmulatorError } from '../emulator/errors.ts';
+import { EmulatorError } from '../emulator/index.ts';
 import { createEmulator, type CreateEmulatorOptions, type TestEmulator } from './emulator.ts';
 import type { Snapshot } from './snapshots.ts';
 
