@@ -84,8 +84,9 @@ export interface FinalizeResult {
 
 /**
  * Step 2 of publish: hash the staged bytes, read and validate the manifest, check the signature,
- * then register extension, version, bundle and endpoints in one transaction and move the archive
- * to its canonical key. A failure at any point leaves neither rows nor a new archive behind.
+ * copy the archive to its canonical key, then check the version is free and register extension,
+ * version, bundle and endpoints in one transaction. A failure at any point leaves neither rows nor
+ * a new archive behind.
  */
 export async function finalizeUpload(ctx: RegistryContext, input: FinalizeInput, options: PublishOptions = {}): Promise<FinalizeResult> {
   const key = typeof input.key === 'string' ? input.key : '';
