@@ -32,7 +32,7 @@ describe('publishCommands', () => {
 
 describe('shellPageCsp', () => {
   it('should allow frames from an absolute RUNNER_PUBLIC_BASE', () => {
-    expect(shellPageCsp('http://127.0.0.1:8085/base')).toContain("frame-src 'self' http://127.0.0.1:8085;");
-    expect(shellPageCsp('/runner')).toContain("frame-src 'self';");
+    expect(shellPageCsp('http://127.0.0.1:8085/base')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self' http://127.0.0.1:8085; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'");
+    expect(shellPageCsp('/runner')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'");
   });
 });
