@@ -5,6 +5,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Fails the run when a test wrote into the repository instead of a temp folder.
+    globalSetup: ['./test/support/repo-writes-guard.ts'],
     projects: [
       {
         test: {

@@ -38,7 +38,9 @@ export class RunnerFixture {
 
   static async start(overrides: Partial<RunnerConfig> = {}, deps: RunnerDeps = {}, env: Record<string, string> = {}): Promise<RunnerFixture> {
     const dataDir = await mkdtemp(join(tmpdir(), 'runner-test-'));
-    const runner = new Runner(loadRunnerConfig(env, { dataDir, cacheRoot: join(dataDir, 'cache'), ...overrides }), deps);
+    // `?? ` rather than spreading overrides last: `{ dataDir: undefined }` must not fall back to `.emulator` in the working directory.
+    const config = loadRunnerConfig(env, { ...overrides, dataDir: overrides.dataDir ?? dataDir, cacheRoot: overrides.cacheRoot ?? join(dataDir, 'cache') });
+    const runner = new Runner(config, deps);
     const { server, url } = await listen(createRunnerApp(runner), 0);
     return new RunnerFixture(runner, server, url, dataDir);
   }

@@ -29,8 +29,18 @@ describe('runDoctor on real components', () => {
       ['WASM_UNUSED', 'dist/main.wasm'],
       ['SIGNATURE_MISSING', 'signature'],
     ]);
-    expect(report.checked).toContain('component');
-    expect(steps).toContain('transpiling dist/main.wasm with jco (a few seconds)');
+    expect(report.checked).toEqual(['archive', 'entries', 'manifest', 'wasm', 'component', 'ui', 'signature']);
+    expect(steps).toEqual([
+      'reading the bundle',
+      'reading the archive',
+      'checking entry paths',
+      'validating manifest.json',
+      'checking dist/main.wasm',
+      'checking the component',
+      'transpiling dist/main.wasm with jco (a few seconds)',
+      'checking ui files',
+      'verifying the signature',
+    ]);
   });
 
   it('should report the foreign import of the foreign-import guest', { timeout: TIMEOUT }, async () => {
@@ -46,6 +56,6 @@ describe('runDoctor on real components', () => {
     const report = await runDoctor(await bundleOf('layout-mismatch'), { mode: 'off', cacheRoot });
     expect(codesOf(report.problems)).toEqual([['COMPONENT_LINK', 'dist/main.wasm']]);
     expect(report.problems[0]?.message).toMatch(/^alga:extension\/types: interface ContextData differs from the host's \(guest: /);
-    expect(await readdir(cacheRoot)).toContain('transpiled');
+    expect(await readdir(cacheRoot)).toEqual(['transpiled']);
   });
 });

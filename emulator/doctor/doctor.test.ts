@@ -79,7 +79,9 @@ describe('runDoctor: a deliberately broken bundle', () => {
       `ui/favicon.ico has a type /ext-ui does not serve; allowed extensions: ${UI_TYPES} (or no extension)`,
       `ui/app.mjs has a type /ext-ui does not serve; allowed extensions: ${UI_TYPES} (or no extension)`,
     ]);
-    expect(report.problems[10]?.message).toContain(`does not match bundle ${contentHash}`);
+    expect(report.problems[10]?.message).toBe(
+      `Cannot accept bundle signature: the signature by key ${signer.keyId} does not match bundle ${contentHash}: the archive bytes changed after signing (modified or swapped on disk) or the signature is corrupt. Restore the signed archive, or re-sign it with \`alga-emulator sign\`.`,
+    );
     expect(report.problems.every((p) => p.fix === DOCTOR_FIXES[p.code as keyof typeof DOCTOR_FIXES])).toBe(true);
     expect(report.warnings).toEqual([]);
   });

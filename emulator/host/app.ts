@@ -6,7 +6,7 @@ import { publishApiRouter } from './publish-api.ts';
 
 export interface HostAppDeps {
   registry: Registry;
-  /** Lines for the root page (URLs, keys); the shell replaces it in a later issue. */
+  /** Text of the root page (URLs, keys) when no shell is given; the shell's router answers `/` first. */
   describe?: () => string;
   /** Serves `/api/ext/*` and `/api/ext-proxy/*` when given. */
   gateway?: Gateway;
@@ -14,7 +14,10 @@ export interface HostAppDeps {
   shell?: express.Router;
 }
 
-/** The emulator's main port (the host app's role): the publish API today, Gateway and shell later. */
+/**
+ * The emulator's main port (the host app's role): the publish API, the Gateway (`/api/ext*`) when
+ * given, and the shell when given. Built without listening, so tests drive it in-process.
+ */
 export function createHostApp(deps: HostAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');

@@ -61,7 +61,7 @@ describe('ExtensionDevLoop', () => {
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...MANIFEST, entry: 'main.js' }));
     const error = await broken;
     expect(error).toMatchObject({ type: 'build-error', registryId: first!.registryId, dir });
-    expect((error as { message: string }).message).toContain("the new build was not published (the previous one keeps running):\nINVALID_MANIFEST $.entry: Unknown top-level field 'entry'");
+    expect((error as { message: string }).message).toBe("the new build was not published (the previous one keeps running):\nINVALID_MANIFEST $.entry: Unknown top-level field 'entry'");
     expect(t.registry.installOf(TENANT, first!.registryId)?.contentHash).toBe(first!.contentHash);
     const fixed = next();
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...MANIFEST, version: '1.1.0' }));

@@ -79,6 +79,47 @@ describe('publish: stage + finalize', () => {
     expect(await t.store.has(`sha256/${again.hex}/bundle.tar.zst`)).toBe(false);
   });
 
+  it('should let exactly one of two concurrent finalizes of the same version register it; the other gets EXTENSION_VERSION_ALREADY_EXISTS (409)', async () => {
+    t = await openTestRegistry();
+    const a = await bundleOf();
+    const b = await bundleOf(manifest(), [{ path: 'ui/other.js', data: new Uint8Array([1]) }]);
+    const [stagedA, stagedB] = await Promise.all([a, b].map((x) => t.registry.stageUpload({ bytes: x.bytes, size: x.bytes.length, declaredHash: x.hex })));
+    const outcomes = await Promise.allSettled([
+      t.registry.finalize({ key: stagedA?.upload.key, declaredHash: a.hex, manifestJson: a.manifestJson }),
+      t.registry.finalize({ key: stagedB?.upload.key, declaredHash: b.hex, manifestJson: b.manifestJson }),
+    ]);
+    const won = outcomes.findIndex((o) => o.status === 'fulfilled');
+    const lost = outcomes.find((o) => o.status === 'rejected');
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(lost?.reason).toMatchObject({
+      code: 'EXTENSION_VERSION_ALREADY_EXISTS',
+      status: 409,
+      message: 'acme.widget 1.0.0 is already published and versions are immutable. Bump "version" in manifest.json (or use "X.Y.*" to take the next patch).',
+    });
+    expect([count('extension_registry'), count('extension_version'), count('extension_bundle'), count('publish_journal')]).toEqual([1, 1, 1, 0]);
+    const [winner, loser] = won === 0 ? [a, b] : [b, a];
+    expect(await t.store.has(`sha256/${winner.hex}/bundle.tar.zst`)).toBe(true);
+    expect(await t.store.has(`sha256/${loser.hex}/bundle.tar.zst`)).toBe(false);
+  });
+
+  it('should give two concurrent X.Y.* publishes consecutive patches', async () => {
+    t = await openTestRegistry();
+    const a = await bundleOf(manifest({ version: '2.3.*' }));
+    const b = await bundleOf(manifest({ version: '2.3.*' }), [{ path: 'ui/a.js', data: new Uint8Array([2]) }]);
+    const results = await Promise.all([t.registry.publishBytes(a.bytes), t.registry.publishBytes(b.bytes)]);
+    expect(results.map((r) => r.version.version).sort()).toEqual(['2.3.0', '2.3.1']);
+    expect(results[0]?.extension.id).toBe(results[1]?.extension.id);
+  });
+
+  it('dev loop: two concurrent publishes of a new version with newBundleForExistingVersion add one version with two bundles', async () => {
+    t = await openTestRegistry();
+    const a = await bundleOf();
+    const b = await bundleOf(manifest(), [{ path: 'ui/changed.js', data: new Uint8Array([7]) }]);
+    const results = await Promise.all([a, b].map((x) => t.registry.publishBytes(x.bytes, { newBundleForExistingVersion: true })));
+    expect(results[0]?.version.id).toBe(results[1]?.version.id);
+    expect([count('extension_registry'), count('extension_version'), count('extension_bundle')]).toEqual([1, 1, 2]);
+  });
+
   it('dev loop: newBundleForExistingVersion makes new bytes the active bundle of the same version, and a revert makes the old one active again', async () => {
     t = await openTestRegistry();
     const a = await bundleOf();

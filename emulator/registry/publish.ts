@@ -5,6 +5,7 @@ import { EmulatorError, describeError, type ErrorBody } from '../errors.ts';
 import { invalidManifestError, isWildcardVersion, parseManifestText, resolveWildcardVersion, type ExtensionManifest } from '../manifest/index.ts';
 import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
+import type { BundleRow, RegistryRow, VersionRow } from './statements.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -83,8 +84,9 @@ export interface FinalizeResult {
 
 /**
  * Step 2 of publish: hash the staged bytes, read and validate the manifest, check the signature,
- * then register extension, version, bundle and endpoints in one transaction and move the archive
- * to its canonical key. A failure at any point leaves neither rows nor a new archive behind.
+ * copy the archive to its canonical key, then check the version is free and register extension,
+ * version, bundle and endpoints in one transaction. A failure at any point leaves neither rows nor
+ * a new archive behind.
  */
 export async function finalizeUpload(ctx: RegistryContext, input: FinalizeInput, options: PublishOptions = {}): Promise<FinalizeResult> {
   const key = typeof input.key === 'string' ? input.key : '';
@@ -130,49 +132,90 @@ async function manifestFromArchive(bytes: Uint8Array): Promise<string> {
   return Buffer.from(found.data).toString('utf8');
 }
 
+/** What a publish does, decided from the rows as they are now. */
+type PublishPlan =
+  | { kind: 'conflict'; error: EmulatorError }
+  | { kind: 'republish'; version: VersionRow; bundle: BundleRow }
+  | { kind: 'insert'; existing: RegistryRow | undefined; version: string; sameVersion: VersionRow | undefined };
+
+interface PublishSubject {
+  bytes: Uint8Array;
+  hex: string;
+  contentHash: string;
+  publisher: string;
+  manifest: ExtensionManifest;
+}
+
+/**
+ * Reads and writes happen in one transaction, so two publishes of the same extension cannot both
+ * pass the checks. The store work is async and cannot run inside it: the archive is put first, and
+ * the decision is taken again in the writing transaction (another publish may have committed while
+ * the store was awaited); an archive no row points to is removed afterwards.
+ */
 async function register(ctx: RegistryContext, bytes: Uint8Array, hex: string, manifest: ExtensionManifest, signatureText: string | null, options: PublishOptions): Promise<FinalizeResult> {
-  const contentHash = `sha256:${hex}`;
-  const publisher = manifest.publisher ?? 'local-dev';
-  const existing = ctx.sql.registryByPublisherName.get(publisher, manifest.name);
-  const taken = existing ? ctx.sql.versionsOf.all(existing.id).map((v) => v.version) : [];
-  const version = isWildcardVersion(manifest.version) ? resolveWildcardVersion(manifest.version, taken) : manifest.version;
-  const sameVersion = existing && taken.includes(version) ? ctx.sql.versionOf.get(existing.id, version) : undefined;
-  if (sameVersion && !options.newBundleForExistingVersion) throw versionExists(publisher, manifest.name, version);
-  const republished = sameVersion ? ctx.sql.bundlesOfVersion.all(sameVersion.id).find((b) => b.content_hash === contentHash) : undefined;
-  if (sameVersion && republished) {
-    // UNIQUE(version_id, content_hash): the same archive again (or a revert) only becomes the active bundle again.
-    ctx.sql.makeBundleNewest.run(republished.id);
-    return {
-      extension: { id: sameVersion.registry_id, name: manifest.name, publisher },
-      version: { id: sameVersion.id, version },
-      contentHash: hex,
-      canonicalKey: republished.storage_url,
-      signature: { status: 'unchanged' },
-      warnings: [],
-    };
-  }
-  const signed = judgeSignature(ctx, contentHash, signatureText);
+  const subject: PublishSubject = { bytes, hex, contentHash: `sha256:${hex}`, publisher: manifest.publisher ?? 'local-dev', manifest };
+  const decide = (): PublishPlan => planPublish(ctx, subject, options);
+  // A 409 or a re-activated bundle needs no store work: answer it at once.
+  const quick = ctx.db.transaction(() => {
+    const plan = decide();
+    return plan.kind === 'insert' ? undefined : settle(ctx, subject, plan);
+  })();
+  if (quick) return quick;
+  const signed = judgeSignature(ctx, subject.contentHash, signatureText);
   const target = canonicalKey(hex);
   const existed = await ctx.store.has(target);
   ctx.sql.insertJournal.run({ canonical_key: target, staging_key: '', now: ctx.now() });
   try {
     if (!existed) await ctx.store.put(target, bytes);
-    const row = { existing: existing?.id, publisher, manifest, version, contentHash, signature: signed.text, target, size: bytes.byteLength };
-    const ids = ctx.db.transaction(() => (sameVersion ? insertBundleRow(ctx, sameVersion.id, row) : insertRows(ctx, row)))();
-    return {
-      extension: { id: ids.registryId, name: manifest.name, publisher },
-      version: { id: ids.versionId, version },
-      contentHash: hex,
-      canonicalKey: target,
-      signature: { status: signed.status, ...(signed.keyId ? { keyId: signed.keyId } : {}) },
-      warnings: signed.warnings,
-    };
-  } catch (err) {
-    if (!existed && !ctx.sql.bundleWithStorageUrl.get(target)) await ctx.store.delete(target).catch(() => undefined);
-    throw err;
+    return ctx.db.transaction(() => {
+      const plan = decide();
+      return plan.kind === 'insert' ? insertPlanned(ctx, subject, plan, signed, target) : settle(ctx, subject, plan);
+    })();
   } finally {
+    if (!existed && !ctx.sql.bundleWithStorageUrl.get(target)) await ctx.store.delete(target).catch(() => undefined);
     ctx.sql.deleteJournal.run(target);
   }
+}
+
+function planPublish(ctx: RegistryContext, subject: PublishSubject, options: PublishOptions): PublishPlan {
+  const { publisher, manifest } = subject;
+  const existing = ctx.sql.registryByPublisherName.get(publisher, manifest.name);
+  const taken = existing ? ctx.sql.versionsOf.all(existing.id).map((v) => v.version) : [];
+  const version = isWildcardVersion(manifest.version) ? resolveWildcardVersion(manifest.version, taken) : manifest.version;
+  const sameVersion = existing && taken.includes(version) ? ctx.sql.versionOf.get(existing.id, version) : undefined;
+  if (sameVersion && !options.newBundleForExistingVersion) return { kind: 'conflict', error: versionExists(publisher, manifest.name, version) };
+  // UNIQUE(version_id, content_hash): the same archive again (or a revert) only becomes the active bundle again.
+  const republished = sameVersion ? ctx.sql.bundlesOfVersion.all(sameVersion.id).find((b) => b.content_hash === subject.contentHash) : undefined;
+  if (sameVersion && republished) return { kind: 'republish', version: sameVersion, bundle: republished };
+  return { kind: 'insert', existing, version, sameVersion };
+}
+
+/** Throws the conflict, or makes the already-stored bundle the active one again. */
+function settle(ctx: RegistryContext, subject: PublishSubject, plan: Exclude<PublishPlan, { kind: 'insert' }>): FinalizeResult {
+  if (plan.kind === 'conflict') throw plan.error;
+  ctx.sql.makeBundleNewest.run(plan.bundle.id);
+  return {
+    extension: { id: plan.version.registry_id, name: subject.manifest.name, publisher: subject.publisher },
+    version: { id: plan.version.id, version: plan.version.version },
+    contentHash: subject.hex,
+    canonicalKey: plan.bundle.storage_url,
+    signature: { status: 'unchanged' },
+    warnings: [],
+  };
+}
+
+function insertPlanned(ctx: RegistryContext, subject: PublishSubject, plan: Extract<PublishPlan, { kind: 'insert' }>, signed: Signed, target: string): FinalizeResult {
+  const { manifest, publisher } = subject;
+  const row = { existing: plan.existing?.id, publisher, manifest, version: plan.version, contentHash: subject.contentHash, signature: signed.text, target, size: subject.bytes.byteLength };
+  const ids = plan.sameVersion ? insertBundleRow(ctx, plan.sameVersion.id, row) : insertRows(ctx, row);
+  return {
+    extension: { id: ids.registryId, name: manifest.name, publisher },
+    version: { id: ids.versionId, version: plan.version },
+    contentHash: subject.hex,
+    canonicalKey: target,
+    signature: { status: signed.status, ...(signed.keyId ? { keyId: signed.keyId } : {}) },
+    warnings: signed.warnings,
+  };
 }
 
 function versionExists(publisher: string, name: string, version: string): EmulatorError {

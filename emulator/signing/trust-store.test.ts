@@ -46,7 +46,7 @@ describe('TrustStore.fromPems', () => {
   it('rejects an EC key on another curve than P-256', () => {
     const err = catchError(() => TrustStore.fromPems([publicPem('p384')]));
     expect(err.code).toBe('SIGNING_TRUST_INVALID');
-    expect(err.message).toContain('trusted PEM #1 block 1 (PUBLIC KEY) holds a key of type "ec secp384r1"');
+    expect(err.message).toBe('Invalid signing trust bundle: trusted PEM #1 block 1 (PUBLIC KEY) holds a key of type "ec secp384r1"; only ed25519 and ECDSA P-256 keys can verify bundle signatures. Remove that block or replace it with an ed25519 or P-256 public key or certificate.');
   });
 
   it('rejects a private key block and says to list its public key', () => {
@@ -129,6 +129,6 @@ describe('TrustStore.fromBundle', () => {
 
   it('names the inline bundle in errors', () => {
     const err = catchError(() => TrustStore.fromBundle(publicPem('rsa')));
-    expect(err.message).toContain('SIGNING_TRUST_BUNDLE (inline PEM) block 1 (PUBLIC KEY) holds a key of type "rsa"');
+    expect(err.message).toBe('Invalid signing trust bundle: SIGNING_TRUST_BUNDLE (inline PEM) block 1 (PUBLIC KEY) holds a key of type "rsa"; only ed25519 and ECDSA P-256 keys can verify bundle signatures. Remove that block or replace it with an ed25519 or P-256 public key or certificate.');
   });
 });

@@ -111,7 +111,7 @@ describe('verifyBundleSignature: key rotation', () => {
     expect(verify('strict', newSignature, HASH_A, rotated).status).toBe('verified');
     const err = catchError(() => verify('strict', oldSignature, HASH_A, rotated));
     expect(err.code).toBe('SIGNATURE_UNTRUSTED');
-    expect(err.message).toContain(`signed by key ${oldKey.keyId}, which is not trusted`);
+    expect(err.message).toBe(`Cannot accept bundle signature: bundle ${HASH_A} is signed by key ${oldKey.keyId}, which is not trusted. Add its public key to SIGNING_TRUST_BUNDLE, or sign with a trusted key (\`alga-emulator sign\`).`);
   });
 });
 

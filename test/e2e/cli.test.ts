@@ -42,7 +42,13 @@ describe('alga-emulator bin', () => {
     const lines = published.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('published acme.cli-ui 1.0.0');
     expect(lines[5]).toBe('installed acme.cli-ui 1.0.0 for tenant 00000000-0000-4000-8000-000000000001');
-    expect(published.stderr).toContain(`publishing`);
+    expect(published.stderr.trimEnd().split('\n')).toEqual([
+      `packing ${ext}…`,
+      expect.stringMatching(/^packed 2 files, \d+ B in \d+\.\d s$/),
+      expect.stringMatching(new RegExp(`^publishing \\d+ B to ${dataDir}…$`)),
+      expect.stringMatching(/^warning: sha256:[0-9a-f]{64} is unsigned: signed it with the emulator's dev key sha256:[0-9a-f]{32} \(SIGNING_MODE=dev\)\. /),
+      'installing acme.cli-ui 1.0.0 for tenant 00000000-0000-4000-8000-000000000001…',
+    ]);
 
     // The exit code reaches the shell: versions are immutable, so a second publish fails.
     const again = await run(process.execPath, [BIN, 'publish', ext], { cwd: ROOT, env }).catch((err: { code: number; stderr: string }) => err);

@@ -93,7 +93,7 @@ describe('UI hosting against the registry', () => {
     const url = (tenant: string, file = 'index.html') => `${e.urls.runner}/ext-ui/${install.registryId}/${install.contentHash}/${file}?tenant=${tenant}`;
     const ok = await fetch(url(install.tenantId));
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(ok.headers.get('content-security-policy')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'");
     expect(await ok.text()).toBe('<!doctype html><script src="app.js"></script>');
     expect((await fetch(url(e.seed.secondTenantId))).status).toBe(404);
     e.registry.setEnabled(install.tenantId, install.registryId, false);

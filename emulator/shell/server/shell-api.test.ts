@@ -84,7 +84,7 @@ describe('GET /api/emulator/state', () => {
     expect(admin.tenantId).toBe(TENANT);
     expect(admin.commands[1]).toBe(`npx alga extension publish ./my-extension --base-url ${f.url} --api-key test-dev-key --tenant ${TENANT}`);
     const tech = await state({ cookie: f.cookie('msp-user') });
-    expect(tech.commands[1]).toContain(`--api-key ${HIDDEN_API_KEY}`);
+    expect(tech.commands[1]).toBe(`npx alga extension publish ./my-extension --base-url ${f.url} --api-key ${HIDDEN_API_KEY} --tenant ${TENANT}`);
   });
 
   it('should leave out disabled installs', async () => {

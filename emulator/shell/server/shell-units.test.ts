@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { loadEmulatorSettings } from '../../host/settings.ts';
 import { shellPageCsp } from './pages.ts';
 import { ShellEvents } from './shell-events.ts';
 import { publishCommands } from './shell-state.ts';
@@ -33,24 +32,7 @@ describe('publishCommands', () => {
 
 describe('shellPageCsp', () => {
   it('should allow frames from an absolute RUNNER_PUBLIC_BASE', () => {
-    expect(shellPageCsp('http://127.0.0.1:8085/base')).toContain("frame-src 'self' http://127.0.0.1:8085;");
-    expect(shellPageCsp('/runner')).toContain("frame-src 'self';");
-  });
-});
-
-describe('RUNNER_PUBLIC_BASE', () => {
-  const base = (value: string | undefined) => loadEmulatorSettings(value === undefined ? {} : { RUNNER_PUBLIC_BASE: value }).runnerPublicBase;
-
-  it('should default to /runner and drop trailing slashes', () => {
-    expect(base(undefined)).toBe('/runner');
-    expect(base(' ')).toBe('/runner');
-    expect(base('/proxy/runner/')).toBe('/proxy/runner');
-    expect(base('http://127.0.0.1:8085/')).toBe('http://127.0.0.1:8085');
-  });
-
-  it('should refuse what is neither a path nor an http(s) URL', () => {
-    for (const bad of ['runner', '//evil.test', 'ftp://x', '/']) {
-      expect(() => base(bad)).toThrow(`RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${bad}". Fix or unset it.`);
-    }
+    expect(shellPageCsp('http://127.0.0.1:8085/base')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self' http://127.0.0.1:8085; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'");
+    expect(shellPageCsp('/runner')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'");
   });
 });

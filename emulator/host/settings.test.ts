@@ -1,6 +1,6 @@
-// The Gateway's settings in the emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md).
+// The emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md): the Gateway's, and RUNNER_PUBLIC_BASE.
 import { describe, expect, it } from 'vitest';
-import { loadEmulatorSettings } from '../host/settings.ts';
+import { loadEmulatorSettings } from './settings.ts';
 
 describe('Gateway settings', () => {
   it('should default to advisory mode, 30 s, the emulator\'s own Runner and a generated dev token', () => {
@@ -25,5 +25,22 @@ describe('Gateway settings', () => {
     expect(() => loadEmulatorSettings({ EXT_GATEWAY_TIMEOUT_MS: '0' })).toThrow('EXT_GATEWAY_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got "0". Fix or unset it.');
     expect(() => loadEmulatorSettings({ RUNNER_BASE_URL: 'localhost:8080' })).toThrow('RUNNER_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080, got "localhost:8080". Fix or unset it.');
     expect(() => loadEmulatorSettings({ EMULATOR_DEV_TOKEN: 'two words' })).toThrow('EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.');
+  });
+});
+
+describe('RUNNER_PUBLIC_BASE', () => {
+  const base = (value: string | undefined) => loadEmulatorSettings(value === undefined ? {} : { RUNNER_PUBLIC_BASE: value }).runnerPublicBase;
+
+  it('should default to /runner and drop trailing slashes', () => {
+    expect(base(undefined)).toBe('/runner');
+    expect(base(' ')).toBe('/runner');
+    expect(base('/proxy/runner/')).toBe('/proxy/runner');
+    expect(base('http://127.0.0.1:8085/')).toBe('http://127.0.0.1:8085');
+  });
+
+  it('should refuse what is neither a path nor an http(s) URL', () => {
+    for (const bad of ['runner', '//evil.test', 'ftp://x', '/']) {
+      expect(() => base(bad)).toThrow(`RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${bad}". Fix or unset it.`);
+    }
   });
 });
