@@ -20,13 +20,13 @@ export { allParityNotes } from './parity-notes.ts';
 /** Deterministic `bundle.tar.zst` packing and content hashes. */
 export { packExtension, computeContentHash, bundleStoreKey } from './bundles/index.ts';
 /** Builds a guest (TypeScript/JavaScript) into `dist/main.wasm` with componentize-js, cached. */
-export { buildComponent } from './build/build-component.ts';
+export { buildComponent } from './toolchain/build-component.ts';
 /**
  * The whole platform on loopback (Runner + main port with the publish API), or just its data
  * folder (registry, store, signing) for scripts and CLIs.
  * @example const emu = await startEmulator({ settings: { dataDir: tmp, port: 0, runnerPort: 0 } }); await emu.close();
  */
-export { startEmulator, openEmulatorData, type RunningEmulator, type EmulatorData, type StartOptions } from './host/emulator.ts';
+export { startEmulator, openEmulatorData, type RunningEmulator, type EmulatorData, type StartOptions } from './host/start-emulator.ts';
 export { EMULATOR_SETTINGS, loadEmulatorSettings, type EmulatorSettings } from './host/settings.ts';
 /** The extension registry: publish, install, config, sealed secrets, identities. */
 export { Registry, type InstallView } from './registry/registry.ts';

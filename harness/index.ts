@@ -32,7 +32,7 @@ export {
   createEmulator,
   type CreateEmulatorOptions,
   type TestEmulator,
-} from './emulator.ts';
+} from './create-emulator.ts';
 /**
  * What `emu.install` takes and returns.
  * @example const ext = await emu.install('hello-host', { tenant: 'second', config: { region: 'eu' }, secrets: { api_token: 't' }, grants: ['cap:http.fetch'] });
@@ -81,21 +81,21 @@ export { leastPrivilege, formatLeastPrivilege, type LeastPrivilegeReport, type D
  * beforeAll(async () => { ext = await emu.install('hello-host'); clean = await emu.snapshot(); });
  * beforeEach(() => emu.restore(clean));
  */
-export { SNAPSHOT_API_VERSION, type Snapshot } from './snapshots.ts';
+export { SNAPSHOT_API_VERSION, type Snapshot } from './snapshot-api.ts';
 /**
  * Seeding and reading an install's state: `emu.storage(ext)`, `emu.config(ext)`, `emu.secrets(ext)`
  * (write-only), and `emu.addUser(...)`.
  * @example emu.storage(ext).put('hello-host', 'counter', '41')
  */
 export { type StorageView, type StoredValue, type ConfigView, type SecretsView } from './state.ts';
-export { type AddUserOptions } from './emulator.ts';
+export { type AddUserOptions } from './create-emulator.ts';
 /**
  * `emu.clock`: the emulator's wall clock. With `createEmulator({ clock: 'virtual' })` time stands
  * still until `advance(ms)` / `set(date)`; registry and storage timestamps, the Gateway's rate
  * limit refill and log `ts` follow it. Guest timeouts and durations stay on real time.
  * @example const emu = await createEmulator({ clock: 'virtual' }); emu.clock.advance(60_000);
  */
-export { type TestClock, type ClockMode } from './clock.ts';
+export { type TestClock, type ClockMode } from './test-clock.ts';
 /**
  * `emu.faults`: the next N calls of a capability answer a WIT error or wait first, after the
  * grant checks (an ungranted call stays `denied` and uses up nothing). Ledger entries of faulted

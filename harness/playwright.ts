@@ -15,7 +15,7 @@
  */
 import { test as base, expect as baseExpect, type FrameLocator, type TestInfo } from '@playwright/test';
 import { BridgeLog, describeMessages, toHaveMessage } from './bridge-log.ts';
-import { createEmulator, type CreateEmulatorOptions, type TestEmulator } from './emulator.ts';
+import { createEmulator, type CreateEmulatorOptions, type TestEmulator } from './create-emulator.ts';
 import type { ExtensionSource, InstallOptions, InstallResult } from './install.ts';
 import { AlgaShell, type Shell } from './shell-driver.ts';
 

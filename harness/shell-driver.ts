@@ -3,7 +3,7 @@
 // (`frame-host` data-ready / data-revealed-by, emulator/shell/app/ui/extension-frame.ts).
 import type { Locator, Page } from '@playwright/test';
 import { THEME_STORAGE_KEY, describeError } from '../emulator/internals.ts';
-import type { TestEmulator } from './emulator.ts';
+import type { TestEmulator } from './create-emulator.ts';
 import { resolveCaller, resolveTenant, type Caller, type TenantRef } from './identities.ts';
 import type { InstallResult } from './install.ts';
 

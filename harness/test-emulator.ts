@@ -1,7 +1,7 @@
 // The public shape of a running test emulator (`emu`), as `createEmulator` resolves it.
 import type { Registry } from '../emulator/index.ts';
 import type { EmulatorUser, NewUser } from '../emulator/internals.ts';
-import type { TestClock } from './clock.ts';
+import type { TestClock } from './test-clock.ts';
 import type { ActivityMark } from './failure-report.ts';
 import type { TestFaults } from './faults.ts';
 import type { HttpMock } from './http-mock.ts';
@@ -12,7 +12,7 @@ import type { LeastPrivilegeReport } from './least-privilege.ts';
 import type { CapabilityLedger } from './ledger.ts';
 import type { LogEvent, LogFilter } from './logs.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
-import type { Snapshot } from './snapshots.ts';
+import type { Snapshot } from './snapshot-api.ts';
 import type { ConfigView, SecretsView, StorageView } from './state.ts';
 
 /** A running emulator for tests: the real Runner, Gateway and publish API on loopback. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { EmulatorError } from '../emulator/index.ts';
-import { createEmulator, type CreateEmulatorOptions, type TestEmulator } from './emulator.ts';
-import type { Snapshot } from './snapshots.ts';
+import { createEmulator, type CreateEmulatorOptions, type TestEmulator } from './create-emulator.ts';
+import type { Snapshot } from './snapshot-api.ts';
 
 export interface UseEmulatorOptions extends CreateEmulatorOptions {
   /**

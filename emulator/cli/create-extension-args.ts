@@ -1,7 +1,7 @@
 // `npm run create-extension my-ext --no-ui` (without `--`) hands --no-ui to npm, which keeps it as
 // config (npm_config_ui) and runs the script without it: the user would silently get a UI. The
 // entry checks for such swallowed options and asks for `--` instead.
-import type { Env } from './alga-emulator/types.ts';
+import type { Env } from './commands/types.ts';
 
 /** The create options npm would keep: the npm_config_* name and how to show it again. */
 const SWALLOWABLE: readonly [string, (value: string) => string][] = [

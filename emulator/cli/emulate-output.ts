@@ -1,5 +1,5 @@
 // What `npm run emulate` prints: URLs, identities, and one working curl per installed sample.
-import type { RunningEmulator } from '../host/emulator.ts';
+import type { RunningEmulator } from '../host/start-emulator.ts';
 import type { InstallView } from '../registry/registry.ts';
 
 /** The route each sample's printed curl calls (first declared endpoint without a parameter otherwise). */

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PERMISSIONS, seededUserId, type EmulatorUser } from '../registry/identity.ts';
 import { TENANT } from '../registry/test-support.ts';
-import { buildEnvelope, effectiveCall } from './envelope.ts';
+import { buildEnvelope, effectiveCall } from './runner-request.ts';
 import { Gateway } from './gateway.ts';
 import { envelopeReply, fixedPrincipal, json, openGatewayFixture, type GatewayFixture } from './test-support.ts';
 

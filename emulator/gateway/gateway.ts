@@ -14,7 +14,7 @@ import {
   type CallIds,
   type EffectiveCall,
   type GatewayRoute,
-} from './envelope.ts';
+} from './runner-request.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { PREFLIGHT_HEADERS, baseHeaders, jsonAnswer, type GatewayResponse } from './responses.ts';
 import { callRunner } from './runner-client.ts';

@@ -1,4 +1,4 @@
-import type { GatewayRoute } from './envelope.ts';
+import type { GatewayRoute } from './runner-request.ts';
 
 /** What the Gateway answers; the router writes it as is. */
 export interface GatewayResponse {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { EmulatorError, errorResponse } from '../errors.ts';
-import type { GatewayRoute } from './envelope.ts';
+import type { GatewayRoute } from './runner-request.ts';
 import type { Gateway } from './gateway.ts';
 
 const ROUTES: [string, GatewayRoute][] = [

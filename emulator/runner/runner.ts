@@ -19,7 +19,7 @@ import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
 import { WorkerPool, type HostCallRecord } from './engine/worker-pool.ts';
 import { FaultPlan } from './faults/fault-plan.ts';
-import { failure, successEnvelope, type ExecuteEnvelope } from './execute/envelope.ts';
+import { failure, successEnvelope, type ExecuteEnvelope } from './execute/execute-response.ts';
 import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
 import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';

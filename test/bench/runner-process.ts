@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const RUNNER_CLI = fileURLToPath(new URL('../../emulator/cli/runner.ts', import.meta.url));
+const RUNNER_CLI = fileURLToPath(new URL('../../emulator/cli/bin/runner.ts', import.meta.url));
 const ECHO_SERVER = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
 const EMULATOR = fileURLToPath(new URL('./emulator-process.ts', import.meta.url));
 

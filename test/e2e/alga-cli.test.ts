@@ -5,7 +5,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../emulator/host/emulator.ts';
+import { startEmulator, type RunningEmulator } from '../../emulator/host/start-emulator.ts';
 import { ROOT } from '../../harness/runner-fixture.ts';
 
 const ALGA = join(ROOT, 'node_modules/@alga-psa/cli/dist/cli.js');

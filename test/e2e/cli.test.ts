@@ -1,6 +1,6 @@
 // Proves the `alga-emulator` bin shim works as installed: plain `node` runs bin.js, which
 // registers tsx and loads the TypeScript CLI. The commands themselves are tested in-process
-// beside their code (emulator/cli/alga-emulator/*.test.ts).
+// beside their code (emulator/cli/commands/*.test.ts).
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'emulator/cli/alga-emulator/bin.js');
+const BIN = join(ROOT, 'emulator/cli/bin/alga-emulator.js');
 const run = promisify(execFile);
 const temps: string[] = [];
 

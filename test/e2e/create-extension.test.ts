@@ -184,7 +184,7 @@ describe('npm run create-extension, then the project\'s own scripts', () => {
 describe('create-extension --no-ui', () => {
   it('scaffolds a handler-only project that passes the doctor and its own tests', async () => {
     const plain = join(work, 'handler-only');
-    const created = await run(process.execPath, [join(ROOT, 'emulator/cli/alga-emulator/bin.js'), 'create', 'handler-only', '--no-ui', '--name', 'acme-notes'], work);
+    const created = await run(process.execPath, [join(ROOT, 'emulator/cli/bin/alga-emulator.js'), 'create', 'handler-only', '--no-ui', '--name', 'acme-notes'], work);
     expect([created.code, created.stdout.split('\n')[0]]).toEqual([0, `created acme-notes (handler) in ${plain}:`]);
     await linkDependencies(plain);
     // Same name and handler source as the UI project, so its build cache applies: no second componentize.

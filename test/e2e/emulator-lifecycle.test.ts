@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packEntries, packExtension } from '../../emulator/bundles/pack.ts';
 import { bundleStoreKey } from '../../emulator/bundles/store.ts';
-import { startEmulator, type RunningEmulator } from '../../emulator/host/emulator.ts';
+import { startEmulator, type RunningEmulator } from '../../emulator/host/start-emulator.ts';
 import type { InstallView } from '../../emulator/registry/registry.ts';
 import { ROOT } from '../../harness/runner-fixture.ts';
 

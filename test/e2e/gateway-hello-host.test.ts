@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packExtension } from '../../emulator/bundles/pack.ts';
 import { SESSION_COOKIE } from '../../emulator/gateway/sessions.ts';
-import { startEmulator, type RunningEmulator } from '../../emulator/host/emulator.ts';
+import { startEmulator, type RunningEmulator } from '../../emulator/host/start-emulator.ts';
 import { seededUserId } from '../../emulator/registry/identity.ts';
 import type { InstallView } from '../../emulator/registry/registry.ts';
 import { HELLO_HOST_DIR } from '../../harness/runner-fixture.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildComponent, bundleEntry } from '../../emulator/build/build-component.ts';
-import { projectGuests } from '../../emulator/build/samples.ts';
+import { buildComponent, bundleEntry } from '../../emulator/toolchain/build-component.ts';
+import { projectGuests } from '../../emulator/toolchain/samples.ts';
 import { ROOT, RunnerFixture, TEST_GUEST_DIR, executeBody } from '../../harness/runner-fixture.ts';
 
 const EXT = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

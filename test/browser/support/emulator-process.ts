@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildComponent } from '../../../emulator/build/build-component.ts';
-import { buildUi } from '../../../emulator/build/build-ui.ts';
-import { projectGuests, projectUis } from '../../../emulator/build/samples.ts';
+import { buildComponent } from '../../../emulator/toolchain/build-component.ts';
+import { buildUi } from '../../../emulator/toolchain/build-ui.ts';
+import { projectGuests, projectUis } from '../../../emulator/toolchain/samples.ts';
 import { packEntries, packExtension, type PackEntry } from '../../../emulator/bundles/pack.ts';
-import { startEmulator } from '../../../emulator/host/emulator.ts';
+import { startEmulator } from '../../../emulator/host/start-emulator.ts';
 import { seededUserId } from '../../../emulator/registry/identity.ts';
 import type { BrowserTestInfo } from './info.ts';
 

@@ -1,7 +1,7 @@
 // The host side of `apiproxy` (spec 05 "apiproxy algorithm"): which call to make, making it with
 // an injected fetch, and the `apiproxy_response` payload. Pure apart from the injected fetch.
 import { fromBase64, toBase64 } from './base64.ts';
-import { payloadOf, requestIdOf } from './envelope.ts';
+import { payloadOf, requestIdOf } from './bridge-envelope.ts';
 
 export const PROXY_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type ProxyMethod = (typeof PROXY_METHODS)[number];

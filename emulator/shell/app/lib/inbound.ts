@@ -1,7 +1,7 @@
 // What the host does with a message event (spec 05 "Messages"): source and origin checks first,
 // then per type. Pure: the caller passes whether the event came from the iframe's window.
 import { planApiProxy, type ApiProxyPlan } from './apiproxy.ts';
-import { isAlgaEnvelope, messageType, payloadOf } from './envelope.ts';
+import { isAlgaEnvelope, messageType, payloadOf } from './bridge-envelope.ts';
 import { clampFrameHeight } from './resize.ts';
 
 export interface InboundEvent {

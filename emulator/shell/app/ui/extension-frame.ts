@@ -2,7 +2,7 @@
 // extension" overlay, and every message in both directions. Decisions come from lib/ (pure);
 // this file only touches the DOM and the network.
 import { performApiProxy, type ApiProxyPayload } from '../lib/apiproxy.ts';
-import { envelope, messageType, payloadOf, requestIdOf } from '../lib/envelope.ts';
+import { envelope, messageType, payloadOf, requestIdOf } from '../lib/bridge-envelope.ts';
 import { buildExtUiSrc, frameOrigin, withParentOrigin } from '../lib/ext-ui-src.ts';
 import { FrameReveal, OVERLAY_TIMEOUT_MS, type RevealReason } from '../lib/frame-state.ts';
 import { classifyInbound } from '../lib/inbound.ts';

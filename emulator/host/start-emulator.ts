@@ -19,7 +19,7 @@ import { createShellServer, type ShellServer } from '../shell/server/shell-route
 import { createHostApp } from './app.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
-import { PlatformSavepoints } from './snapshots.ts';
+import { PlatformSavepoints } from './platform-savepoints.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

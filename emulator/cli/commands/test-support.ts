@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { writeTree } from '../../bundles/test-support.ts';
-import { openEmulatorData, type EmulatorData } from '../../host/emulator.ts';
+import { openEmulatorData, type EmulatorData } from '../../host/start-emulator.ts';
 import { runCli } from './main.ts';
 import type { Env } from './types.ts';
 

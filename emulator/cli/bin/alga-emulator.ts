@@ -1,7 +1,7 @@
 // `alga-emulator` (bin) and `npm run alga-emulator`: the extension lifecycle against the emulator's
 // data folder. This file only wires the process in; the commands live in ./alga-emulator/.
 import { homedir } from 'node:os';
-import { runCli } from './alga-emulator/main.ts';
+import { runCli } from '../commands/main.ts';
 
 // A reader that goes away (`alga-emulator list | head -1`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

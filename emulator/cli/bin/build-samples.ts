@@ -1,10 +1,10 @@
 // `npm run build:samples`: builds every sample and test guest into dist/main.wasm (cached).
 import { fileURLToPath } from 'node:url';
-import { buildComponent } from '../build/build-component.ts';
-import { buildUi } from '../build/build-ui.ts';
-import { projectGuests, projectUis } from '../build/samples.ts';
+import { buildComponent } from '../../toolchain/build-component.ts';
+import { buildUi } from '../../toolchain/build-ui.ts';
+import { projectGuests, projectUis } from '../../toolchain/samples.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const only = process.argv.slice(2);
 
 for (const { name, build } of await projectGuests(root)) {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProject, planProjectBuild } from '../../build/build-project.ts';
+import { buildProject, planProjectBuild } from '../../toolchain/build-project.ts';
 import { createExtensionProject, type CreatedProject } from '../../scaffold/index.ts';
 import { BIN, flagOption, listOption, stringOption, usageError } from './args.ts';
 import { EXIT_OK, formatSeconds, report, shellQuote } from './output.ts';
@@ -51,7 +51,7 @@ async function build(input: CommandInput, io: Output): Promise<number> {
 }
 
 /** Where `npm run emulate` lives inside this package. */
-const EMULATE_SCRIPT = fileURLToPath(new URL('../emulate.ts', import.meta.url));
+const EMULATE_SCRIPT = fileURLToPath(new URL('../bin/emulate.ts', import.meta.url));
 
 /**
  * The process `emulate` starts: Node with tsx's loader running this package's emulate script,

@@ -6,19 +6,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildComponent } from '../build/build-component.ts';
-import { buildUi } from '../build/build-ui.ts';
-import { projectGuests, projectUis } from '../build/samples.ts';
-import { packExtension } from '../bundles/pack.ts';
-import type { DevLoopEvent } from '../host/dev-loop.ts';
-import { startEmulator, type RunningEmulator } from '../host/emulator.ts';
-import { loadEmulatorSettings } from '../host/settings.ts';
-import type { InstallView } from '../registry/registry.ts';
-import { runCli } from './alga-emulator/main.ts';
-import { EMULATE_USAGE, printHeader, printInstall } from './emulate-output.ts';
-import { exitWithError, stopOnSignals } from './serve-runner.ts';
+import { buildComponent } from '../../toolchain/build-component.ts';
+import { buildUi } from '../../toolchain/build-ui.ts';
+import { projectGuests, projectUis } from '../../toolchain/samples.ts';
+import { packExtension } from '../../bundles/pack.ts';
+import type { DevLoopEvent } from '../../host/dev-loop.ts';
+import { startEmulator, type RunningEmulator } from '../../host/start-emulator.ts';
+import { loadEmulatorSettings } from '../../host/settings.ts';
+import type { InstallView } from '../../registry/registry.ts';
+import { runCli } from '../commands/main.ts';
+import { EMULATE_USAGE, printHeader, printInstall } from '../emulate-output.ts';
+import { exitWithError, stopOnSignals } from '../serve-runner.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 async function buildSamples(): Promise<void> {
   for (const { name, build } of await projectGuests(ROOT)) {

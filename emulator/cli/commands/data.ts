@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { packExtension, type PackResult } from '../../bundles/pack.ts';
 import { describeError, EmulatorError } from '../../errors.ts';
-import { openEmulatorData, type EmulatorData } from '../../host/emulator.ts';
+import { openEmulatorData, type EmulatorData } from '../../host/start-emulator.ts';
 import { devKeyPaths, isSigningMode, readPrivateKey, TrustStore, type SigningMode } from '../../signing/index.ts';
 import { stringOption, usageError } from './args.ts';
 import { formatBytes, formatSeconds } from './output.ts';

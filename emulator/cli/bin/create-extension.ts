@@ -1,9 +1,9 @@
 // `npm run create-extension -- <dir> [--name <name>] [--no-ui] [--force]`: the same as
 // `alga-emulator create`, with the scaffold's help, errors and exit codes.
 import { homedir } from 'node:os';
-import { runCli } from './alga-emulator/main.ts';
-import { EXIT_USAGE } from './alga-emulator/output.ts';
-import { swallowedMessage, swallowedOptions } from './create-extension-args.ts';
+import { runCli } from '../commands/main.ts';
+import { EXIT_USAGE } from '../commands/output.ts';
+import { swallowedMessage, swallowedOptions } from '../create-extension-args.ts';
 
 // A reader that goes away (`… --help | head -3`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,6 +1,6 @@
 // `npm run runner`: the Runner alone, like production's container (PORT, BUNDLE_STORE_BASE, …).
-import { loadRunnerConfig } from '../runner/config.ts';
-import { exitWithError, serveRunner, stopOnSignals } from './serve-runner.ts';
+import { loadRunnerConfig } from '../../runner/config.ts';
+import { exitWithError, serveRunner, stopOnSignals } from '../serve-runner.ts';
 
 try {
   const config = loadRunnerConfig(process.env);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from './emulator.ts';
+import { startEmulator } from './start-emulator.ts';
 
 describe('startEmulator onProgress', () => {
   it('should report each start-up step as what it waits for, in order', async () => {

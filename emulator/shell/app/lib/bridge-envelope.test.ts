@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envelope, isAlgaEnvelope, messageType, payloadOf, requestIdOf } from './envelope.ts';
+import { envelope, isAlgaEnvelope, messageType, payloadOf, requestIdOf } from './bridge-envelope.ts';
 
 describe('envelope', () => {
   it('should build the envelope with request_id only when given', () => {

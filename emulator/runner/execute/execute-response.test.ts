@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failure, isAllowedResponseHeader, successEnvelope } from './envelope.ts';
+import { failure, isAllowedResponseHeader, successEnvelope } from './execute-response.ts';
 
 function envelopeOf(response: Parameters<typeof successEnvelope>[0]) {
   const dropped: string[] = [];

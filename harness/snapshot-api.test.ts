@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_API_VERSION, SnapshotBook, type HarnessPart } from './snapshots.ts';
+import { SNAPSHOT_API_VERSION, SnapshotBook, type HarnessPart } from './snapshot-api.ts';
 
 function fakes(): { book: SnapshotBook; calls: string[]; state: { value: number } } {
   const calls: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../emulator/index.ts';
-import { createTestClock } from './clock.ts';
+import { createTestClock } from './test-clock.ts';
 
 function caught(run: () => unknown): EmulatorError {
   try {

@@ -2,7 +2,7 @@
 // (host declarations, host and guest .d.ts files). Run it after editing the WIT (a test fails until you do).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GENERATED_DIR, generateWitFiles, witFilePath } from '../wit/generated-files.ts';
+import { GENERATED_DIR, generateWitFiles, witFilePath } from '../../wit/generated-files.ts';
 
 const files = await generateWitFiles();
 await rm(GENERATED_DIR, { recursive: true, force: true });

@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../alga-emulator.ts');
+await import('./alga-emulator.ts');

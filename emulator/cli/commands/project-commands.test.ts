@@ -104,7 +104,7 @@ describe('alga-emulator emulate', () => {
       ctx: { env: { PATH: '/bin' }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
     };
     const { args, env } = emulateProcess(input);
-    expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh']);
+    expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh']);
     expect(env).toEqual({ PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
   });
 });
