@@ -173,12 +173,60 @@ describe('interfaces linked but not implemented yet', () => {
   });
 
   it('answer internal / "not implemented in this emulator version" when granted', async () => {
-    const providers = ['cap:scheduler.manage', 'cap:invoice.manual.create', 'cap:client.read', 'cap:service.read', 'cap:ui.proxy'];
+    const providers = ['cap:scheduler.manage', 'cap:invoice.manual.create', 'cap:ui.proxy'];
     expect(await call('ui-proxy', 'callRoute', ['/x', null], { providers })).toEqual({ err: 'route-not-found' });
     expect(await call('scheduler', 'getEndpoints', [], { providers })).toEqual({ err: 'internal' });
     expect(await call('invoicing', 'createManualInvoice', [{ clientId: 'c', items: [] }], { providers })).toMatchObject({
       ok: { success: false, error: 'not implemented in this emulator version' },
     });
-    expect(await call('clients', 'listClients', [{}], { providers })).toEqual({ err: 'internal' });
+  });
+});
+
+describe('clients and services (seeded PSA fixture)', () => {
+  const providers = ['cap:client.read', 'cap:service.read'];
+
+  it('answer not-allowed without an install id', async () => {
+    expect(await call('clients', 'listClients', [{}], { providers, installId: null })).toEqual({ err: 'not-allowed' });
+  });
+
+  it('list and get through the real guest, with absent fields as none', async () => {
+    expect(await call('clients', 'listClients', [{ search: 'umbrella' }], { providers })).toEqual({
+      ok: {
+        items: [
+          {
+            clientId: 'c0000000-0000-4000-8000-000000000006',
+            clientName: 'Umbrella Legal LLP',
+            clientType: 'company',
+            isInactive: false,
+            defaultCurrencyCode: 'EUR',
+            accountManagerId: null,
+            accountManagerName: null,
+            billingEmail: null,
+          },
+        ],
+        totalCount: 1,
+        page: 1,
+        pageSize: 25,
+      },
+    });
+    expect(await call('services', 'getService', ['5e000000-0000-4000-8000-000000000011'], { providers })).toEqual({
+      ok: {
+        serviceId: '5e000000-0000-4000-8000-000000000011',
+        serviceName: '24" Monitor',
+        itemKind: 'product',
+        billingMethod: 'fixed',
+        serviceTypeId: '7e000000-0000-4000-8000-000000000003',
+        serviceTypeName: 'Hardware',
+        defaultRate: 21900,
+        unitOfMeasure: 'each',
+        isActive: true,
+        sku: 'HW-MON-24',
+      },
+    });
+    expect(await call('clients', 'getClient', ['c0000000-0000-4000-8000-000000000404'], { providers })).toEqual({ ok: null });
+  });
+
+  it('answer invalid-input for paging out of range', async () => {
+    expect(await call('services', 'listServices', [{ pageSize: 101 }], { providers })).toEqual({ err: 'invalid-input' });
   });
 });
