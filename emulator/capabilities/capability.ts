@@ -17,6 +17,17 @@ export interface HostServices {
   clock: Clock;
   /** Outbound HTTP; by default the global fetch looked up per call, so msw sees it. */
   fetch: typeof globalThis.fetch;
+  /**
+   * A resource several capabilities of this Runner share (the PSA database behind clients,
+   * services and invoicing): the first call under `name` opens it, later calls get the same
+   * object, and the Runner closes it once, after every capability's `close`.
+   */
+  shared<T extends SharedResource>(name: string, open: () => T): T;
+}
+
+/** What `HostServices.shared` keeps: anything the Runner can close when it stops. */
+export interface SharedResource {
+  close(): void;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -4,7 +4,7 @@
  */
 import type { InvocationScope } from '../contracts/invocation.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
-import { guardedFunctions, type CapabilityDefinition, type Env, type FunctionShape, type Guard, type HostFunction, type HostServices, type SettingRow } from './capability.ts';
+import { guardedFunctions, type CapabilityDefinition, type Env, type FunctionShape, type Guard, type HostFunction, type HostServices, type SettingRow, type SharedResource } from './capability.ts';
 import { clientsCapability } from './clients/index.ts';
 import { contextCapability } from './context/index.ts';
 import { httpCapability } from './http/index.ts';
@@ -87,13 +87,19 @@ export class OpenCapabilities implements Rewindable {
   readonly admission: Admission;
   readonly #deps: ReadonlyMap<string, unknown>;
   readonly #rewindables: readonly Rewindable[];
+  readonly #resources = new Map<string, SharedResource>();
 
-  /** `deps` replaces what `open` would build, by capability name (tests inject fakes). */
-  constructor(services: HostServices, settings: CapabilitySettingValues, deps: Readonly<Record<string, unknown>> = {}) {
+  /**
+   * `platform` is what the Runner gives every capability (data folder, clock, fetch); `deps`
+   * replaces what `open` would build, by capability name (tests inject fakes).
+   */
+  constructor(platform: Omit<HostServices, 'shared'>, settings: CapabilitySettingValues, deps: Readonly<Record<string, unknown>> = {}) {
+    const services: HostServices = { ...platform, shared: (name, open) => this.#shared(name, open) };
     this.#deps = new Map(ALL.map((c) => [c.name, Object.hasOwn(deps, c.name) ? deps[c.name] : c.open?.(services, settings[c.name])]));
     const guards = new Map<string, Guard | undefined>(ALL.map((c) => [c.witInterface, c.guard?.(this.#deps.get(c.name))]));
     this.hostTable = new Map(ALL.map((c) => [c.witInterface, guardedFunctions(c, this.#deps.get(c.name), guards.get(c.witInterface))]));
-    this.#rewindables = ALL.flatMap((c) => (c.rewindable ? [c.rewindable(this.#deps.get(c.name))] : []));
+    // A shared resource's state is marked once however many capabilities report it.
+    this.#rewindables = [...new Set(ALL.flatMap((c) => (c.rewindable ? [c.rewindable(this.#deps.get(c.name))] : [])))];
     this.admission = (iface, fn, scope, args) => guards.has(iface) && guards.get(iface)?.(fn, scope, args) === undefined;
   }
 
@@ -112,9 +118,20 @@ export class OpenCapabilities implements Rewindable {
     for (const r of this.#rewindables) r.rollbackTo(name);
   }
 
-  /** Closes what each capability opened, in reverse order. */
+  /** Closes what each capability opened, in reverse order, then the shared resources. */
   close(): void {
     for (const c of [...ALL].reverse()) c.close?.(this.#deps.get(c.name));
+    for (const resource of this.#resources.values()) resource.close();
+    this.#resources.clear();
+  }
+
+  #shared<T extends SharedResource>(name: string, open: () => T): T {
+    let resource = this.#resources.get(name);
+    if (!resource) {
+      resource = open();
+      this.#resources.set(name, resource);
+    }
+    return resource as T;
   }
 }
 

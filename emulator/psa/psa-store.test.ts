@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostServices } from '../capabilities/capability.ts';
+import { OpenCapabilities, parseCapabilitySettings } from '../capabilities/index.ts';
+import { systemClock } from '../clock.ts';
 import { PsaStore } from './psa-store.ts';
-import { PSA_DB_FILE, leasePsaStore } from './shared-store.ts';
+import { PSA_DB_FILE } from './shared-store.ts';
 
 const ALL = { includeInactive: true, page: 1, pageSize: 25 };
 const names = (items: readonly { clientName?: string; serviceName?: string }[]) => items.map((i) => i.clientName ?? i.serviceName);
@@ -134,36 +135,31 @@ describe('PsaStore rewind', () => {
   });
 });
 
-describe('leasePsaStore', () => {
+describe('the PSA store of a Runner', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'psa-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const services = (): HostServices => ({ dataDir: join(dir, 'data'), clock: { now: () => 0 }, fetch: globalThis.fetch });
+  const openRunner = (name: string) => new OpenCapabilities({ dataDir: join(dir, name), clock: systemClock, fetch: globalThis.fetch }, parseCapabilitySettings({}));
 
-  it('should share one store per services object, rewindable through the first lease only, closed by the last release', () => {
-    const runner = services();
-    const first = leasePsaStore(runner);
-    const second = leasePsaStore(runner);
-    expect(second.store).toBe(first.store);
-    expect(first.rewindable).toBe(first.store.savepoints);
-    second.rewindable.mark('ignored');
-    expect(first.store.savepoints.marks).toEqual([]);
-    first.release();
-    first.release();
-    expect(second.store.listClients('t', ALL).totalCount).toBe(6);
-    second.release();
-    expect(() => second.store.listClients('t', ALL)).toThrow('The database connection is not open');
+  it('should be one store shared by clients and services, marked once by a snapshot, closed with the Runner', () => {
+    const runner = openRunner('data');
+    const { store } = runner.deps('clients');
+    expect(runner.deps('services').store).toBe(store);
+    runner.mark('snap_1');
+    expect(store.savepoints.marks).toEqual(['snap_1']);
+    expect(store.listClients('t', ALL).totalCount).toBe(6);
+    runner.close();
+    expect(() => store.listClients('t', ALL)).toThrow('The database connection is not open');
   });
 
   it('should give two Runners two stores, each a file in its data folder', () => {
-    const one = services();
-    const a = leasePsaStore(one);
-    const b = leasePsaStore(services());
-    expect(a.store).not.toBe(b.store);
-    expect(existsSync(join(one.dataDir, PSA_DB_FILE))).toBe(true);
-    a.release();
-    b.release();
+    const one = openRunner('one');
+    const two = openRunner('two');
+    expect(one.deps('clients').store).not.toBe(two.deps('clients').store);
+    expect([existsSync(join(dir, 'one', PSA_DB_FILE)), existsSync(join(dir, 'two', PSA_DB_FILE))]).toEqual([true, true]);
+    one.close();
+    two.close();
   });
 });

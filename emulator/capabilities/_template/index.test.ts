@@ -6,7 +6,8 @@ import { exampleCapability } from './index.ts';
 
 const { settings, open } = exampleCapability;
 if (!settings || !open) throw new Error('the template defines settings and open');
-const host = guardedFunctions(exampleCapability, open({ dataDir: '', clock: systemClock, fetch: globalThis.fetch }, settings.parse({ EXAMPLE_PREFIX: '> ' })));
+const services = { dataDir: '', clock: systemClock, fetch: globalThis.fetch, shared: () => { throw new Error('the template shares nothing'); } };
+const host = guardedFunctions(exampleCapability, open(services, settings.parse({ EXAMPLE_PREFIX: '> ' })));
 const echo = (scope: ReturnType<typeof fakeScope>, message: string) => host.echo?.(scope, [message]);
 
 describe('exampleCapability (the template)', () => {

@@ -10,7 +10,7 @@ const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
 
 const store = new PsaStore({ file: ':memory:' });
 afterAll(() => store.close());
-const host = guardedFunctions(clientsCapability, { store, rewindable: store.savepoints, release: () => undefined });
+const host = guardedFunctions(clientsCapability, { store, rewindable: store.savepoints });
 
 function call(name: string, scope: InvocationScope, args: unknown[]): unknown {
   const fn = host[name];

@@ -9,7 +9,7 @@
  */
 import type * as ClientsWit from '../../wit/generated/host/interfaces/alga-extension-clients.js';
 import { clientQuery, recordId } from '../../psa/list-input.ts';
-import { leasePsaStore } from '../../psa/shared-store.ts';
+import { openPsaStore } from '../../psa/shared-store.ts';
 import { defineCapability, requireGrantAndInstall } from '../capability.ts';
 
 const GRANT = 'cap:client.read';
@@ -25,9 +25,8 @@ export const clientsCapability = defineCapability<typeof ClientsWit>()({
     'clients: the data is the emulator\'s seeded PSA fixture (emulator/psa/seed.ts), written per tenant on its first read; ordering by name is case-insensitive with ties by id (production: the database collation, ties unordered).',
     'clients follow production\'s internal route where spec 03 is silent: get-client of an id that is not a UUID, page above 10 000 and search longer than 200 characters answer invalid-input.',
   ],
-  open: leasePsaStore,
-  close: (lease) => lease.release(),
-  rewindable: (lease) => lease.rewindable,
+  open: openPsaStore,
+  rewindable: (psa) => psa.rewindable,
   guard: () => requireGrantAndInstall(GRANT, 'not-allowed'),
   create: ({ store }) => ({
     listClients: (scope, [input]) => store.listClients(scope.tenantId, clientQuery(input)),
