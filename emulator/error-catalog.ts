@@ -65,6 +65,8 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { status: 404, meaning: 'no install is served at the Runner host asked about' },
   NOT_INSTALLED: { status: 404, meaning: 'the extension or install is not installed for the tenant' },
   PACK_FAILED: { status: 500, meaning: 'packing a folder into a bundle failed unexpectedly' },
+  PSA_FIXTURE_INVALID: { status: 400, meaning: 'a PSA fixture record has a missing, mistyped, repeated or dangling field (the error names the record and the field); nothing was loaded' },
+  PSA_FIXTURE_SYNTAX: { status: 400, meaning: 'a PSA fixture file is not valid JSON or YAML; nothing was loaded' },
   PORT_IN_USE: { status: 500, meaning: 'a server of the emulator cannot listen on its port' },
   RBAC_FORBIDDEN: { status: 403, meaning: 'the API key lacks the permission or the admin header the route needs' },
   REGISTRY_MIGRATION_FAILED: { status: 500, meaning: 'a schema migration of the registry database failed' },

@@ -8,6 +8,9 @@ import type {
   ServiceSummary,
   ServicesListResult,
 } from '../wit/generated/host/interfaces/alga-extension-types.js';
+import { parseFixture, readFixture, writeFixture, type FixtureMode, type PsaFixture } from './fixture.ts';
+import type { ValidInvoiceInput } from './invoice-input.ts';
+import { createManualInvoice, listInvoices, type CreateOptions, type ManualInvoiceOutcome, type PsaInvoice } from './invoices.ts';
 import { SEED_CLIENTS, SEED_SERVICE_TYPES, SEED_SERVICES, SEED_TAX_RATES, SEED_USERS } from './seed.ts';
 import { createPsaSchema, psaStatements, type ClientRow, type ServiceRow, type TaxRateRow } from './sql.ts';
 
@@ -98,9 +101,37 @@ export class PsaStore {
     });
   }
 
-  /** The tenant's tax rates by region (for invoicing, which comes later). */
+  /** The tenant's tax rates by region. */
   listTaxRates(tenant: string): TaxRate[] {
     return this.#read(tenant, () => this.#sql.listTaxRates.all(tenant).map(toTaxRate));
+  }
+
+  /** Production's createManualInvoice over a validated input (invoice-input.ts). */
+  createManualInvoice(tenant: string, input: ValidInvoiceInput, options: CreateOptions): ManualInvoiceOutcome {
+    this.#read(tenant, () => undefined);
+    return createManualInvoice(this.#db, this.#sql, tenant, input, options);
+  }
+
+  /** The tenant's invoices with their lines, in creation order. */
+  invoices(tenant: string): PsaInvoice[] {
+    return this.#read(tenant, () => listInvoices(this.#sql, tenant));
+  }
+
+  /**
+   * Loads a fixture for the tenant in one transaction (a refused fixture changes nothing).
+   * `extend` adds to the tenant's data (seeding the default fixture first on a new tenant).
+   */
+  loadFixture(tenant: string, fixture: unknown, mode: FixtureMode = 'replace'): void {
+    const checked = parseFixture(fixture);
+    this.#db.transaction(() => {
+      if (mode === 'extend' && !this.isSeeded(tenant)) this.#seed(tenant);
+      writeFixture(this.#sql, tenant, checked, mode);
+    })();
+  }
+
+  /** The tenant's PSA data in the fixture format. */
+  exportFixture(tenant: string): Required<PsaFixture> {
+    return this.#read(tenant, () => readFixture(this.#sql, tenant));
   }
 
   /** Whether the tenant's fixture has been written (it is on the tenant's first read). */

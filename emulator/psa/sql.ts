@@ -64,8 +64,56 @@ export function createPsaSchema(db: Database.Database): void {
       is_active INTEGER NOT NULL,
       PRIMARY KEY (tenant, tax_rate_id)
     ) WITHOUT ROWID;
-    -- Invoices (draft manual invoices and their items) belong here, created by the invoicing
-    -- capability's issue; nothing reads or writes them yet.
+    -- Production's next_number row per tenant and entity ('INVOICE': prefix INV-, 6 digits, from 1).
+    CREATE TABLE IF NOT EXISTS psa_next_number (
+      tenant TEXT NOT NULL,
+      entity_type TEXT NOT NULL,
+      last_number INTEGER NOT NULL,
+      initial_value INTEGER NOT NULL,
+      prefix TEXT NOT NULL,
+      padding_length INTEGER,
+      PRIMARY KEY (tenant, entity_type)
+    ) WITHOUT ROWID;
+    -- Manual invoices (invoicing.create-manual-invoice, fixtures); amounts in cents.
+    CREATE TABLE IF NOT EXISTS psa_invoices (
+      tenant TEXT NOT NULL,
+      invoice_id TEXT NOT NULL,
+      client_id TEXT NOT NULL,
+      invoice_number TEXT NOT NULL,
+      invoice_date TEXT NOT NULL,
+      due_date TEXT NOT NULL,
+      po_number TEXT,
+      status TEXT NOT NULL,
+      subtotal INTEGER NOT NULL,
+      tax INTEGER NOT NULL,
+      total_amount INTEGER NOT NULL,
+      is_manual INTEGER NOT NULL,
+      created_by TEXT,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (tenant, invoice_id)
+    ) WITHOUT ROWID;
+    -- Production's invoice_charges columns a manual invoice fills; seq keeps the input order.
+    CREATE TABLE IF NOT EXISTS psa_invoice_charges (
+      tenant TEXT NOT NULL,
+      invoice_id TEXT NOT NULL,
+      item_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      service_id TEXT,
+      description TEXT NOT NULL,
+      quantity REAL NOT NULL,
+      unit_price INTEGER NOT NULL,
+      net_amount INTEGER NOT NULL,
+      tax_amount INTEGER NOT NULL,
+      tax_region TEXT,
+      tax_rate REAL NOT NULL,
+      total_price INTEGER NOT NULL,
+      is_discount INTEGER NOT NULL,
+      is_taxable INTEGER NOT NULL,
+      discount_type TEXT,
+      applies_to_item_id TEXT,
+      applies_to_service_id TEXT,
+      PRIMARY KEY (tenant, invoice_id, item_id)
+    ) WITHOUT ROWID;
   `);
 }
 
@@ -160,23 +208,23 @@ export function psaStatements(db: Database.Database) {
     isSeeded: db.prepare<[string], { tenant: string }>(`SELECT tenant FROM psa_seeded_tenants WHERE tenant = ?`),
     markSeeded: db.prepare<[string]>(`INSERT OR IGNORE INTO psa_seeded_tenants (tenant) VALUES (?)`),
     insertUser: db.prepare<[{ tenant: string; user_id: string; first_name: string | null; last_name: string | null; email: string }]>(
-      `INSERT INTO psa_users (tenant, user_id, first_name, last_name, email) VALUES (@tenant, @user_id, @first_name, @last_name, @email)`,
+      `INSERT OR REPLACE INTO psa_users (tenant, user_id, first_name, last_name, email) VALUES (@tenant, @user_id, @first_name, @last_name, @email)`,
     ),
     insertClient: db.prepare<[Omit<ClientRow, 'account_manager_name'> & { tenant: string }]>(
-      `INSERT INTO psa_clients (tenant, client_id, client_name, client_type, is_inactive, default_currency_code, account_manager_id, billing_email)
+      `INSERT OR REPLACE INTO psa_clients (tenant, client_id, client_name, client_type, is_inactive, default_currency_code, account_manager_id, billing_email)
        VALUES (@tenant, @client_id, @client_name, @client_type, @is_inactive, @default_currency_code, @account_manager_id, @billing_email)`,
     ),
     insertServiceType: db.prepare<[{ tenant: string; id: string; name: string }]>(
-      `INSERT INTO psa_service_types (tenant, id, name) VALUES (@tenant, @id, @name)`,
+      `INSERT OR REPLACE INTO psa_service_types (tenant, id, name) VALUES (@tenant, @id, @name)`,
     ),
     insertService: db.prepare<[Omit<ServiceRow, 'service_type_name'> & { tenant: string; description: string | null; unit_code: string | null; tax_rate_id: string | null }]>(
-      `INSERT INTO psa_service_catalog (tenant, service_id, service_name, description, item_kind, billing_method, custom_service_type_id,
+      `INSERT OR REPLACE INTO psa_service_catalog (tenant, service_id, service_name, description, item_kind, billing_method, custom_service_type_id,
                                         default_rate, unit_of_measure, unit_code, is_active, sku, tax_rate_id)
        VALUES (@tenant, @service_id, @service_name, @description, @item_kind, @billing_method, @custom_service_type_id,
                @default_rate, @unit_of_measure, @unit_code, @is_active, @sku, @tax_rate_id)`,
     ),
     insertTaxRate: db.prepare<[TaxRateRow & { tenant: string }]>(
-      `INSERT INTO psa_tax_rates (tenant, tax_rate_id, region_code, name, tax_percentage, is_active)
+      `INSERT OR REPLACE INTO psa_tax_rates (tenant, tax_rate_id, region_code, name, tax_percentage, is_active)
        VALUES (@tenant, @tax_rate_id, @region_code, @name, @tax_percentage, @is_active)`,
     ),
     countClients: db.prepare<[ClientFilter], { n: number }>(`SELECT COUNT(*) AS n FROM psa_clients c WHERE ${CLIENT_WHERE}`),
@@ -189,8 +237,121 @@ export function psaStatements(db: Database.Database) {
       `SELECT ${SERVICE_COLUMNS} FROM ${SERVICE_FROM} WHERE ${SERVICE_WHERE} ${SERVICE_ORDER} LIMIT @limit OFFSET @offset`,
     ),
     getService: db.prepare<[string, string], ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM ${SERVICE_FROM} WHERE sc.tenant = ? AND sc.service_id = ?`),
+    ...invoiceStatements(db),
     listTaxRates: db.prepare<[string], TaxRateRow>(
       `SELECT tax_rate_id, region_code, name, tax_percentage, is_active FROM psa_tax_rates WHERE tenant = ? ORDER BY region_code, tax_rate_id`,
     ),
+  };
+}
+
+export interface InvoiceRow {
+  invoice_id: string;
+  client_id: string;
+  invoice_number: string;
+  invoice_date: string;
+  due_date: string;
+  po_number: string | null;
+  status: string;
+  subtotal: number;
+  tax: number;
+  total_amount: number;
+  is_manual: number;
+  created_by: string | null;
+}
+
+export interface ChargeRow {
+  invoice_id: string;
+  item_id: string;
+  seq: number;
+  service_id: string | null;
+  description: string;
+  quantity: number;
+  unit_price: number;
+  net_amount: number;
+  tax_amount: number;
+  tax_region: string | null;
+  tax_rate: number;
+  total_price: number;
+  is_discount: number;
+  is_taxable: number;
+  discount_type: string | null;
+  applies_to_item_id: string | null;
+  applies_to_service_id: string | null;
+}
+
+export interface UserRow {
+  user_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+}
+
+export interface ServiceCatalogRow extends Omit<ServiceRow, 'service_type_name'> {
+  description: string | null;
+  unit_code: string | null;
+  tax_rate_id: string | null;
+}
+
+const PSA_TABLES = ['psa_invoice_charges', 'psa_invoices', 'psa_next_number', 'psa_service_catalog', 'psa_service_types', 'psa_clients', 'psa_tax_rates', 'psa_users'] as const;
+
+/** Invoices, numbering, and the whole-tenant reads and deletes of fixture load / export. */
+function invoiceStatements(db: Database.Database) {
+  return {
+    // Production's generate_next_number: the row is created with the entity's defaults first.
+    ensureNumbering: db.prepare<[{ tenant: string; entity_type: string; initial_value: number; prefix: string; padding_length: number | null }]>(
+      `INSERT OR IGNORE INTO psa_next_number (tenant, entity_type, last_number, initial_value, prefix, padding_length)
+       VALUES (@tenant, @entity_type, 0, @initial_value, @prefix, @padding_length)`,
+    ),
+    bumpNumber: db.prepare<[string, string], { last_number: number; prefix: string; padding_length: number | null }>(
+      `UPDATE psa_next_number SET last_number = MAX(last_number + 1, initial_value)
+       WHERE tenant = ? AND entity_type = ? RETURNING last_number, prefix, padding_length`,
+    ),
+    firstUser: db.prepare<[string], { user_id: string }>(`SELECT user_id FROM psa_users WHERE tenant = ? ORDER BY user_id LIMIT 1`),
+    clientExists: db.prepare<[string, string], { client_id: string }>(`SELECT client_id FROM psa_clients WHERE tenant = ? AND client_id = ?`),
+    serviceTaxRate: db.prepare<[string, string], { service_id: string; tax_rate_id: string | null }>(
+      `SELECT service_id, tax_rate_id FROM psa_service_catalog WHERE tenant = ? AND service_id = ?`,
+    ),
+    regionOfTaxRate: db.prepare<[string, string], { region_code: string }>(`SELECT region_code FROM psa_tax_rates WHERE tenant = ? AND tax_rate_id = ?`),
+    activeRatesOfRegion: db.prepare<[string, string], { tax_percentage: number }>(
+      `SELECT tax_percentage FROM psa_tax_rates WHERE tenant = ? AND region_code = ? AND is_active = 1`,
+    ),
+    insertInvoice: db.prepare<[InvoiceRow & { tenant: string }]>(
+      `INSERT INTO psa_invoices (tenant, invoice_id, client_id, invoice_number, invoice_date, due_date, po_number, status,
+                                 subtotal, tax, total_amount, is_manual, created_by, seq)
+       VALUES (@tenant, @invoice_id, @client_id, @invoice_number, @invoice_date, @due_date, @po_number, @status,
+               @subtotal, @tax, @total_amount, @is_manual, @created_by,
+               (SELECT COALESCE(MAX(seq), 0) + 1 FROM psa_invoices WHERE tenant = @tenant))`,
+    ),
+    insertCharge: db.prepare<[ChargeRow & { tenant: string }]>(
+      `INSERT INTO psa_invoice_charges (tenant, invoice_id, item_id, seq, service_id, description, quantity, unit_price, net_amount,
+                                        tax_amount, tax_region, tax_rate, total_price, is_discount, is_taxable, discount_type,
+                                        applies_to_item_id, applies_to_service_id)
+       VALUES (@tenant, @invoice_id, @item_id, @seq, @service_id, @description, @quantity, @unit_price, @net_amount,
+               @tax_amount, @tax_region, @tax_rate, @total_price, @is_discount, @is_taxable, @discount_type,
+               @applies_to_item_id, @applies_to_service_id)`,
+    ),
+    listInvoices: db.prepare<[string], InvoiceRow>(
+      `SELECT invoice_id, client_id, invoice_number, invoice_date, due_date, po_number, status, subtotal, tax, total_amount, is_manual, created_by
+       FROM psa_invoices WHERE tenant = ? ORDER BY seq`,
+    ),
+    listCharges: db.prepare<[string], ChargeRow>(
+      `SELECT invoice_id, item_id, seq, service_id, description, quantity, unit_price, net_amount, tax_amount, tax_region, tax_rate,
+              total_price, is_discount, is_taxable, discount_type, applies_to_item_id, applies_to_service_id
+       FROM psa_invoice_charges WHERE tenant = ? ORDER BY invoice_id, seq`,
+    ),
+    allUsers: db.prepare<[string], UserRow>(`SELECT user_id, first_name, last_name, email FROM psa_users WHERE tenant = ? ORDER BY user_id`),
+    allServiceTypes: db.prepare<[string], { id: string; name: string }>(`SELECT id, name FROM psa_service_types WHERE tenant = ? ORDER BY id`),
+    allClients: db.prepare<[string], Omit<ClientRow, 'account_manager_name'>>(
+      `SELECT client_id, client_name, client_type, is_inactive, default_currency_code, account_manager_id, billing_email
+       FROM psa_clients WHERE tenant = ? ORDER BY client_id`,
+    ),
+    allServices: db.prepare<[string], ServiceCatalogRow>(
+      `SELECT service_id, service_name, description, item_kind, billing_method, custom_service_type_id, default_rate, unit_of_measure,
+              unit_code, is_active, sku, tax_rate_id FROM psa_service_catalog WHERE tenant = ? ORDER BY service_id`,
+    ),
+    allTaxRates: db.prepare<[string], TaxRateRow>(
+      `SELECT tax_rate_id, region_code, name, tax_percentage, is_active FROM psa_tax_rates WHERE tenant = ? ORDER BY tax_rate_id`,
+    ),
+    deleteTenant: PSA_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE tenant = ?`)),
   };
 }
