@@ -18,3 +18,6 @@ export type { BridgeLogEntry } from './shell/app/lib/message-log.ts';
 export { THEME_STORAGE_KEY } from './shell/app/lib/theme.ts';
 export type { ShellAutomation } from './shell/app/ui/automation.ts';
 export type { Rewindable } from './sqlite-savepoints.ts';
+export type { PsaStore } from './psa/psa-store.ts';
+export type { FixtureClient, FixtureMode, FixtureService, FixtureTaxRate, PsaFixture } from './psa/fixture.ts';
+export type { PsaInvoice, PsaInvoiceItem } from './psa/invoices.ts';

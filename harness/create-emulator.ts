@@ -18,6 +18,7 @@ import { SnapshotBook, type Snapshot } from './snapshot-api.ts';
 import { formatActivity, type ActivityMark } from './failure-report.ts';
 import { configView, secretsView, storageView, type ConfigView, type SecretsView, type StorageView } from './state.ts';
 import type { AddUserOptions, TestEmulator } from './test-emulator.ts';
+import { psaView, type PsaView } from './psa.ts';
 
 export type { AddUserOptions, TestEmulator } from './test-emulator.ts';
 
@@ -235,6 +236,10 @@ class HarnessEmulator implements TestEmulator {
   storage(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): StorageView {
     const install = this.#installOf(ext, options.tenant, 'use the storage of');
     return storageView(this.#platform.runner.storage, { tenantId: install.tenantId, installId: install.installId });
+  }
+
+  get psa(): PsaView {
+    return psaView(this.#platform.runner.psa, (tenant) => resolveTenant(this.registry, this.tenants, tenant));
   }
 
   config(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): ConfigView {

@@ -88,6 +88,7 @@ export { SNAPSHOT_API_VERSION, type Snapshot } from './snapshot-api.ts';
  * @example emu.storage(ext).put('hello-host', 'counter', '41')
  */
 export { type StorageView, type StoredValue, type ConfigView, type SecretsView } from './state.ts';
+export type { PsaView, PsaSeedOptions } from './psa.ts';
 export { type AddUserOptions } from './create-emulator.ts';
 /**
  * `emu.clock`: the emulator's wall clock. With `createEmulator({ clock: 'virtual' })` time stands

@@ -11,6 +11,7 @@ import type { ExecuteResult, ExtensionRef, InvokeRequest, InvokeResult } from '.
 import type { LeastPrivilegeReport } from './least-privilege.ts';
 import type { CapabilityLedger } from './ledger.ts';
 import type { LogEvent, LogFilter } from './logs.ts';
+import type { PsaView } from './psa.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
 import type { Snapshot } from './snapshot-api.ts';
 import type { ConfigView, SecretsView, StorageView } from './state.ts';
@@ -86,6 +87,12 @@ export interface TestEmulator {
    * @example emu.storage(ext).put('counter', 'value', '41'); emu.storage(ext).get('counter', 'value')?.text() // '41'
    */
   storage(ext: ExtensionRef, options?: { tenant?: TenantRef }): StorageView;
+  /**
+   * The PSA back office the clients, services and invoicing capabilities use, per tenant: seed
+   * it (replace or extend) and read clients, services and invoices (with lines and totals).
+   * @example emu.psa.seed({ clients: [{ clientId, clientName: 'Acme' }] }, { mode: 'extend' }); emu.psa.invoices()[0]?.total
+   */
+  readonly psa: PsaView;
   /**
    * An install's config (string map, versioned).
    * @example emu.config(ext).set({ region: 'eu' })

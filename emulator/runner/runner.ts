@@ -12,6 +12,7 @@ import { OpenCapabilities, importShape, resolveGrants } from '../capabilities/in
 import { openSecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
 import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
+import type { PsaStore } from '../psa/psa-store.ts';
 import type { DebugEvent } from '../contracts/debug-event.ts';
 import type { InvocationScope } from '../contracts/invocation.ts';
 import type { RunnerConfig } from './config.ts';
@@ -319,6 +320,11 @@ export class Runner implements Rewindable {
   /** Extension storage (tenant × install × namespace × key); the harness seeds and reads it. */
   get storage(): KvStore {
     return this.#capabilities.deps('storage').kv;
+  }
+
+  /** The PSA store (clients, services, invoices) clients, services and invoicing share; the harness seeds and reads it. */
+  get psa(): PsaStore {
+    return this.#capabilities.deps('clients').store;
   }
 
   /** Marks capability state (storage), the idempotency cache and the recent debug events under `name`. */
