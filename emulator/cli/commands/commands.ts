@@ -1,6 +1,7 @@
 // The command table: the one list help, parsing and dispatch all read.
 import { BUNDLE_COMMANDS } from './bundle-commands.ts';
 import { CONFIG_COMMANDS } from './config-commands.ts';
+import { DATA_COMMANDS } from './data-commands.ts';
 import { DOCTOR_COMMANDS } from './doctor-command.ts';
 import { INSTALL_COMMANDS } from './install-commands.ts';
 import { PROJECT_COMMANDS } from './project-commands.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...INSTALL_COMMANDS,
   ...CONFIG_COMMANDS,
   ...SECRETS_COMMANDS,
+  ...DATA_COMMANDS,
   ...SIGNING_COMMANDS,
   ...DOCTOR_COMMANDS,
   ...RESET_COMMANDS,

@@ -6,7 +6,7 @@ import { BIN, flagOption } from './args.ts';
 import { count, formatBytes, report } from './output.ts';
 import type { CliContext, CommandInput, CommandSpec, Output } from './types.ts';
 
-const DATABASES = ['registry.sqlite', 'storage.sqlite'];
+const DATABASES = ['registry.sqlite', 'storage.sqlite', 'psa.sqlite'];
 /** Everything the emulator writes at the top of its data folder (SQLite adds -wal/-shm/-journal). */
 export const EMULATOR_ENTRIES: ReadonlySet<string> = new Set([
   ...DATABASES.flatMap((db) => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]),
