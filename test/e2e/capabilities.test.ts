@@ -176,8 +176,15 @@ describe('interfaces linked but not implemented yet', () => {
     const providers = ['cap:scheduler.manage', 'cap:invoice.manual.create', 'cap:ui.proxy'];
     expect(await call('ui-proxy', 'callRoute', ['/x', null], { providers })).toEqual({ err: 'route-not-found' });
     expect(await call('scheduler', 'getEndpoints', [], { providers })).toEqual({ err: 'internal' });
+  });
+});
+
+describe('invoicing (PSA store)', () => {
+  it('answers production\'s validation failure when granted', async () => {
+    const providers = ['cap:invoice.manual.create'];
+    const fieldErrors = { clientId: 'Invalid UUID', items: 'Must include at least one item' };
     expect(await call('invoicing', 'createManualInvoice', [{ clientId: 'c', items: [] }], { providers })).toMatchObject({
-      ok: { success: false, error: 'not implemented in this emulator version' },
+      ok: { success: false, error: `http 400: ${JSON.stringify({ success: false, error: 'Validation error', fieldErrors })}`, fieldErrors: JSON.stringify(fieldErrors) },
     });
   });
 });
