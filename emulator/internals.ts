@@ -18,3 +18,5 @@ export type { BridgeLogEntry } from './shell/app/lib/message-log.ts';
 export { THEME_STORAGE_KEY } from './shell/app/lib/theme.ts';
 export type { ShellAutomation } from './shell/app/ui/automation.ts';
 export type { Rewindable } from './sqlite-savepoints.ts';
+export type { ScheduleView } from './registry/schedules.ts';
+export type { ScheduleRun, ScheduledExecuteBody } from './scheduler/schedule-timer.ts';
