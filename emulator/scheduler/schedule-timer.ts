@@ -126,8 +126,7 @@ export class ScheduleTimer {
 
   /** Fires one schedule now, due or not (production's "run now"); SCHEDULE_NOT_FOUND for an unknown id. */
   runNow(scheduleId: string): Promise<ScheduleRun> {
-    const row = this.#store.detail(scheduleId);
-    return this.#serial(() => this.#fire(this.#store.detail(row.id)));
+    return this.#serial(async () => this.#fire(this.#store.detail(scheduleId)));
   }
 
   /** Resolves when no run is in flight. */
