@@ -79,6 +79,7 @@ export const ERROR_CATALOG = {
   SCAFFOLD_PATH_CONFLICT: { status: 409, meaning: 'a path the new project needs is taken by something of another kind' },
   SCAFFOLD_TEMPLATE_BROKEN: { status: 500, meaning: 'the scaffold template shipped with the emulator is broken' },
   SCAFFOLD_WRITE_FAILED: { status: 500, meaning: 'writing the new project failed (nothing is left behind)' },
+  SCHEDULE_NOT_FOUND: { status: 404, meaning: 'no install has a schedule with the id asked for' },
   SCHEDULE_ENDPOINTS_MISSING: { status: 409, meaning: 'an update would leave schedules without their endpoints' },
   SECRETS_INVALID: { status: 400, meaning: 'install secrets are malformed' },
   SECRETS_KEY_INVALID: { status: 500, meaning: 'the key that seals install secrets is not 32 bytes' },

@@ -21,3 +21,5 @@ export type { Rewindable } from './sqlite-savepoints.ts';
 export type { PsaStore } from './psa/psa-store.ts';
 export type { FixtureClient, FixtureMode, FixtureService, FixtureTaxRate, PsaFixture } from './psa/fixture.ts';
 export type { PsaInvoice, PsaInvoiceItem } from './psa/invoices.ts';
+export type { ScheduleView } from './registry/schedules.ts';
+export type { ScheduleRun, ScheduledExecuteBody } from './scheduler/schedule-timer.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorError, startEmulator, type InstallView, type Registry, type RunningEmulator } from '../emulator/index.ts';
-import type { EmulatorUser } from '../emulator/internals.ts';
+import type { EmulatorUser, ScheduleRun, ScheduleView } from '../emulator/internals.ts';
 import { devTokenOf, resolveCaller, resolveTenant, type Caller, type TenantRef, type Tenants } from './identities.ts';
 import { publishAndInstall, sourceBytes, type ExtensionSource, type InstallOptions, type InstallResult } from './install.ts';
 import { sendExecute, sendInvoke, type ExecuteResult, type ExtensionRef, type InvokeRequest, type InvokeResult } from './invoke.ts';
@@ -129,6 +129,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
     await removeDataDir();
     throw first.error;
   }
+  clocks.attach(first.platform.scheduler);
   return new HarnessEmulator(first.platform, state.dataDir as string, outcomes, httpMock, ledger, clocks.test);
 }
 
@@ -250,6 +251,14 @@ class HarnessEmulator implements TestEmulator {
   secrets(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): SecretsView {
     const install = this.#installOf(ext, options.tenant, 'use the secrets of');
     return secretsView(this.registry, install.tenantId, install.registryId);
+  }
+
+  schedules(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): ScheduleView[] {
+    return this.registry.scheduleStore.views(this.#installOf(ext, options.tenant, 'list the schedules of').installId);
+  }
+
+  runSchedule(scheduleId: string): Promise<ScheduleRun> {
+    return this.#track('run a schedule', () => this.#platform.scheduler.runNow(scheduleId));
   }
 
   addUser(user: AddUserOptions): EmulatorUser {

@@ -98,6 +98,12 @@ export { type AddUserOptions } from './create-emulator.ts';
  */
 export { type TestClock, type ClockMode } from './test-clock.ts';
 /**
+ * An install's schedule as `emu.schedules(ext)` lists it, and one firing as `emu.runSchedule(id)`
+ * resolves it (the execute body the Runner got, the extension's answer).
+ * @example const [nightly] = emu.schedules(ext); (await emu.runSchedule(nightly.id)).status // 'success'
+ */
+export { type ScheduleView, type ScheduleRun } from './schedules.ts';
+/**
  * `emu.faults`: the next N calls of a capability answer a WIT error or wait first, after the
  * grant checks (an ungranted call stays `denied` and uses up nothing). Ledger entries of faulted
  * calls carry `injected: true`.

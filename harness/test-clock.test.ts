@@ -13,11 +13,11 @@ function caught(run: () => unknown): EmulatorError {
 }
 
 describe('createTestClock', () => {
-  it("should give the platform and the test the same virtual time with 'virtual'", () => {
+  it("should give the platform and the test the same virtual time with 'virtual'", async () => {
     const { clock, test } = createTestClock('virtual');
     expect(test.mode).toBe('virtual');
     const start = test.now();
-    expect(test.advance(2500)).toBe(start + 2500);
+    expect(await test.advance(2500)).toBe(start + 2500);
     expect(clock.now()).toBe(start + 2500);
     expect(test.set(new Date('2025-01-01T00:00:00Z'))).toBe(Date.UTC(2025, 0, 1));
     expect(clock.now()).toBe(Date.UTC(2025, 0, 1));

@@ -1,4 +1,5 @@
 import { EmulatorError, VirtualClock, systemClock, type Clock } from '../emulator/index.ts';
+import type { DueRuns } from './schedules.ts';
 
 /** Which clock an emulator runs on: the real one, or a virtual one only tests move. */
 export type ClockMode = 'system' | 'virtual';
@@ -23,25 +24,28 @@ export interface TestClock {
    */
   now(): number;
   /**
-   * Moves virtual time forward by `ms` (≥ 0) and returns the new time. CLOCK_NOT_VIRTUAL on the
-   * system clock; CLOCK_INVALID for a negative or non-finite `ms`.
-   * @example emu.clock.advance(60_000)
+   * Moves virtual time forward by `ms` (≥ 0) and resolves with the new time once every schedule
+   * due on the way has run, in order, each with the clock at its cron time. Without due schedules
+   * the time moves at once. CLOCK_NOT_VIRTUAL on the system clock; CLOCK_INVALID for a negative
+   * or non-finite `ms` (both thrown, not rejected).
+   * @example await emu.clock.advance(2 * 60 * 60_000) // two hours: every due scheduled run has finished
    */
-  advance(ms: number): number;
+  advance(ms: number): Promise<number>;
   /**
-   * Jumps virtual time to a Date or epoch milliseconds (earlier is allowed) and returns it.
-   * CLOCK_NOT_VIRTUAL on the system clock; CLOCK_INVALID for an invalid time.
+   * Jumps virtual time to a Date or epoch milliseconds (earlier is allowed) and returns it; it
+   * fires no schedules (use `advance`). CLOCK_NOT_VIRTUAL on the system clock; CLOCK_INVALID for an invalid time.
    * @example emu.clock.set(new Date('2025-01-01T00:00:00Z'))
    */
   set(time: Date | number): number;
 }
 
 /** The harness's clock for one emulator: what the platform reads, and what tests see. */
-export function createTestClock(mode: unknown = 'system'): { clock: Clock; test: TestClock } {
-  if (mode === 'system') return { clock: systemClock, test: new SystemTestClock() };
+export function createTestClock(mode: unknown = 'system'): { clock: Clock; test: TestClock; attach(runs: DueRuns): void } {
+  if (mode === 'system') return { clock: systemClock, test: new SystemTestClock(), attach: () => undefined };
   if (mode === 'virtual') {
     const clock = new VirtualClock();
-    return { clock, test: new VirtualTestClock(clock) };
+    const test = new VirtualTestClock(clock);
+    return { clock, test, attach: (runs) => test.attach(runs) };
   }
   throw new EmulatorError('CONFIG_INVALID', `Failed to create the emulator: clock must be 'system' or 'virtual', got ${JSON.stringify(mode) ?? String(mode)}. Pass clock: 'virtual' to move time from tests.`);
 }
@@ -49,17 +53,27 @@ export function createTestClock(mode: unknown = 'system'): { clock: Clock; test:
 class VirtualTestClock implements TestClock {
   readonly mode = 'virtual' as const;
   readonly #clock: VirtualClock;
+  #runs: DueRuns | undefined;
 
   constructor(clock: VirtualClock) {
     this.#clock = clock;
+  }
+
+  /** The emulator's cron timer, once it runs: `advance` fires its due schedules. */
+  attach(runs: DueRuns): void {
+    this.#runs = runs;
   }
 
   now(): number {
     return this.#clock.now();
   }
 
-  advance(ms: number): number {
-    return this.#clock.advance(ms);
+  advance(ms: number): Promise<number> {
+    const start = this.#clock.now();
+    const target = this.#clock.advance(ms); // validates ms, with the clock's own messages
+    if (!this.#runs?.hasDue(target)) return Promise.resolve(target);
+    this.#clock.set(start);
+    return this.#runs.runDue(target, (at) => this.#clock.set(at)).then(() => this.#clock.now());
   }
 
   set(time: Date | number): number {
@@ -74,7 +88,7 @@ class SystemTestClock implements TestClock {
     return systemClock.now();
   }
 
-  advance(): number {
+  advance(): Promise<number> {
     throw notVirtual('advance');
   }
 

@@ -1,6 +1,6 @@
 // The public shape of a running test emulator (`emu`), as `createEmulator` resolves it.
 import type { Registry } from '../emulator/index.ts';
-import type { EmulatorUser, NewUser } from '../emulator/internals.ts';
+import type { EmulatorUser, NewUser, ScheduleRun, ScheduleView } from '../emulator/internals.ts';
 import type { TestClock } from './test-clock.ts';
 import type { ActivityMark } from './failure-report.ts';
 import type { TestFaults } from './faults.ts';
@@ -103,6 +103,18 @@ export interface TestEmulator {
    * @example emu.secrets(ext, { tenant: 'second' }).set({ api_token: 'other' })
    */
   secrets(ext: ExtensionRef, options?: { tenant?: TenantRef }): SecretsView;
+  /**
+   * An install's schedules (what the guest created with `scheduler.create-schedule`), with last
+   * run and next firing.
+   * @example emu.schedules(ext).map((s) => [s.name, s.nextRunAt]) // [['nightly', '2025-01-02T03:00:00.000Z']]
+   */
+  schedules(ext: ExtensionRef, options?: { tenant?: TenantRef }): ScheduleView[];
+  /**
+   * Fires a schedule now, due or not, as production's "run now": the Runner gets the scheduled
+   * execute body; resolves with what was sent and answered. SCHEDULE_NOT_FOUND for an unknown id.
+   * @example const run = await emu.runSchedule(id); run.status // 'success'
+   */
+  runSchedule(scheduleId: string): Promise<ScheduleRun>;
   /**
    * Adds a user to a tenant; call as it with `invoke(ext, { as: user.id })`.
    * @example const reader = emu.addUser({ email: 'reader@emulator.test', permissions: ['extension:read'] });

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { VirtualClock, systemClock, type Clock } from '../clock.ts';
+import { schedulerDeps } from '../capabilities/scheduler/index.ts';
+import { ScheduleTimer } from '../scheduler/schedule-timer.ts';
 import { EmulatorError } from '../errors.ts';
 import { Gateway } from '../gateway/gateway.ts';
 import { Sessions } from '../gateway/sessions.ts';
@@ -89,6 +91,12 @@ export interface RunningEmulator extends EmulatorData {
   watch(folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined>;
   /** Marks and rolls back registry, storage and their in-memory neighbours in place (harness snapshots). */
   savepoints: PlatformSavepoints;
+  /**
+   * The cron timer: fires due schedules through the Runner. It runs by itself on the system
+   * clock; under a `VirtualClock` only `scheduler.runDue(until, setTime)` fires (the harness's `clock.advance`).
+   * @example await emu.scheduler.runNow(scheduleId)
+   */
+  scheduler: ScheduleTimer;
 }
 
 export interface StartOptions extends EmulatorDataOptions {
@@ -128,7 +136,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     onExecute: options.onExecute,
     fetch: options.fetch,
     clock: options.clock,
+    capabilityDeps: { scheduler: schedulerDeps(registry.scheduleStore, options.clock ?? systemClock) },
   });
+  let scheduler: ScheduleTimer | undefined;
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
@@ -136,6 +146,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const close = (): Promise<void> => {
     closing ??= (async () => {
       devLoop?.close();
+      await scheduler?.close();
       shellServer?.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       await runner.close();
@@ -162,6 +173,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       // The Gateway→Runner timeout (EXT_GATEWAY_TIMEOUT_MS) is a real timer for the same reason.
       stopwatch: () => performance.now(),
     });
+    scheduler = new ScheduleTimer({ registry, runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url, clock: options.clock ?? systemClock, timeoutMs: settings.gatewayTimeoutMs, debugEvents });
+    if (!(options.clock instanceof VirtualClock)) scheduler.start();
     const shellEvents = new ShellEvents();
     if (options.shell !== false) {
       progress('the shell page to build');
@@ -199,7 +212,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       return devLoop.add(folder);
     };
     const savepoints = new PlatformSavepoints({ registry, runner, gateway });
-    return { ...data, runner, sessions, gateway, shellEvents, watch, savepoints, urls: { main: main.url, runner: runnerServed.url }, close };
+    return { ...data, runner, sessions, gateway, shellEvents, watch, savepoints, scheduler, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;

@@ -49,7 +49,7 @@ export function uninstall(ctx: RegistryContext, tenantId: string, ref: string): 
 
 export interface MissingSchedule {
   scheduleId: string;
-  name: string;
+  name: string | null;
   method: string;
   path: string;
 }
@@ -58,7 +58,7 @@ export interface MissingSchedule {
 export class MissingSchedulesError extends EmulatorError {
   readonly missing: MissingSchedule[];
   constructor(missing: MissingSchedule[], target: string) {
-    const list = missing.map((m) => `${m.name} (${m.method} ${m.path})`).join(', ');
+    const list = missing.map((m) => `${m.name ?? m.scheduleId} (${m.method} ${m.path})`).join(', ');
     super(
       'SCHEDULE_ENDPOINTS_MISSING',
       `version ${target} has no endpoint for ${missing.length} schedule(s): ${list}. Add the endpoints to api.endpoints, or update with disableMissingSchedules: true to disable those schedules.`,

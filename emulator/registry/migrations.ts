@@ -213,4 +213,35 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'scheduler: nullable unique schedule names, updated_at, next run',
+    sql: `
+      -- Production's name is nullable and unique per install (tenant_extension_schedule_install_name_uniq).
+      -- next_run_ms is emulator-only: the cron timer's next firing (epoch ms), null while disabled.
+      CREATE TABLE tenant_extension_schedule_v5 (
+        id TEXT PRIMARY KEY,
+        install_id TEXT NOT NULL REFERENCES tenant_extension_install(id) ON DELETE CASCADE,
+        tenant_id TEXT NOT NULL,
+        endpoint_id TEXT NOT NULL REFERENCES extension_api_endpoint(id),
+        name TEXT,
+        cron TEXT NOT NULL,
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        enabled INTEGER NOT NULL DEFAULT 1,
+        payload_json TEXT,
+        last_run_at TEXT,
+        last_run_status TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT,
+        next_run_ms INTEGER
+      );
+      INSERT INTO tenant_extension_schedule_v5 (id, install_id, tenant_id, endpoint_id, name, cron, timezone, enabled, payload_json, last_run_at, last_run_status, last_error, created_at, updated_at)
+        SELECT id, install_id, tenant_id, endpoint_id, name, cron, timezone, enabled, payload_json, last_run_at, last_run_status, last_error, created_at, created_at FROM tenant_extension_schedule;
+      DROP TABLE tenant_extension_schedule;
+      ALTER TABLE tenant_extension_schedule_v5 RENAME TO tenant_extension_schedule;
+      CREATE UNIQUE INDEX tenant_extension_schedule_install_name_uniq ON tenant_extension_schedule (install_id, name);
+      CREATE INDEX tenant_extension_schedule_due ON tenant_extension_schedule (enabled, next_run_ms);
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { computeContentHash, normalizeContentHash } from '../bundles/hash.ts';
 import { EmulatorError } from '../errors.ts';
+import { nextRunAfter } from '../scheduler/next-run.ts';
 import { SqliteSavepoints } from '../sqlite-savepoints.ts';
 import { verifyBundleSignature, type SigningPolicy } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, resolveRegistry, type PublishStore, type RegistryContext } from './context.ts';
@@ -11,6 +12,7 @@ import { IdentityStore, type SeedOptions, type SeedResult } from './identity.ts'
 import * as state from './install-state.ts';
 import { installVersion, setEnabled, uninstall, updateInstall, type InstallResult } from './installs.ts';
 import { finalizeUpload, sweepPublishJournal, stageUpload, type FinalizeInput, type FinalizeResult, type PublishOptions, type StageInput, type StageResult } from './publish.ts';
+import { ScheduleStore } from './schedules.ts';
 import { SecretSealer } from './secret-sealer.ts';
 import { registryStatements, type ExecutionLogRow, type InstallRow, type RegistryRow, type VersionRow } from './statements.ts';
 
@@ -76,6 +78,8 @@ export class Registry {
   readonly sealer: SecretSealer;
   /** Savepoints over the registry database (the harness's `snapshot()` / `restore()`). */
   readonly savepoints: SqliteSavepoints;
+  /** Schedules per install: the scheduler host API, the cron timer's next firings, last runs. */
+  readonly scheduleStore: ScheduleStore;
   readonly #ctx: RegistryContext;
   readonly #db: Database.Database;
   #closed = false;
@@ -87,6 +91,7 @@ export class Registry {
     this.signing = ctx.signing;
     this.sealer = ctx.sealer;
     this.savepoints = new SqliteSavepoints(ctx.db, 'registry');
+    this.scheduleStore = new ScheduleStore(ctx);
     this.identity = new IdentityStore(ctx.sql, ctx.now, (fn) => ctx.db.transaction(fn)());
   }
 
@@ -218,11 +223,15 @@ export class Registry {
       throw new EmulatorError('ENDPOINT_NOT_FOUND', `the installed version has no endpoint ${input.method.toUpperCase()} ${input.path}; declare it in api.endpoints.`);
     }
     const id = this.#ctx.newId();
-    this.#ctx.sql.insertSchedule.run({ id, install_id: installId, tenant_id: install.tenant_id, endpoint_id: endpoint.id, name: input.name, cron: input.cron, payload_json: input.payload === undefined ? null : JSON.stringify(input.payload), now: this.#ctx.now() });
+    const now = this.#ctx.now();
+    this.#ctx.sql.insertSchedule.run({
+      id, install_id: installId, tenant_id: install.tenant_id, endpoint_id: endpoint.id, name: input.name, cron: input.cron, timezone: 'UTC', enabled: 1,
+      payload_json: input.payload === undefined ? null : JSON.stringify(input.payload), next_run_ms: nextRunAfter(input.cron, 'UTC', Date.parse(now)), now,
+    });
     return id;
   }
 
-  schedules(installId: string): { id: string; name: string; enabled: boolean; method: string; path: string }[] {
+  schedules(installId: string): { id: string; name: string | null; enabled: boolean; method: string; path: string }[] {
     return this.#ctx.sql.schedulesOf.all(installId).map((s) => ({ id: s.id, name: s.name, enabled: s.enabled === 1, method: s.method, path: s.path }));
   }
 

@@ -82,10 +82,25 @@ export interface ScheduleRow {
   id: string;
   install_id: string;
   endpoint_id: string;
-  name: string;
+  name: string | null;
   enabled: number;
   method: string;
   path: string;
+}
+
+/** A schedule with its endpoint and install, as the scheduler host API and the cron timer read it. */
+export interface ScheduleDetailRow extends ScheduleRow {
+  tenant_id: string;
+  cron: string;
+  timezone: string;
+  payload_json: string | null;
+  last_run_at: string | null;
+  last_run_status: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string | null;
+  next_run_ms: number | null;
+  endpoint_version_id: string;
 }
 
 export interface TenantRow {
@@ -129,6 +144,9 @@ export interface ExecutionLogRow {
   metrics: string | null;
   error: string | null;
 }
+
+const SCHEDULE_COLUMNS = `s.id, s.install_id, s.tenant_id, s.endpoint_id, s.name, s.cron, s.timezone, s.enabled, s.payload_json, s.last_run_at,
+  s.last_run_status, s.last_error, s.created_at, s.updated_at, s.next_run_ms, e.method, e.path, e.version_id AS endpoint_version_id`;
 
 const USER_COLUMNS = `u.id, u.tenant_id, u.email, u.name, u.user_type, u.client_id, c.name AS client_name, u.role, u.permissions`;
 
@@ -230,12 +248,39 @@ export function registryStatements(db: Database.Database) {
        FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
        WHERE s.install_id = ? ORDER BY s.created_at, s.rowid`,
     ),
-    insertSchedule: db.prepare<{ id: string; install_id: string; tenant_id: string; endpoint_id: string; name: string; cron: string; payload_json: string | null; now: string }>(
-      `INSERT INTO tenant_extension_schedule (id, install_id, tenant_id, endpoint_id, name, cron, timezone, enabled, payload_json, created_at)
-       VALUES (@id, @install_id, @tenant_id, @endpoint_id, @name, @cron, 'UTC', 1, @payload_json, @now)`,
+    insertSchedule: db.prepare<{ id: string; install_id: string; tenant_id: string; endpoint_id: string; name: string | null; cron: string; timezone: string; enabled: number; payload_json: string | null; next_run_ms: number | null; now: string }>(
+      `INSERT INTO tenant_extension_schedule (id, install_id, tenant_id, endpoint_id, name, cron, timezone, enabled, payload_json, created_at, updated_at, next_run_ms)
+       VALUES (@id, @install_id, @tenant_id, @endpoint_id, @name, @cron, @timezone, @enabled, @payload_json, @now, @now, @next_run_ms)`,
     ),
+    scheduleOf: db.prepare<[string, string], ScheduleDetailRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id WHERE s.id = ? AND s.install_id = ?`,
+    ),
+    scheduleById: db.prepare<[string], ScheduleDetailRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id WHERE s.id = ?`,
+    ),
+    scheduleDetailsOf: db.prepare<[string], ScheduleDetailRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
+       WHERE s.install_id = ? ORDER BY s.created_at, s.rowid`,
+    ),
+    countSchedulesOf: db.prepare<[string], { count: number }>(`SELECT count(*) AS count FROM tenant_extension_schedule WHERE install_id = ?`),
+    /** The earliest enabled firing at or before `until` (ties: oldest schedule first). */
+    nextDueSchedule: db.prepare<[number], ScheduleDetailRow>(
+      `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
+       WHERE s.enabled = 1 AND s.next_run_ms IS NOT NULL AND s.next_run_ms <= ? ORDER BY s.next_run_ms, s.created_at, s.rowid LIMIT 1`,
+    ),
+    earliestNextRun: db.prepare<[], { next: number | null }>(`SELECT min(next_run_ms) AS next FROM tenant_extension_schedule WHERE enabled = 1`),
+    updateSchedule: db.prepare<{ id: string; endpoint_id: string; name: string | null; cron: string; timezone: string; enabled: number; payload_json: string | null; next_run_ms: number | null; now: string }>(
+      `UPDATE tenant_extension_schedule SET endpoint_id = @endpoint_id, name = @name, cron = @cron, timezone = @timezone, enabled = @enabled,
+         payload_json = @payload_json, next_run_ms = @next_run_ms, updated_at = @now WHERE id = @id`,
+    ),
+    setNextRun: db.prepare<{ id: string; next_run_ms: number | null }>(`UPDATE tenant_extension_schedule SET next_run_ms = @next_run_ms WHERE id = @id`),
+    recordScheduleRun: db.prepare<{ id: string; status: string; error: string | null; now: string }>(
+      `UPDATE tenant_extension_schedule SET last_run_at = @now, last_run_status = @status, last_error = @error, updated_at = @now WHERE id = @id`,
+    ),
+    deleteSchedule: db.prepare<[string, string]>(`DELETE FROM tenant_extension_schedule WHERE id = ? AND install_id = ?`),
+    touchInstall: db.prepare<{ id: string; now: string }>(`UPDATE tenant_extension_install SET updated_at = @now WHERE id = @id`),
     remapSchedule: db.prepare<{ id: string; endpoint_id: string }>(`UPDATE tenant_extension_schedule SET endpoint_id = @endpoint_id WHERE id = @id`),
-    disableSchedule: db.prepare<[string]>(`UPDATE tenant_extension_schedule SET enabled = 0 WHERE id = ?`),
+    disableSchedule: db.prepare<[string]>(`UPDATE tenant_extension_schedule SET enabled = 0, next_run_ms = NULL WHERE id = ?`),
     deleteSchedulesOf: db.prepare<[string]>(`DELETE FROM tenant_extension_schedule WHERE install_id = ?`),
 
     insertJournal: db.prepare<{ canonical_key: string; staging_key: string; now: string }>(

@@ -60,6 +60,11 @@ export interface RunnerDeps {
    * host-call durations stay on real time whatever this is.
    */
   clock?: Clock;
+  /**
+   * Dependencies that replace what a capability's `open` builds, by capability name: the host
+   * gives the scheduler the registry's schedules (`{ scheduler: schedulerDeps(registry.scheduleStore, clock) }`).
+   */
+  capabilityDeps?: Readonly<Record<string, unknown>>;
 }
 
 /** Which execute an `onExecute` observer hears about (routing headers and request id). */
@@ -135,6 +140,7 @@ export class Runner implements Rewindable {
     this.#capabilities = new OpenCapabilities(
       { dataDir: config.dataDir, clock: this.#clock, fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)) },
       config.capabilities,
+      deps.capabilityDeps,
     );
     this.faults = new FaultPlan();
     this.#pool = new WorkerPool({

@@ -29,7 +29,7 @@ describe('alga-emulator bin', () => {
     const help = await run(process.execPath, [BIN, '--help'], { cwd: ROOT });
     expect(help.stderr).toBe('');
     expect(help.stdout.split('\n')[0]).toBe("alga-emulator: create, build, publish, install and configure Alga PSA extensions in the emulator's data folder.");
-    expect(help.stdout).toContain('  publish        publish a folder or bundle to the registry and install it for the tenant\n');
+    expect(help.stdout).toContain('  publish         publish a folder or bundle to the registry and install it for the tenant\n');
 
     const dataDir = await temp();
     const ext = await temp();

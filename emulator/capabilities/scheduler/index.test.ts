@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { guardedFunctions } from '../capability.ts';
-import { NOT_IMPLEMENTED } from '../not-implemented.ts';
 import { type InvocationScope } from '../../contracts/invocation.ts';
-import { schedulerCapability } from './index.ts';
+import { schedulerCapability, schedulerDeps } from './index.ts';
 import { fakeScope, thrown } from '../test-support.ts';
 
 const makeScope = (overrides: Partial<InvocationScope> = {}): InvocationScope =>
   fakeScope({ grants: new Set(['cap:scheduler.manage']), ...overrides });
 
 
-const host = guardedFunctions(schedulerCapability, undefined);
+const host = guardedFunctions(schedulerCapability, schedulerDeps(undefined, { now: () => 0 }));
 
 function call(name: string, scope: InvocationScope, args: unknown[] = []): unknown {
   const fn = host[name];
@@ -73,15 +72,8 @@ describe('schedulerCapability denials', () => {
     expect(call('deleteSchedule', scope, ['sched-1'])).toEqual({ success: false, error: 'Install ID missing' });
   });
 
-  it('answers internal / not-implemented when granted with an install id', () => {
+  it('answers internal when the Runner has no registry behind it', () => {
     const err = thrown(() => call('listSchedules', makeScope()));
     expect(err.payload).toBe('internal');
-    expect(err.message).toBe(`internal: ${NOT_IMPLEMENTED}`);
-    expect(call('createSchedule', makeScope(), [CREATE_INPUT])).toEqual({
-      success: false,
-      scheduleId: undefined,
-      fieldErrors: undefined,
-      error: NOT_IMPLEMENTED,
-    });
   });
 });

@@ -6,6 +6,7 @@ import { DOCTOR_COMMANDS } from './doctor-command.ts';
 import { INSTALL_COMMANDS } from './install-commands.ts';
 import { PROJECT_COMMANDS } from './project-commands.ts';
 import { RESET_COMMANDS } from './reset-command.ts';
+import { SCHEDULES_COMMANDS } from './schedules-commands.ts';
 import { SECRETS_COMMANDS } from './secrets-commands.ts';
 import { SIGNING_COMMANDS } from './signing-commands.ts';
 import type { CommandSpec } from './types.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...CONFIG_COMMANDS,
   ...SECRETS_COMMANDS,
   ...DATA_COMMANDS,
+  ...SCHEDULES_COMMANDS,
   ...SIGNING_COMMANDS,
   ...DOCTOR_COMMANDS,
   ...RESET_COMMANDS,
