@@ -90,6 +90,22 @@ export class KvStore {
     return rows.map(toEntry);
   }
 
+  /**
+   * Each install's use of its quotas: namespaces, keys and bytes (values measured as production
+   * measures them, JSON-quoted base64), with the limits they count against.
+   */
+  usage(): StorageUsage[] {
+    const { maxNamespaces, maxKeysPerNamespace, maxBytesPerInstall } = this.#limits;
+    return this.#sql.usageByInstall.all().map((r) => ({
+      tenantId: r.tenant,
+      installId: r.install_id,
+      namespaces: r.namespaces,
+      keys: r.keys,
+      bytes: r.bytes,
+      limits: { namespaces: maxNamespaces, keysPerNamespace: maxKeysPerNamespace, bytes: maxBytesPerInstall },
+    }));
+  }
+
   close(): void {
     this.#db.close();
   }
@@ -129,6 +145,17 @@ export class KvStore {
       throw new WitError('denied', `key quota of ${this.#limits.maxKeysPerNamespace} per namespace reached`);
     }
   }
+}
+
+/** One install's storage use and the quotas it counts against. */
+export interface StorageUsage {
+  tenantId: string;
+  installId: string;
+  namespaces: number;
+  keys: number;
+  /** Sum of the values' sizes as JSON-quoted base64 (what the 256 MiB quota counts). */
+  bytes: number;
+  limits: { namespaces: number; keysPerNamespace: number; bytes: number };
 }
 
 /** Production measures a value as its JSON-quoted base64 string. */
