@@ -16,6 +16,7 @@ import { allParityNotes } from '../parity-notes.ts';
 import { ensureShellBuilt } from '../shell/build.ts';
 import { ShellEvents } from '../shell/server/shell-events.ts';
 import { createShellServer, type ShellServer } from '../shell/server/shell-router.ts';
+import { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import { createHostApp } from './app.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
@@ -87,6 +88,8 @@ export interface RunningEmulator extends EmulatorData {
    * @example await emu.watch('./my-extension', (e) => console.log(e.type))
    */
   watch(folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined>;
+  /** Per-install executes, host calls, egress and storage use; `GET /api/emulator/metrics` serves them as Prometheus text. */
+  metrics: EmulatorMetrics;
   /** Marks and rolls back registry, storage and their in-memory neighbours in place (harness snapshots). */
   savepoints: PlatformSavepoints;
 }
@@ -118,6 +121,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const { registry, settings } = data;
   // One hub for the whole platform: the Runner, the Gateway and the shell's stream all use it.
   const debugEvents = new DebugEventHub({ maxMessageBytes: data.runnerConfig.debugMaxEventBytes });
+  const metrics: EmulatorMetrics = new EmulatorMetrics({ registry, storage: () => runner.storage, clock: options.clock ?? systemClock });
   const runner = new Runner(data.runnerConfig, {
     debugEvents,
     store: data.store,
@@ -125,7 +129,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     installDirectory: registry,
     verifier: { verify: (input) => registry.verifyLoadedBundle(input) },
     log: options.log,
-    onExecute: options.onExecute,
+    onExecute: (outcome, request) => {
+      options.onExecute?.(outcome, request);
+      metrics.observe(outcome, request);
+    },
     fetch: options.fetch,
     clock: options.clock,
   });
@@ -181,7 +188,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
     }
     progress('the main port to listen');
-    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router }), settings.port, settings.host, 'PORT', 'emulator');
+    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router, metrics }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
     const listeners = new Set<(event: DevLoopEvent) => void>();
     const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined> => {
@@ -199,7 +206,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       return devLoop.add(folder);
     };
     const savepoints = new PlatformSavepoints({ registry, runner, gateway });
-    return { ...data, runner, sessions, gateway, shellEvents, watch, savepoints, urls: { main: main.url, runner: runnerServed.url }, close };
+    return { ...data, runner, metrics, sessions, gateway, shellEvents, watch, savepoints, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;

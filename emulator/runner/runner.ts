@@ -12,8 +12,10 @@ import { OpenCapabilities, importShape, resolveGrants } from '../capabilities/in
 import { openSecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
 import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
+import type { UiProxyBackend } from '../capabilities/ui-proxy/local-backend.ts';
 import type { DebugEvent } from '../contracts/debug-event.ts';
 import type { InvocationScope } from '../contracts/invocation.ts';
+import type { InvocationUsage } from '../contracts/invocation-usage.ts';
 import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
@@ -73,6 +75,8 @@ export interface ExecuteObserved {
 export interface ExecuteOutcome {
   envelope: ExecuteEnvelope;
   hostCalls: HostCallRecord[];
+  /** Duration, guest memory and install of the call; `execute()` always sets it. */
+  usage?: InvocationUsage;
 }
 
 /**
@@ -151,7 +155,17 @@ export class Runner implements Rewindable {
 
   /** Runs one execute request whose body already has the right shape. Never throws. */
   async execute(headers: Record<string, string | undefined>, body: ExecuteBody): Promise<ExecuteOutcome> {
-    const outcome = await this.#execute(headers, body);
+    const started = performance.now();
+    const ran = await this.#execute(headers, body);
+    const outcome: ExecuteOutcome = {
+      ...ran,
+      usage: {
+        durationMs: performance.now() - started,
+        memoryBytes: ran.usage?.memoryBytes,
+        memoryLimitBytes: (body.limits?.memory_mb ?? this.config.defaultMemoryMb) * 1024 * 1024,
+        installId: body.context.install_id ?? undefined,
+      },
+    };
     if (this.#onExecute) {
       const request = { tenantId: headers['x-alga-tenant'] ?? '', extensionId: headers['x-alga-extension'] ?? '', requestId: body.context.request_id ?? headers['x-request-id'] ?? undefined };
       try {
@@ -230,7 +244,7 @@ export class Runner implements Rewindable {
       const envelope = successEnvelope(result.response, (name) =>
         emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
       );
-      return { envelope, hostCalls: result.hostCalls };
+      return { envelope, hostCalls: result.hostCalls, usage: { durationMs: 0, memoryBytes: result.timing.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
     } catch (err) {
       const message = describeError(err);
       const failed = this.#failed(emit, failure(500, executeFailedMessage(message)));
@@ -319,6 +333,11 @@ export class Runner implements Rewindable {
   /** Extension storage (tenant × install × namespace × key); the harness seeds and reads it. */
   get storage(): KvStore {
     return this.#capabilities.deps('storage').kv;
+  }
+
+  /** The local ui-proxy backend (routes answered when UI_PROXY_BASE_URL is unset); the harness registers routes on it. */
+  get uiProxy(): UiProxyBackend {
+    return this.#capabilities.deps('ui-proxy').backend;
   }
 
   /** Marks capability state (storage), the idempotency cache and the recent debug events under `name`. */

@@ -95,15 +95,18 @@ export class KvStore {
    * measures them, JSON-quoted base64), with the limits they count against.
    */
   usage(): StorageUsage[] {
+    return this.#sql.usageByInstall.all().map((r) => this.#usage(r.tenant, r.install_id, r));
+  }
+
+  /** One install's use of its quotas (zeros when it stores nothing). */
+  usageOf(scope: KvScope): StorageUsage {
+    return this.usage().find((u) => u.tenantId === scope.tenantId && u.installId === scope.installId) ?? this.#usage(scope.tenantId, scope.installId, { namespaces: 0, keys: 0, bytes: 0 });
+  }
+
+  #usage(tenantId: string, installId: string, used: { namespaces: number; keys: number; bytes: number }): StorageUsage {
     const { maxNamespaces, maxKeysPerNamespace, maxBytesPerInstall } = this.#limits;
-    return this.#sql.usageByInstall.all().map((r) => ({
-      tenantId: r.tenant,
-      installId: r.install_id,
-      namespaces: r.namespaces,
-      keys: r.keys,
-      bytes: r.bytes,
-      limits: { namespaces: maxNamespaces, keysPerNamespace: maxKeysPerNamespace, bytes: maxBytesPerInstall },
-    }));
+    const limits = { namespaces: maxNamespaces, keysPerNamespace: maxKeysPerNamespace, bytes: maxBytesPerInstall };
+    return { tenantId, installId, namespaces: used.namespaces, keys: used.keys, bytes: used.bytes, limits };
   }
 
   close(): void {

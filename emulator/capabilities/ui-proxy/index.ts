@@ -23,7 +23,11 @@ export interface UiProxyDeps {
   timeoutMs: number;
   /** The local backend: routes registered by tests or the routes file. */
   backend: UiProxyBackend;
-  /** Outbound fetch (the Runner's), used when `baseUrl` is set. */
+  /**
+   * Performs the forward when `baseUrl` is set: the global fetch looked up per call. Not the
+   * Runner's `HostServices.fetch`, which is the guests' egress (`http.fetch`, mocked by `emu.http`);
+   * the host app behind ui-proxy is the platform's own server, not a third party.
+   */
   fetch: typeof globalThis.fetch;
 }
 
@@ -64,10 +68,10 @@ export const uiProxyCapability = defineCapability<typeof UiProxyWit>()({
     ],
     parse: parseSettings,
   },
-  open: ({ fetch }: HostServices, { baseUrl, timeoutMs, routesFile }: UiProxySettings): UiProxyDeps => {
+  open: (_services: HostServices, { baseUrl, timeoutMs, routesFile }: UiProxySettings): UiProxyDeps => {
     const backend = new UiProxyBackend();
     if (routesFile !== undefined) loadRoutesFile(routesFile, backend);
-    return { baseUrl, timeoutMs, backend, fetch };
+    return { baseUrl, timeoutMs, backend, fetch: (input, init) => globalThis.fetch(input, init) };
   },
   guard: () => requireGrant(GRANT, 'denied'),
   create: (deps) => ({
