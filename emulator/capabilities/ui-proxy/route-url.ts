@@ -33,13 +33,22 @@ export function routePath(route: ParsedRoute): string {
   return `/${route.segments.join('/')}`;
 }
 
-// The url crate's path-segment encode set for special schemes, plus non-ASCII (UTF-8 bytes).
-const SEGMENT_UNSAFE = /[\u0000-\u0020"#<>`?{}/%\\\u007f-\uffff]/gu;
-// The url crate's query encode set for special schemes.
-const QUERY_UNSAFE = /[\u0000-\u0020"#<>'\u007f-\uffff]/gu;
+// The url crate's encode sets for special schemes: C0 controls, space and non-ASCII always, plus
+// these characters in a path segment / in the query.
+const SEGMENT_UNSAFE = new Set('"#<>`?{}/%\\');
+const QUERY_UNSAFE = new Set('"#<>\'');
 
-function encodeWith(text: string, unsafe: RegExp): string {
-  return text.replace(unsafe, (ch) => encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+function encodeWith(text: string, unsafe: ReadonlySet<string>): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code <= 0x20 || code >= 0x7f || unsafe.has(ch) ? percentEncode(ch) : ch;
+  }
+  return out;
+}
+
+function percentEncode(ch: string): string {
+  return [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 }
 
 /**
