@@ -42,7 +42,7 @@ export function extensionMetrics(platform: RunningEmulator, install: { tenantId:
     tenantId, extensionId: registryId, installId, invocations: {}, durationMsTotal: 0, durationMsMax: 0, memoryBytesMax: 0, memoryLimitBytes: 0, hostCalls: {}, egressRequests: 0, egressBytes: 0,
   };
   const { namespaces, keys, bytes, limits } = platform.metrics.storageOf(tenantId, installId);
-  const quotaUsage = platform.registry.quotaUsage(tenantId, registryId).map((r) => ({
+  const quotaUsage = platform.metrics.quotaUsage(tenantId, registryId).map((r) => ({
     windowStart: r.window_start, cpuMs: r.cpu_ms, memMbMs: r.mem_mb_ms, invocations: r.invocations, egressBytes: r.egress_bytes,
   }));
   return { ...executions, storage: { namespaces, keys, bytes, limits }, quotaUsage };

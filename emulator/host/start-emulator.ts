@@ -146,6 +146,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       shellServer?.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       await runner.close();
+      metrics.flushQuotaUsage();
       registry.close();
     })();
     return closing;
@@ -205,7 +206,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
       return devLoop.add(folder);
     };
-    const savepoints = new PlatformSavepoints({ registry, runner, gateway });
+    const savepoints = new PlatformSavepoints({ registry, runner, gateway, metrics });
     return { ...data, runner, metrics, sessions, gateway, shellEvents, watch, savepoints, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();

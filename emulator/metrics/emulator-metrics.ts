@@ -7,6 +7,7 @@ import { Counter, Gauge, Registry as PromRegistry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { KvStore, StorageUsage } from '../capabilities/storage/kv-store.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { QuotaUsageRow } from '../registry/statements.ts';
 import type { ExecuteObserved, ExecuteOutcome } from '../runner/runner.ts';
 import { ExecutionMetrics, egressOf, type InstallMetrics } from './execution-metrics.ts';
 
@@ -16,7 +17,7 @@ const INSTALL_LABELS = ['tenant', 'extension', 'install'] as const;
 
 export interface EmulatorMetricsDeps {
   /** Receives the `extension_quota_usage` rows; none = not written (a bare Runner). */
-  registry?: Pick<Registry, 'addQuotaUsage'>;
+  registry?: Pick<Registry, 'addQuotaUsage' | 'quotaUsage'>;
   /** Extension storage, read when the metrics are read. */
   storage: () => KvStore;
   /** Picks the quota window (the hour) of an invocation. */
@@ -27,28 +28,50 @@ export class EmulatorMetrics {
   readonly executions = new ExecutionMetrics();
   readonly #deps: EmulatorMetricsDeps;
   readonly #prom = new PromRegistry();
+  /** Quota usage not yet written, by tenant × extension × window: written when read, marked or closed. */
+  readonly #pending = new Map<string, QuotaUsageRow>();
 
   constructor(deps: EmulatorMetricsDeps) {
     this.#deps = deps;
     this.#define();
   }
 
-  /** The Runner's `onExecute`: counters in memory, plus one quota-usage upsert for an install's call. */
+  /** The Runner's `onExecute`: counters in memory only (quota-usage rows are written later, in one go). */
   observe(outcome: ExecuteOutcome, request: ExecuteObserved): void {
     this.executions.record(outcome, request);
     const usage = outcome.usage;
     if (!this.#deps.registry || !usage?.installId || request.tenantId === '' || request.extensionId === '') return;
     const now = this.#deps.clock.now();
     const memoryMb = (usage.memoryBytes ?? usage.memoryLimitBytes) / MIB;
-    this.#deps.registry.addQuotaUsage({
-      tenant_id: request.tenantId,
-      registry_id: request.extensionId,
-      window_start: new Date(now - (now % HOUR_MS)).toISOString(),
-      cpu_ms: Math.round(usage.durationMs),
-      mem_mb_ms: Math.round(memoryMb * usage.durationMs),
-      invocations: 1,
-      egress_bytes: egressOf(outcome.hostCalls).bytes,
-    });
+    const windowStart = now - (now % HOUR_MS);
+    const key = `${request.tenantId}\u0000${request.extensionId}\u0000${windowStart}`;
+    let row = this.#pending.get(key);
+    if (!row) {
+      row = { tenant_id: request.tenantId, registry_id: request.extensionId, window_start: new Date(windowStart).toISOString(), cpu_ms: 0, mem_mb_ms: 0, invocations: 0, egress_bytes: 0 };
+      this.#pending.set(key, row);
+    }
+    row.cpu_ms += Math.round(usage.durationMs);
+    row.mem_mb_ms += Math.round(memoryMb * usage.durationMs);
+    row.invocations += 1;
+    row.egress_bytes += egressOf(outcome.hostCalls).bytes;
+  }
+
+  /** Writes the pending quota usage to `extension_quota_usage` (before a savepoint, a read, or close). */
+  flushQuotaUsage(): void {
+    if (!this.#deps.registry) return;
+    for (const row of this.#pending.values()) this.#deps.registry.addQuotaUsage(row);
+    this.#pending.clear();
+  }
+
+  /** Forgets unwritten quota usage: the registry is going back to a savepoint taken before it. */
+  dropPendingQuotaUsage(): void {
+    this.#pending.clear();
+  }
+
+  /** An extension's `extension_quota_usage` rows in a tenant, pending usage included. */
+  quotaUsage(tenantId: string, registryId: string): QuotaUsageRow[] {
+    this.flushQuotaUsage();
+    return this.#deps.registry?.quotaUsage(tenantId, registryId) ?? [];
   }
 
   /** One install's numbers, or undefined before its first call. */
@@ -68,6 +91,7 @@ export class EmulatorMetrics {
 
   /** The Prometheus text exposition of everything above. */
   prometheus(): Promise<string> {
+    this.flushQuotaUsage();
     return this.#prom.metrics();
   }
 
