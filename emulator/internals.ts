@@ -5,7 +5,10 @@
  * it is not a stable API for authors and may change with any release.
  */
 export { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES, resolveGrants, type CapabilityString } from './capabilities/index.ts';
-export type { KvEntry, KvScope, KvStore } from './capabilities/storage/kv-store.ts';
+export type { KvEntry, KvScope, KvStore, StorageUsage } from './capabilities/storage/kv-store.ts';
+export type { UiProxyHandler, UiProxyMatch } from './capabilities/ui-proxy/local-backend.ts';
+export type { InstallMetrics } from './metrics/execution-metrics.ts';
+export type { QuotaUsageRow } from './registry/statements.ts';
 export type { DebugEvent } from './contracts/debug-event.ts';
 export { WitError } from './contracts/invocation.ts';
 export { DebugEventHub } from './debug/debug-event-hub.ts';

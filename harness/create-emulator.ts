@@ -19,6 +19,7 @@ import { formatActivity, type ActivityMark } from './failure-report.ts';
 import { configView, secretsView, storageView, type ConfigView, type SecretsView, type StorageView } from './state.ts';
 import type { AddUserOptions, TestEmulator } from './test-emulator.ts';
 import { psaView, type PsaView } from './psa.ts';
+import { extensionMetrics, type ExtensionMetrics, type UiProxyRoutes } from './metrics.ts';
 
 export type { AddUserOptions, TestEmulator } from './test-emulator.ts';
 
@@ -164,7 +165,7 @@ class HarnessEmulator implements TestEmulator {
     this.dataDir = dataDir;
     // Virtual time goes back too, so every test that restores starts at the same instant.
     const time = { capture: () => (clock.mode === 'virtual' ? ((at: number) => () => void clock.set(at))(clock.now()) : () => undefined) };
-    this.#snapshots = new SnapshotBook(platform.savepoints, [ledger, http, platform.runner.faults, time]);
+    this.#snapshots = new SnapshotBook(platform.savepoints, [ledger, http, platform.runner.faults, time, platform.runner.uiProxy, platform.metrics.executions]);
   }
 
   users(tenant?: TenantRef): EmulatorUser[] {
@@ -218,6 +219,14 @@ class HarnessEmulator implements TestEmulator {
 
   get http(): HttpMock {
     return this.#http;
+  }
+
+  get uiProxy(): UiProxyRoutes {
+    return this.#platform.runner.uiProxy;
+  }
+
+  metrics(ext: ExtensionRef, options: { tenant?: TenantRef } = {}): ExtensionMetrics {
+    return extensionMetrics(this.#platform, this.#installOf(ext, options.tenant, 'read the metrics of'));
   }
 
   logs(filter?: LogFilter): LogEvent[] {

@@ -117,3 +117,10 @@ export { type FaultRule, type FaultHandle, type ResolvedFaultRule } from '../emu
  * @example console.log(formatActivity(emu.ledger.invocations(), emu.logs()))
  */
 export { formatActivity, type ActivityMark } from './failure-report.ts';
+/**
+ * `emu.uiProxy` (local routes for `ui-proxy.call-route`) and `emu.metrics(ext)` (an install's
+ * executes, host calls, egress, storage use and quota-usage rows).
+ * @example emu.uiProxy.route('/api/tickets/:id', (request, { params }) => ({ id: params.id }))
+ */
+export { type UiProxyRoutes, type ExtensionMetrics, type QuotaWindow } from './metrics.ts';
+export { type UiProxyHandler, type UiProxyMatch, type InstallMetrics, type StorageUsage } from '../emulator/internals.ts';

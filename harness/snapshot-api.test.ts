@@ -48,6 +48,6 @@ describe('SnapshotBook', () => {
     const { book } = fakes();
     expect(() => book.restore()).toThrow('Failed to restore: this emulator has no snapshot. Take one first: const snap = await emu.snapshot().');
     book.take();
-    expect(() => book.restore({ apiVersion: 2 as 1, id: 1 })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
+    expect(() => book.restore({ apiVersion: 1 as 2, id: 1 })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
   });
 });

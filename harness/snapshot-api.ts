@@ -3,15 +3,16 @@ import type { Rewindable } from '../emulator/internals.ts';
 
 /**
  * The version of the snapshot API. It changes only when what `restore()` brings back changes;
- * a test can pin it: `expect(snapshot.apiVersion).toBe(1)`.
+ * a test can pin it: `expect(snapshot.apiVersion).toBe(2)`.
  *
  * Version 1 restores: installs, versions, config, secrets, identities, sessions and the execution
  * log (registry); extension storage; the Runner's idempotency keys; the Gateway's rate-limit
  * buckets; the capability ledger and `emu.logs()`; `emu.http` handlers; planned faults (with the
- * calls they had left); the virtual clock's time. It leaves alone: bundle archives on disk (content-addressed),
+ * calls they had left); the virtual clock's time. Version 2 adds: `emu.uiProxy` routes and the
+ * metrics of `emu.metrics()` / `GET /api/emulator/metrics` (quota-usage rows are in the registry). It leaves alone: bundle archives on disk (content-addressed),
  * transpiled components (a cache), unhandled outbound requests (they still fail `close()`).
  */
-export const SNAPSHOT_API_VERSION = 1;
+export const SNAPSHOT_API_VERSION = 2;
 
 /** A point to come back to with `emu.restore(snapshot)`. */
 export interface Snapshot {

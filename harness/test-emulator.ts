@@ -12,6 +12,7 @@ import type { LeastPrivilegeReport } from './least-privilege.ts';
 import type { CapabilityLedger } from './ledger.ts';
 import type { LogEvent, LogFilter } from './logs.ts';
 import type { PsaView } from './psa.ts';
+import type { ExtensionMetrics, UiProxyRoutes } from './metrics.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
 import type { Snapshot } from './snapshot-api.ts';
 import type { ConfigView, SecretsView, StorageView } from './state.ts';
@@ -51,6 +52,17 @@ export interface TestEmulator {
    * @example emu.http.use(http.get('https://api.example.com/x', () => HttpResponse.json({ ok: true })))
    */
   readonly http: HttpMock;
+  /**
+   * The local ui-proxy backend `call-route` reaches when UI_PROXY_BASE_URL is unset.
+   * @example emu.uiProxy.route('/api/tickets', () => Response.json([{ id: 'T-1' }]))
+   */
+  readonly uiProxy: UiProxyRoutes;
+  /**
+   * An install's metrics: executes by outcome, duration, guest memory, host calls by interface,
+   * egress, storage use against its quotas, and its quota-usage rows.
+   * @example emu.metrics(ext).hostCalls['alga:extension/storage'] // { ok: 2 }
+   */
+  metrics(ext: ExtensionRef, options?: { tenant?: TenantRef }): ExtensionMetrics;
   /**
    * The emulator's wall clock; `advance` and `set` need `createEmulator({ clock: 'virtual' })`.
    * Guest timeouts and measured durations stay on real time.

@@ -5,12 +5,13 @@ import { systemClock } from '../clock.ts';
 import { parseEgressAllowlist } from './http/egress.ts';
 import { CAPABILITIES, DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES, OpenCapabilities, type CapabilityDeps } from './index.ts';
 import { fakeScope } from './test-support.ts';
+import { UiProxyBackend } from './ui-proxy/local-backend.ts';
 
 const deps = {
   // Any storage method reached means the call got past its checks.
   storage: { kv: new Proxy({}, { get: () => () => { throw new Error('real work'); } }) } as CapabilityDeps<'storage'>,
   http: { fetch: () => Promise.reject(new Error('no network in this test')), egress: parseEgressAllowlist('api.example.com'), timeoutMs: 1000 } satisfies CapabilityDeps<'http'>,
-  'ui-proxy': { baseUrl: undefined } satisfies CapabilityDeps<'ui-proxy'>,
+  'ui-proxy': { baseUrl: undefined, timeoutMs: 1000, backend: new UiProxyBackend(), fetch: () => Promise.reject(new Error('no network in this test')) } satisfies CapabilityDeps<'ui-proxy'>,
 };
 const open = new OpenCapabilities({ dataDir: '/nonexistent', clock: systemClock, fetch: globalThis.fetch }, {}, deps);
 const admits = open.admission;

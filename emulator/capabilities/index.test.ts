@@ -132,10 +132,10 @@ describe('CAPABILITIES registry against the WIT world', () => {
   });
 
   it('collects the settings each capability owns and parses them with the capability', () => {
-    expect(CAPABILITY_SETTING_ROWS.map(([name]) => name)).toEqual(['EXT_EGRESS_ALLOWLIST', 'EXT_EGRESS_EMPTY_ALLOWS_ALL', 'UI_PROXY_BASE_URL']);
+    expect(CAPABILITY_SETTING_ROWS.map(([name]) => name)).toEqual(['EXT_EGRESS_ALLOWLIST', 'EXT_EGRESS_EMPTY_ALLOWS_ALL', 'UI_PROXY_BASE_URL', 'UI_PROXY_TIMEOUT_MS', 'UI_PROXY_ROUTES_FILE']);
     expect(parseCapabilitySettings({ EXT_EGRESS_ALLOWLIST: 'a.test', UI_PROXY_BASE_URL: 'http://127.0.0.1:9/api' })).toEqual({
       http: { allowlist: 'a.test', emptyAllowsAll: false, timeoutMs: 30_000 },
-      'ui-proxy': { baseUrl: 'http://127.0.0.1:9/api' },
+      'ui-proxy': { baseUrl: new URL('http://127.0.0.1:9/api'), timeoutMs: 5000, routesFile: undefined },
     });
   });
 
@@ -147,6 +147,6 @@ describe('CAPABILITIES registry against the WIT world', () => {
 
   it('collects the parity notes of every entry', () => {
     expect(capabilityParityNotes()).toEqual(CAPABILITIES.flatMap((c) => c.parityNotes));
-    expect(capabilityParityNotes()).toHaveLength(15);
+    expect(capabilityParityNotes()).toHaveLength(16);
   });
 });

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Gateway } from '../gateway/gateway.ts';
 import { gatewayRouter } from '../gateway/router.ts';
+import type { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import type { Registry } from '../registry/registry.ts';
 import { publishApiRouter } from './publish-api.ts';
 
@@ -12,6 +13,8 @@ export interface HostAppDeps {
   gateway?: Gateway;
   /** The shell page and its routes (`createShellServer(…).router`): `/`, portals, `/runner/*`, SSE. */
   shell?: express.Router;
+  /** Serves `GET /api/emulator/metrics` (Prometheus text) when given. */
+  metrics?: Pick<EmulatorMetrics, 'prometheus' | 'contentType'>;
 }
 
 /**
@@ -23,6 +26,12 @@ export function createHostApp(deps: HostAppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(publishApiRouter(deps.registry));
   if (deps.gateway) app.use(gatewayRouter(deps.gateway));
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get('/api/emulator/metrics', async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.prometheus());
+    });
+  }
   if (deps.shell) app.use(deps.shell);
   app.get('/', (_req, res) => {
     res.type('text/plain').send(deps.describe?.() ?? 'Alga PSA extension emulator: publish API at /api/ext-bundles/* and /api/v1/extensions/*\n');

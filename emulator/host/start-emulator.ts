@@ -18,6 +18,7 @@ import { allParityNotes } from '../parity-notes.ts';
 import { ensureShellBuilt } from '../shell/build.ts';
 import { ShellEvents } from '../shell/server/shell-events.ts';
 import { createShellServer, type ShellServer } from '../shell/server/shell-router.ts';
+import { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import { createHostApp } from './app.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
@@ -89,6 +90,8 @@ export interface RunningEmulator extends EmulatorData {
    * @example await emu.watch('./my-extension', (e) => console.log(e.type))
    */
   watch(folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined>;
+  /** Per-install executes, host calls, egress and storage use; `GET /api/emulator/metrics` serves them as Prometheus text. */
+  metrics: EmulatorMetrics;
   /** Marks and rolls back registry, storage and their in-memory neighbours in place (harness snapshots). */
   savepoints: PlatformSavepoints;
   /**
@@ -126,6 +129,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const { registry, settings } = data;
   // One hub for the whole platform: the Runner, the Gateway and the shell's stream all use it.
   const debugEvents = new DebugEventHub({ maxMessageBytes: data.runnerConfig.debugMaxEventBytes });
+  const metrics: EmulatorMetrics = new EmulatorMetrics({ registry, storage: () => runner.storage, clock: options.clock ?? systemClock });
   const runner = new Runner(data.runnerConfig, {
     debugEvents,
     store: data.store,
@@ -133,7 +137,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     installDirectory: registry,
     verifier: { verify: (input) => registry.verifyLoadedBundle(input) },
     log: options.log,
-    onExecute: options.onExecute,
+    onExecute: (outcome, request) => {
+      options.onExecute?.(outcome, request);
+      metrics.observe(outcome, request);
+    },
     fetch: options.fetch,
     clock: options.clock,
     capabilityDeps: { scheduler: schedulerDeps(registry.scheduleStore, options.clock ?? systemClock) },
@@ -150,6 +157,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       shellServer?.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       await runner.close();
+      metrics.flushQuotaUsage();
       registry.close();
     })();
     return closing;
@@ -194,7 +202,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
     }
     progress('the main port to listen');
-    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router }), settings.port, settings.host, 'PORT', 'emulator');
+    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router, metrics }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
     const listeners = new Set<(event: DevLoopEvent) => void>();
     const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined> => {
@@ -211,8 +219,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
       return devLoop.add(folder);
     };
-    const savepoints = new PlatformSavepoints({ registry, runner, gateway });
-    return { ...data, runner, sessions, gateway, shellEvents, watch, savepoints, scheduler, urls: { main: main.url, runner: runnerServed.url }, close };
+    const savepoints = new PlatformSavepoints({ registry, runner, gateway, metrics });
+    return { ...data, runner, metrics, sessions, gateway, shellEvents, watch, savepoints, scheduler, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;

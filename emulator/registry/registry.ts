@@ -14,7 +14,7 @@ import { installVersion, setEnabled, uninstall, updateInstall, type InstallResul
 import { finalizeUpload, sweepPublishJournal, stageUpload, type FinalizeInput, type FinalizeResult, type PublishOptions, type StageInput, type StageResult } from './publish.ts';
 import { ScheduleStore } from './schedules.ts';
 import { SecretSealer } from './secret-sealer.ts';
-import { registryStatements, type ExecutionLogRow, type InstallRow, type RegistryRow, type VersionRow } from './statements.ts';
+import { registryStatements, type ExecutionLogRow, type QuotaUsageRow, type InstallRow, type RegistryRow, type VersionRow } from './statements.ts';
 
 export interface RegistryOptions {
   /** Data folder: holds `registry.sqlite` and `keys/`. */
@@ -297,6 +297,16 @@ export class Registry {
   /** Finishes a `started` row once; `metrics` must hold no bodies, headers, config or secrets. */
   finishExecution(id: string, result: { status: ExecutionStatus; metrics: Record<string, unknown>; error?: string | null }): void {
     this.#ctx.sql.finishExecutionLog.run({ id, status: result.status, metrics: JSON.stringify(result.metrics), error: result.error ?? null, now: this.#ctx.now() });
+  }
+
+  /** Adds one invocation's use to `extension_quota_usage` (the row of its hour, created on first use). */
+  addQuotaUsage(row: QuotaUsageRow): void {
+    this.#ctx.sql.addQuotaUsage.run(row);
+  }
+
+  /** An extension's `extension_quota_usage` rows in a tenant, oldest window first. */
+  quotaUsage(tenantId: string, registryId: string): QuotaUsageRow[] {
+    return this.#ctx.sql.quotaUsageOf.all({ tenant_id: tenantId, registry_id: registryId });
   }
 
   /** A tenant's execution-log rows, newest first (optionally of one extension). */

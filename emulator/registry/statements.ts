@@ -152,6 +152,17 @@ const USER_COLUMNS = `u.id, u.tenant_id, u.email, u.name, u.user_type, u.client_
 
 export type RegistryStatements = ReturnType<typeof registryStatements>;
 
+/** One `extension_quota_usage` row: an extension's use in one tenant during one window (an hour). */
+export interface QuotaUsageRow {
+  tenant_id: string;
+  registry_id: string;
+  window_start: string;
+  cpu_ms: number;
+  mem_mb_ms: number;
+  invocations: number;
+  egress_bytes: number;
+}
+
 export function registryStatements(db: Database.Database) {
   return {
     registryById: db.prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE id = ?`),
@@ -331,6 +342,15 @@ export function registryStatements(db: Database.Database) {
     ),
     finishExecutionLog: db.prepare<{ id: string; status: ExecutionLogRow['status']; metrics: string; error: string | null; now: string }>(
       `UPDATE extension_execution_log SET status = @status, metrics = @metrics, error = @error, finished_at = @now WHERE id = @id AND status = 'started'`,
+    ),
+    addQuotaUsage: db.prepare<QuotaUsageRow>(
+      `INSERT INTO extension_quota_usage (tenant_id, registry_id, window_start, cpu_ms, mem_mb_ms, invocations, egress_bytes)
+       VALUES (@tenant_id, @registry_id, @window_start, @cpu_ms, @mem_mb_ms, @invocations, @egress_bytes)
+       ON CONFLICT (tenant_id, registry_id, window_start) DO UPDATE SET cpu_ms = cpu_ms + excluded.cpu_ms,
+         mem_mb_ms = mem_mb_ms + excluded.mem_mb_ms, invocations = invocations + excluded.invocations, egress_bytes = egress_bytes + excluded.egress_bytes`,
+    ),
+    quotaUsageOf: db.prepare<{ tenant_id: string; registry_id: string }, QuotaUsageRow>(
+      `SELECT * FROM extension_quota_usage WHERE tenant_id = @tenant_id AND registry_id = @registry_id ORDER BY window_start`,
     ),
     executionLogOf: db.prepare<{ tenant_id: string; registry_id: string | null; limit: number }, ExecutionLogRow>(
       `SELECT * FROM extension_execution_log WHERE tenant_id = @tenant_id AND (@registry_id IS NULL OR registry_id = @registry_id)

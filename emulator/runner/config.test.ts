@@ -28,7 +28,7 @@ describe('loadRunnerConfig', () => {
       staticMaxFileBytes: 10 * 1024 * 1024,
       uiContentSecurityPolicy: undefined,
       uiFrameAncestors: undefined,
-      capabilities: { http: { allowlist: '', emptyAllowsAll: false, timeoutMs: 30_000 }, 'ui-proxy': { baseUrl: undefined } },
+      capabilities: { http: { allowlist: '', emptyAllowsAll: false, timeoutMs: 30_000 }, 'ui-proxy': { baseUrl: undefined, timeoutMs: 5000, routesFile: undefined } },
       debugMaxEventBytes: 8192,
       workers,
       perExtensionConcurrency: workers,
@@ -78,7 +78,7 @@ describe('loadRunnerConfig', () => {
       bundleStoreBase: 'file:///srv/bundles',
       cacheRoot: '/srv/cache',
       cacheMaxBytes: '1073741824',
-      capabilities: { http: { allowlist: 'example.com', emptyAllowsAll: true, timeoutMs: 30_000 }, 'ui-proxy': { baseUrl: 'http://localhost:3000/api' } },
+      capabilities: { http: { allowlist: 'example.com', emptyAllowsAll: true, timeoutMs: 30_000 }, 'ui-proxy': { baseUrl: new URL('http://localhost:3000/api'), timeoutMs: 5000, routesFile: undefined } },
       debugMaxEventBytes: 100,
       workers: 2,
       perExtensionConcurrency: 1,
@@ -89,7 +89,7 @@ describe('loadRunnerConfig', () => {
   it('treats empty variables as unset', () => {
     const config = loadRunnerConfig({ PORT: '', UI_PROXY_BASE_URL: '', EXT_CACHE_MAX_BYTES: '' });
     expect(config.port).toBe(8080);
-    expect(config.capabilities['ui-proxy']).toEqual({ baseUrl: undefined });
+    expect(config.capabilities['ui-proxy']).toEqual({ baseUrl: undefined, timeoutMs: 5000, routesFile: undefined });
     expect(config.cacheMaxBytes).toBeNull();
   });
 

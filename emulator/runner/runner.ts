@@ -13,8 +13,10 @@ import { openSecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
 import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
 import type { PsaStore } from '../psa/psa-store.ts';
+import type { UiProxyBackend } from '../capabilities/ui-proxy/local-backend.ts';
 import type { DebugEvent } from '../contracts/debug-event.ts';
 import type { InvocationScope } from '../contracts/invocation.ts';
+import type { InvocationUsage } from '../contracts/invocation-usage.ts';
 import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
@@ -79,6 +81,8 @@ export interface ExecuteObserved {
 export interface ExecuteOutcome {
   envelope: ExecuteEnvelope;
   hostCalls: HostCallRecord[];
+  /** Duration, guest memory and install of the call; `execute()` always sets it. */
+  usage?: InvocationUsage;
 }
 
 /**
@@ -158,7 +162,17 @@ export class Runner implements Rewindable {
 
   /** Runs one execute request whose body already has the right shape. Never throws. */
   async execute(headers: Record<string, string | undefined>, body: ExecuteBody): Promise<ExecuteOutcome> {
-    const outcome = await this.#execute(headers, body);
+    const started = performance.now();
+    const ran = await this.#execute(headers, body);
+    const outcome: ExecuteOutcome = {
+      ...ran,
+      usage: {
+        durationMs: performance.now() - started,
+        memoryBytes: ran.usage?.memoryBytes,
+        memoryLimitBytes: (body.limits?.memory_mb ?? this.config.defaultMemoryMb) * 1024 * 1024,
+        installId: body.context.install_id ?? undefined,
+      },
+    };
     if (this.#onExecute) {
       const request = { tenantId: headers['x-alga-tenant'] ?? '', extensionId: headers['x-alga-extension'] ?? '', requestId: body.context.request_id ?? headers['x-request-id'] ?? undefined };
       try {
@@ -237,7 +251,7 @@ export class Runner implements Rewindable {
       const envelope = successEnvelope(result.response, (name) =>
         emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
       );
-      return { envelope, hostCalls: result.hostCalls };
+      return { envelope, hostCalls: result.hostCalls, usage: { durationMs: 0, memoryBytes: result.timing.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
     } catch (err) {
       const message = describeError(err);
       const failed = this.#failed(emit, failure(500, executeFailedMessage(message)));
@@ -331,6 +345,11 @@ export class Runner implements Rewindable {
   /** The PSA store (clients, services, invoices) clients, services and invoicing share; the harness seeds and reads it. */
   get psa(): PsaStore {
     return this.#capabilities.deps('clients').store;
+  }
+
+  /** The local ui-proxy backend (routes answered when UI_PROXY_BASE_URL is unset); the harness registers routes on it. */
+  get uiProxy(): UiProxyBackend {
+    return this.#capabilities.deps('ui-proxy').backend;
   }
 
   /** Marks capability state (storage), the idempotency cache and the recent debug events under `name`. */

@@ -90,6 +90,25 @@ export class KvStore {
     return rows.map(toEntry);
   }
 
+  /**
+   * Each install's use of its quotas: namespaces, keys and bytes (values measured as production
+   * measures them, JSON-quoted base64), with the limits they count against.
+   */
+  usage(): StorageUsage[] {
+    return this.#sql.usageByInstall.all().map((r) => this.#usage(r.tenant, r.install_id, r));
+  }
+
+  /** One install's use of its quotas (zeros when it stores nothing). */
+  usageOf(scope: KvScope): StorageUsage {
+    return this.usage().find((u) => u.tenantId === scope.tenantId && u.installId === scope.installId) ?? this.#usage(scope.tenantId, scope.installId, { namespaces: 0, keys: 0, bytes: 0 });
+  }
+
+  #usage(tenantId: string, installId: string, used: { namespaces: number; keys: number; bytes: number }): StorageUsage {
+    const { maxNamespaces, maxKeysPerNamespace, maxBytesPerInstall } = this.#limits;
+    const limits = { namespaces: maxNamespaces, keysPerNamespace: maxKeysPerNamespace, bytes: maxBytesPerInstall };
+    return { tenantId, installId, namespaces: used.namespaces, keys: used.keys, bytes: used.bytes, limits };
+  }
+
   close(): void {
     this.#db.close();
   }
@@ -129,6 +148,17 @@ export class KvStore {
       throw new WitError('denied', `key quota of ${this.#limits.maxKeysPerNamespace} per namespace reached`);
     }
   }
+}
+
+/** One install's storage use and the quotas it counts against. */
+export interface StorageUsage {
+  tenantId: string;
+  installId: string;
+  namespaces: number;
+  keys: number;
+  /** Sum of the values' sizes as JSON-quoted base64 (what the 256 MiB quota counts). */
+  bytes: number;
+  limits: { namespaces: number; keysPerNamespace: number; bytes: number };
 }
 
 /** Production measures a value as its JSON-quoted base64 string. */

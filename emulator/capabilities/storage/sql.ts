@@ -68,6 +68,11 @@ export function storageStatements(db: Database.Database) {
     installBytes: db.prepare<[string, string], { n: number | null }>(
       `SELECT SUM(byte_count) AS n FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ?`,
     ),
+    /** Every install's storage use (what the quotas count), for metrics. */
+    usageByInstall: db.prepare<[], { tenant: string; install_id: string; namespaces: number; keys: number; bytes: number }>(
+      `SELECT tenant, install_id, COUNT(*) AS namespaces, SUM(key_count) AS keys, SUM(byte_count) AS bytes
+       FROM ext_storage_namespaces GROUP BY tenant, install_id ORDER BY tenant, install_id`,
+    ),
     /** Adds `keys` and `bytes` (either may be negative) to a namespace's counters. */
     adjustUsage: db.prepare<[{ tenant: string; install: string; namespace: string; keys: number; bytes: number }]>(
       `INSERT INTO ext_storage_namespaces (tenant, install_id, namespace, key_count, byte_count)

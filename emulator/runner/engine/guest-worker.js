@@ -19,7 +19,7 @@ const MAX_KEPT_COMPONENTS = 4;
 let currentId = 0;
 /** @type {Map<string, Record<string, WebAssembly.Module>>} */
 const modulesByKey = new Map();
-/** @type {Map<string, Promise<{ handler: Function, restore: () => void }>>} */
+/** @type {Map<string, Promise<{ handler: Function, restore: () => void, memoryBytes: () => number }>>} */
 const instances = new Map();
 /** @type {Map<string, Promise<any>>} */
 const glue = new Map();
@@ -104,7 +104,11 @@ async function instantiate(key, glueUrl) {
     return instance;
   };
   const exports = await create((name) => modules[name], imports, instantiateCore);
-  return { handler: exports.handler, restore: takeSnapshot(coreInstances) };
+  const memories = [...new Set(coreInstances.flatMap((i) => Object.values(i.exports).filter((v) => v instanceof WebAssembly.Memory)))];
+  // Linear memory never shrinks and the instance is reused: its size after a call is the
+  // instance's high-water mark, an upper bound of the call's own peak (one property read each).
+  const memoryBytes = () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+  return { handler: exports.handler, restore: takeSnapshot(coreInstances), memoryBytes };
 }
 
 function instanceFor(key, glueUrl) {
@@ -147,7 +151,7 @@ async function invoke(msg) {
     return;
   }
   const called = performance.now();
-  parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, timing: { instantiateMs: ready - started, callMs: called - ready } });
+  parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, timing: { instantiateMs: ready - started, callMs: called - ready, memoryBytes: instance.memoryBytes() } });
   try {
     instance.restore();
   } catch {

@@ -30,7 +30,8 @@ export interface GuestResponse {
 export interface InvocationResult {
   response: GuestResponse;
   hostCalls: HostCallRecord[];
-  timing: { queuedMs: number; instantiateMs: number; callMs: number };
+  /** `memoryBytes`: the instance's linear memory after the call (its high-water mark). */
+  timing: { queuedMs: number; instantiateMs: number; callMs: number; memoryBytes: number };
 }
 
 export interface WorkerPoolOptions {
@@ -302,5 +303,5 @@ type WorkerMessage =
   | { type: 'ready' }
   | { type: 'reset' }
   | HostCallMessage
-  | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number } }
+  | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
   | { type: 'result'; id: number; ok: false; error: string };
