@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
@@ -28,6 +28,8 @@ import type { ExecuteBody } from './execute/request-body.ts';
 import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
 import type { InstallDirectory } from './ui/install-directory.ts';
 import { WIT_PATH } from '../wit/world.ts';
+import { effectiveTimeoutMs } from './execute/effective-timeout.ts';
+import { isWritable } from './health-probe.ts';
 import { UiAssetServer, type UiReport, type UiRequest } from './ui/ui-assets.ts';
 import { uiContentSecurityPolicy, type UiResponse } from './ui/ui-response.ts';
 
@@ -383,28 +385,8 @@ function hostCallsOf(err: unknown): HostCallRecord[] {
   return Array.isArray(calls) ? (calls as HostCallRecord[]) : [];
 }
 
-/** Longest delay Node's timers accept; a larger one would fire after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Production's epoch ticks make 10 ms the shortest timeout; Node's timers cap the longest. */
-export function effectiveTimeoutMs(requested: number): number {
-  return Math.min(MAX_TIMER_MS, Math.max(10, requested));
-}
-
 type Emit = (level: DebugEvent['level'], message: string, stream?: DebugEvent['stream']) => void;
 
 async function readWasm(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path));
-}
-
-async function isWritable(dir: string): Promise<boolean> {
-  const probe = join(dir, `.healthz-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(probe, '');
-    await rm(probe, { force: true });
-    return true;
-  } catch {
-    return false;
-  }
 }

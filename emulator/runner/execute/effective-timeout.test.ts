@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveTimeoutMs } from './runner.ts';
+import { effectiveTimeoutMs } from './effective-timeout.ts';
 
 describe('effectiveTimeoutMs', () => {
   it('keeps an ordinary timeout', () => {
