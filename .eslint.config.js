@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**', 'sample-extensions/hello-ui/ui/app.js', 'emulator/wit/generated/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', '.emulator/**', '.cache/**', 'bench-results/**', 'sample-extensions/hello-ui/ui/app.js', 'sample-extensions/psa-invoices/ui/app.js', 'sample-extensions/schedule-board/ui/app.js', 'emulator/wit/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,6 +11,14 @@ export function projectUis(root: string): { name: string; build: UiBuild }[] {
       name: 'sample-extensions/hello-ui (ui)',
       build: { entry: join(root, 'sample-extensions/hello-ui/ui-src/main.ts'), outFile: join(root, 'sample-extensions/hello-ui/ui/app.js') },
     },
+    {
+      name: 'sample-extensions/psa-invoices (ui)',
+      build: { entry: join(root, 'sample-extensions/psa-invoices/ui-src/main.ts'), outFile: join(root, 'sample-extensions/psa-invoices/ui/app.js') },
+    },
+    {
+      name: 'sample-extensions/schedule-board (ui)',
+      build: { entry: join(root, 'sample-extensions/schedule-board/ui-src/main.ts'), outFile: join(root, 'sample-extensions/schedule-board/ui/app.js') },
+    },
   ];
 }
 
@@ -30,6 +38,20 @@ export async function projectGuests(root: string): Promise<{ name: string; build
       build: {
         entry: join(root, 'sample-extensions/hello-ui/src/index.ts'),
         outFile: join(root, 'sample-extensions/hello-ui/dist/main.wasm'),
+      },
+    },
+    {
+      name: 'sample-extensions/psa-invoices',
+      build: {
+        entry: join(root, 'sample-extensions/psa-invoices/src/index.ts'),
+        outFile: join(root, 'sample-extensions/psa-invoices/dist/main.wasm'),
+      },
+    },
+    {
+      name: 'sample-extensions/schedule-board',
+      build: {
+        entry: join(root, 'sample-extensions/schedule-board/src/index.ts'),
+        outFile: join(root, 'sample-extensions/schedule-board/dist/main.wasm'),
       },
     },
     {
