@@ -16,7 +16,7 @@ const state = async (headers: Record<string, string> = {}, query = ''): Promise<
 
 describe('shell pages', () => {
   it('should answer the built page on the root and both portal routes, with its CSP', async () => {
-    for (const path of ['/', '/msp/extensions/abc', '/client-portal/extensions/abc']) {
+    for (const path of ['/', '/psa', '/msp/extensions/abc', '/client-portal/extensions/abc']) {
       const res = await fetch(`${f.url}${path}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
