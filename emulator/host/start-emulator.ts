@@ -188,6 +188,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       progress('the shell page to build');
       shellServer = createShellServer({
         registry,
+        psa: runner.psa,
         sessions,
         debugEvents,
         shellEvents,

@@ -5,12 +5,13 @@ import { effectivePortal, portalsFor } from './lib/menu.ts';
 import { extensionPath, parseShellPath } from './lib/routes.ts';
 import type { Portal, ShellState } from './lib/state-types.ts';
 import { LIGHT_THEME, THEME_STORAGE_KEY, parseThemeMode, themeFor, type ThemeMode } from './lib/theme.ts';
-import { fetchState, signIn, signOut } from './ui/api.ts';
+import { fetchPsa, fetchState, signIn, signOut } from './ui/api.ts';
 import { PORTAL_LABELS, sideBar, topBar, type ChromeHandlers } from './ui/chrome.ts';
 import { AutomationRecorder } from './ui/automation.ts';
 import { DevPanel } from './ui/dev-panel.ts';
 import { h, replace } from './ui/dom.ts';
 import { ExtensionFrame } from './ui/extension-frame.ts';
+import { psaMessage, psaView } from './ui/psa-view.ts';
 import { homeView, problemView } from './ui/views.ts';
 
 const STORE = { portal: 'alga-shell:portal', theme: THEME_STORAGE_KEY, bootstrap: 'alga-shell:legacy-bootstrap' };
@@ -32,6 +33,8 @@ class ShellApp {
   #requestedTenant: string | undefined;
   #frame: { key: string; frame: ExtensionFrame; registryId: string } | null = null;
   readonly #buildErrors = new Map<string, string>();
+  /** Counts PSA view loads, so a slow answer never replaces a newer view. */
+  #psaLoad = 0;
 
   readonly #on: ChromeHandlers = {
     portal: (portal) => this.#switchPortal(portal),
@@ -77,7 +80,8 @@ class ShellApp {
     const user = target.users.find((u) => u.permissions.includes('extension:write')) ?? target.users[0];
     if (user) await signIn(user.id);
     this.#requestedTenant = tenantId;
-    if (location.pathname !== '/') history.pushState(null, '', '/');
+    // The PSA data view shows the new tenant's data; an extension of the old tenant closes.
+    if (location.pathname !== '/' && parseShellPath(location.pathname).view !== 'psa') history.pushState(null, '', '/');
     await this.#refresh();
   }
 
@@ -105,17 +109,38 @@ class ShellApp {
     const route = parseShellPath(location.pathname);
     const portal = route.view === 'extension' ? route.portal : effectivePortal(this.#portal, state.principal);
     const activeRegistryId = route.view === 'extension' ? findExtension(state, route.registryId)?.registryId ?? null : null;
-    const chrome = { state, portal, theme: this.#theme, legacyBootstrap: this.#legacyBootstrap, activeRegistryId };
+    const chrome = { state, portal, theme: this.#theme, legacyBootstrap: this.#legacyBootstrap, activeRegistryId, psaActive: route.view === 'psa' };
     replace(this.#header, topBar(chrome, this.#on));
     replace(this.#side, sideBar(chrome, this.#on));
     if (route.view === 'home') {
       this.#closeFrame();
       replace(this.#mainTop, homeView(state, (p) => this.#navigate(p)));
+    } else if (route.view === 'psa') {
+      this.#closeFrame();
+      this.#panel.follow(null);
+      void this.#renderPsa(state);
     } else if (route.view === 'not-found') {
       this.#closeFrame();
       replace(this.#mainTop, problemView(`Nothing lives at ${route.path}. Extensions open at /msp/extensions/{registryId} and /client-portal/extensions/{registryId}.`));
     } else {
       this.#renderExtension(state, route.portal, route.registryId);
+    }
+  }
+
+  async #renderPsa(state: ShellState): Promise<void> {
+    const load = ++this.#psaLoad;
+    const tenantName = state.tenants.find((t) => t.id === state.tenantId)?.name ?? state.tenantId;
+    const current = () => load === this.#psaLoad && parseShellPath(location.pathname).view === 'psa';
+    if (!state.principal) {
+      replace(this.#mainTop, psaMessage('Not signed in: the PSA data is shown to a signed-in MSP user of the tenant. Pick one in the user menu.'));
+      return;
+    }
+    if (!this.#mainTop.querySelector('[data-testid="psa-view"]')) replace(this.#mainTop, psaMessage('Loading…'));
+    try {
+      const data = await fetchPsa(state.tenantId);
+      if (current()) replace(this.#mainTop, psaView(data, tenantName));
+    } catch (err) {
+      if (current()) replace(this.#mainTop, psaMessage(`GET /api/emulator/psa failed: ${(err as Error).message}`));
     }
   }
 

@@ -1,10 +1,10 @@
-// The shell page itself: `/`, `/msp/extensions/:registryId`, `/client-portal/extensions/:registryId`
+// The shell page itself: `/`, `/psa`, `/msp/extensions/:registryId`, `/client-portal/extensions/:registryId`
 // all answer the built index.html (the page routes itself), and `/shell/*` serves its assets.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
 
-export const SHELL_PAGE_ROUTES = ['/', '/msp/extensions/:registryId', '/client-portal/extensions/:registryId'] as const;
+export const SHELL_PAGE_ROUTES = ['/', '/psa', '/msp/extensions/:registryId', '/client-portal/extensions/:registryId'] as const;
 /** Where the built assets are served (Vite's `base`). */
 export const SHELL_ASSET_BASE = '/shell/';
 

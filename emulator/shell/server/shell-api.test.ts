@@ -16,7 +16,7 @@ const state = async (headers: Record<string, string> = {}, query = ''): Promise<
 
 describe('shell pages', () => {
   it('should answer the built page on the root and both portal routes, with its CSP', async () => {
-    for (const path of ['/', '/msp/extensions/abc', '/client-portal/extensions/abc']) {
+    for (const path of ['/', '/psa', '/msp/extensions/abc', '/client-portal/extensions/abc']) {
       const res = await fetch(`${f.url}${path}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -162,5 +162,44 @@ describe('GET /api/emulator/events', () => {
       { type: 'reload', registryId: 'ext-1', contentHash: hash },
       { type: 'build-error', registryId: 'ext-1', message: 'esbuild: x' },
     ]);
+  });
+});
+
+describe('GET /api/emulator/psa', () => {
+  const psa = (headers: Record<string, string> = {}, query = '') => fetch(`${f.url}/api/emulator/psa${query}`, { headers });
+
+  it('should answer 401 to a visitor and 403 to a client-portal user or for another tenant', async () => {
+    const visitor = await psa();
+    expect(visitor.status).toBe(401);
+    expect(await visitor.json()).toEqual({ error: 'unauthenticated', code: 'UNAUTHENTICATED', hint: 'sign in with POST /api/emulator/session first' });
+    const client = await psa({ cookie: f.cookie('client-user') });
+    expect(client.status).toBe(403);
+    expect(await client.json()).toEqual({ error: 'forbidden', code: 'RBAC_FORBIDDEN', hint: 'robin@emulator.test is a client-portal user; the PSA back office is for MSP users. Sign in as an MSP user of the tenant.' });
+    const other = await psa({ cookie: f.cookie('msp-admin') }, `?tenant=${OTHER_TENANT}`);
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { code: string }).code).toBe('TENANT_MISMATCH');
+  });
+
+  it('should answer the signed-in MSP user\'s tenant: its PSA data and its installs\' schedules', async () => {
+    const scheduleId = f.t.registry.createSchedule(f.msp.installId, { name: 'yearly', cron: '0 0 1 1 *', method: 'GET', path: '/items' });
+    f.psa.loadFixture(TENANT, { clients: [{ clientId: 'c1000000-0000-4000-8000-000000000001', clientName: 'Seeded Ltd', defaultCurrencyCode: 'GBP' }] });
+    const res = await psa({ cookie: f.cookie('msp-user') }, `?tenant=${TENANT}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const year = new Date().getUTCFullYear() + 1;
+    expect(await res.json()).toEqual({
+      tenantId: TENANT,
+      clients: [{ clientId: 'c1000000-0000-4000-8000-000000000001', clientName: 'Seeded Ltd', clientType: null, isInactive: false, defaultCurrencyCode: 'GBP', accountManagerName: null, billingEmail: null }],
+      services: [],
+      taxRates: [],
+      invoices: [],
+      schedules: [{
+        scheduleId, extension: 'acme.back-office', installId: f.msp.installId, name: 'yearly', endpoint: 'GET /items', cron: '0 0 1 1 *', timezone: 'UTC', enabled: true,
+        nextRunAt: `${year}-01-01T00:00:00.000Z`, lastRunAt: null, lastRunStatus: null, lastError: null,
+      }],
+    });
+    const second = await psa({ cookie: f.cookie('msp-admin', OTHER_TENANT) });
+    const body = (await second.json()) as { tenantId: string; clients: { clientName: string }[]; schedules: unknown[] };
+    expect([body.tenantId, body.clients.length, body.clients[0]?.clientName, body.schedules]).toEqual([OTHER_TENANT, 6, 'Acme Corporation', []]);
   });
 });

@@ -1,14 +1,17 @@
 // The shell page's JSON API: `GET /api/emulator/state`, sign-in and sign-out
 // (`POST`/`DELETE /api/emulator/session`), the legacy bootstrap token, and the live channel
-// `GET /api/emulator/events`. Decodes requests, calls Sessions and buildShellState, encodes.
+// `GET /api/emulator/events`, and the tenant's PSA data `GET /api/emulator/psa`. Decodes requests,
+// calls Sessions, buildShellState and buildShellPsa, encodes.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { EmulatorError, errorResponse } from '../../errors.ts';
 import type { Principal, Sessions } from '../../gateway/sessions.ts';
 import { SESSION_COOKIE } from '../../gateway/sessions.ts';
+import type { PsaStore } from '../../psa/psa-store.ts';
 import type { Registry } from '../../registry/registry.ts';
 import type { ShellState } from '../app/lib/state-types.ts';
 import { clearedSessionCookie, readCookie, sessionCookie } from './cookies.ts';
 import type { ShellEvents } from './shell-events.ts';
+import { buildShellPsa, psaAccess } from './shell-psa.ts';
 import { buildShellState, toShellUser } from './shell-state.ts';
 import type { SseStreams } from './sse.ts';
 
@@ -17,6 +20,8 @@ export const BOOTSTRAP_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 export interface ShellApiDeps {
   registry: Registry;
+  /** The Runner's PSA store (`runner.psa`). */
+  psa: Pick<PsaStore, 'exportFixture'>;
   sessions: Pick<Sessions, 'authenticate' | 'signIn' | 'signOut'>;
   shellEvents: ShellEvents;
   streams: SseStreams;
@@ -46,6 +51,16 @@ export function shellApiRouter(deps: ShellApiDeps): express.Router {
       settings: { ...deps.settings, mainUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}` },
       parityNotes: deps.parityNotes(),
     }));
+  });
+
+  router.get('/api/emulator/psa', (req, res) => {
+    const access = psaAccess(principalOf(req), typeof req.query.tenant === 'string' && req.query.tenant !== '' ? req.query.tenant : undefined);
+    res.setHeader('cache-control', 'no-store');
+    if (!access.ok) {
+      res.status(access.status).json(access.body);
+      return;
+    }
+    res.json(buildShellPsa({ psa: deps.psa, registry: deps.registry }, access.tenantId));
   });
 
   router.post('/api/emulator/session', express.json({ limit: '16kb' }), (req, res) => {

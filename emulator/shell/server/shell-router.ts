@@ -2,6 +2,7 @@
 // open event streams (an open SSE response would keep the server from closing).
 import express from 'express';
 import type { Sessions } from '../../gateway/sessions.ts';
+import type { PsaStore } from '../../psa/psa-store.ts';
 import type { Registry } from '../../registry/registry.ts';
 import type { DebugEventHub } from '../../debug/debug-event-hub.ts';
 import { debugStreamHandler } from './debug-stream.ts';
@@ -13,6 +14,8 @@ import { SseStreams } from './sse.ts';
 
 export interface ShellServerDeps {
   registry: Registry;
+  /** The Runner's PSA store (`runner.psa`), shown by `GET /api/emulator/psa`. */
+  psa: Pick<PsaStore, 'exportFixture'>;
   sessions: Pick<Sessions, 'authenticate' | 'signIn' | 'signOut'>;
   /** The Runner's debug hub (`runner.debugEvents`). */
   debugEvents: DebugEventHub;
@@ -46,6 +49,7 @@ export function createShellServer(deps: ShellServerDeps): ShellServer {
   router.use(shellPagesRouter({ distDir: deps.distDir, runnerPublicBase: deps.runnerPublicBase }));
   router.use(shellApiRouter({
     registry: deps.registry,
+    psa: deps.psa,
     sessions: deps.sessions,
     shellEvents: deps.shellEvents,
     streams,

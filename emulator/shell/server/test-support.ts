@@ -10,6 +10,7 @@ import { Sessions } from '../../gateway/sessions.ts';
 import { seededUserId, type SeededRole } from '../../registry/identity.ts';
 import type { InstallView } from '../../registry/registry.ts';
 import { OTHER_TENANT, TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from '../../registry/test-support.ts';
+import { PsaStore } from '../../psa/psa-store.ts';
 import { DebugEventHub } from '../../debug/debug-event-hub.ts';
 import { ShellEvents } from './shell-events.ts';
 import { createShellServer, type ShellServer, type ShellServerDeps } from './shell-router.ts';
@@ -51,6 +52,8 @@ export interface ShellFixture {
   sessions: Sessions;
   runner: EchoRunner;
   shell: ShellServer;
+  /** The PSA store the shell reads (in memory). */
+  psa: PsaStore;
   /** Installed for the default tenant: an MSP-menu extension and a client-portal one. */
   msp: InstallView;
   portal: InstallView;
@@ -78,8 +81,10 @@ export async function openShellFixture(overrides: Partial<ShellServerDeps> = {})
   const hub = new DebugEventHub({ maxMessageBytes: 8192 });
   const shellEvents = new ShellEvents();
   const sessions = new Sessions(t.registry);
+  const psa = new PsaStore({ file: ':memory:' });
   const shell = createShellServer({
     registry: t.registry,
+    psa,
     sessions,
     debugEvents: hub,
     shellEvents,
@@ -107,6 +112,7 @@ export async function openShellFixture(overrides: Partial<ShellServerDeps> = {})
     sessions,
     runner,
     shell,
+    psa,
     msp: installed[0] as InstallView,
     portal: installed[1] as InstallView,
     cookie: (role, tenant = TENANT) => `alga_emulator_session=${sessions.signIn(seededUserId(tenant, role))}`,
@@ -116,6 +122,7 @@ export async function openShellFixture(overrides: Partial<ShellServerDeps> = {})
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.close();
       rmSync(distDir, { recursive: true, force: true });
+      psa.close();
       t.close();
     },
   };

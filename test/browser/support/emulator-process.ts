@@ -1,6 +1,7 @@
 // Runs a real emulator for the browser tests (started by global-setup.ts as a child process, so
 // the emulator runs under tsx like `npm run emulate`): ephemeral ports, a temp data folder, the
 // fixture extensions installed. Prints one `EMULATOR_READY {json}` line; SIGTERM stops it.
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,24 @@ async function watchedCopy(): Promise<{ dir: string; registryId: string }> {
   return { dir, registryId: install.registryId };
 }
 const watched = await watchedCopy();
+
+// PSA data for the PSA data view: a manual invoice in the default tenant (through the store the
+// invoicing capability writes), a schedule on hello-host (yearly, so it never fires during a run),
+// and one more client in the second tenant so the tenant switch shows different data.
+const psaIds = { acme: 'c0000000-0000-4000-8000-000000000001', workstation: '5e000000-0000-4000-8000-000000000001', monitor: '5e000000-0000-4000-8000-000000000011' };
+const invoice = emu.runner.psa.createManualInvoice(tenant, {
+  clientId: psaIds.acme,
+  poNumber: 'PO-1001',
+  items: [
+    { serviceId: psaIds.workstation, quantity: 3, description: 'Managed Workstation', rate: 4500 },
+    { serviceId: psaIds.monitor, quantity: 2, description: '24" Monitor', rate: 21900 },
+  ],
+}, { today: '2025-03-04', newId: randomUUID });
+if (!invoice.success) throw new Error(`the PSA invoice fixture failed: ${invoice.error}`);
+const helloHostInstall = emu.registry.installOf(tenant, helloHost);
+if (!helloHostInstall) throw new Error('hello-host-ui is not installed');
+emu.registry.createSchedule(helloHostInstall.installId, { name: 'yearly-context', cron: '0 0 1 1 *', method: 'GET', path: '/context' });
+emu.runner.psa.loadFixture(emu.seed.secondTenantId, { clients: [{ clientId: 'c2000000-0000-4000-8000-000000000001', clientName: 'Second Tenant Dental', defaultCurrencyCode: 'EUR' }] }, 'extend');
 
 const info: BrowserTestInfo = {
   main: emu.urls.main,

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { extensionPath, parseShellPath } from './routes.ts';
 
 describe('shell routes', () => {
-  it('should parse the root and both portals', () => {
+  it('should parse the root, the PSA data view and both portals', () => {
     expect(parseShellPath('/')).toEqual({ view: 'home' });
+    expect(parseShellPath('/psa')).toEqual({ view: 'psa' });
+    expect(parseShellPath('/psa/')).toEqual({ view: 'psa' });
+    expect(parseShellPath('/psa/x')).toEqual({ view: 'not-found', path: '/psa/x' });
     expect(parseShellPath('/msp/extensions/abc')).toEqual({ view: 'extension', portal: 'msp', registryId: 'abc' });
     expect(parseShellPath('/client-portal/extensions/abc/')).toEqual({ view: 'extension', portal: 'client-portal', registryId: 'abc' });
   });

@@ -1,11 +1,13 @@
 // Calls from the page to the shell's own API (same origin, session cookie).
+import type { ShellPsaData } from '../lib/psa-types.ts';
 import type { ShellState } from '../lib/state-types.ts';
 
 async function failure(res: Response): Promise<Error> {
   const text = await res.text().catch(() => '');
   let message = text;
   try {
-    message = (JSON.parse(text) as { error?: string }).error ?? text;
+    const body = JSON.parse(text) as { error?: string; hint?: string };
+    message = body.hint ? `${body.error ?? ''}: ${body.hint}` : body.error ?? text;
   } catch {
     // not JSON: keep the text
   }
@@ -16,6 +18,13 @@ export async function fetchState(tenantId?: string): Promise<ShellState> {
   const res = await fetch(`/api/emulator/state${tenantId ? `?tenantId=${encodeURIComponent(tenantId)}` : ''}`, { credentials: 'same-origin' });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as ShellState;
+}
+
+/** The signed-in user's tenant's PSA data and schedules (`GET /api/emulator/psa`). */
+export async function fetchPsa(tenantId: string): Promise<ShellPsaData> {
+  const res = await fetch(`/api/emulator/psa?tenant=${encodeURIComponent(tenantId)}`, { credentials: 'same-origin' });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as ShellPsaData;
 }
 
 export async function signIn(userId: string): Promise<void> {

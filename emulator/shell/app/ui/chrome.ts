@@ -1,6 +1,6 @@
 // The page chrome: top bar (portal, tenant, user, theme, legacy bootstrap) and the sidebar menu.
 import { menuFor, portalsFor } from '../lib/menu.ts';
-import { extensionPath } from '../lib/routes.ts';
+import { PSA_PATH, extensionPath } from '../lib/routes.ts';
 import type { Portal, ShellState } from '../lib/state-types.ts';
 import { THEME_MODES, type ThemeMode } from '../lib/theme.ts';
 import { h } from './dom.ts';
@@ -20,6 +20,8 @@ export interface ChromeView {
   theme: ThemeMode;
   legacyBootstrap: boolean;
   activeRegistryId: string | null;
+  /** Whether the PSA data view is shown. */
+  psaActive: boolean;
 }
 
 const THEME_LABELS: Record<ThemeMode, string> = { light: 'Light', dark: 'Dark', none: 'No theme (docker mode)' };
@@ -64,7 +66,12 @@ export function sideBar(view: ChromeView, on: ChromeHandlers): HTMLElement {
       const path = extensionPath(view.portal, e.registryId);
       return h('li', {}, h('a', { href: path, 'data-testid': 'menu-entry', 'aria-current': e.registryId === view.activeRegistryId ? 'page' : undefined, onclick: link(on, path) }, e.label));
     }));
-  return h('aside', { class: 'side-bar', 'aria-label': 'Extensions' }, h('h2', {}, PORTAL_LABELS[view.portal]), h('a', { href: '/', onclick: link(on, '/') }, 'Overview'), list);
+  // The PSA data view is the MSP back office: client-portal users do not get the entry.
+  const psa = view.state.principal?.userType === 'client'
+    ? null
+    : h('a', { href: PSA_PATH, 'data-testid': 'nav-psa', 'aria-current': view.psaActive ? 'page' : undefined, onclick: link(on, PSA_PATH) }, 'PSA data');
+  return h('aside', { class: 'side-bar', 'aria-label': 'Extensions' }, h('h2', {}, PORTAL_LABELS[view.portal]),
+    h('nav', { class: 'side-links' }, h('a', { href: '/', onclick: link(on, '/') }, 'Overview'), psa), list);
 }
 
 function link(on: ChromeHandlers, path: string): (event: Event) => void {
