@@ -50,6 +50,9 @@ export type CapabilityName = Capability['name'];
 /** What `open` gives the capability `N`. */
 export type CapabilityDeps<N extends CapabilityName> = Extract<Capability, { name: N }> extends { open?(...args: never[]): infer D } ? D : never;
 
+/** Dependencies given in place of what `open` builds, by capability name (typed per capability). */
+export type CapabilityDepsOverrides = { readonly [N in CapabilityName]?: CapabilityDeps<N> };
+
 /** The settings rows every capability owns, in registry order (part of RUNNER_SETTINGS). */
 export const CAPABILITY_SETTING_ROWS: readonly SettingRow[] = ALL.flatMap((c) => c.settings?.rows ?? []);
 
@@ -93,9 +96,9 @@ export class OpenCapabilities implements Rewindable {
    * `platform` is what the Runner gives every capability (data folder, clock, fetch); `deps`
    * replaces what `open` would build, by capability name (tests inject fakes).
    */
-  constructor(platform: Omit<HostServices, 'shared'>, settings: CapabilitySettingValues, deps: Readonly<Record<string, unknown>> = {}) {
+  constructor(platform: Omit<HostServices, 'shared'>, settings: CapabilitySettingValues, deps: CapabilityDepsOverrides = {}) {
     const services: HostServices = { ...platform, shared: (name, open) => this.#shared(name, open) };
-    this.#deps = new Map(ALL.map((c) => [c.name, Object.hasOwn(deps, c.name) ? deps[c.name] : c.open?.(services, settings[c.name])]));
+    this.#deps = new Map(ALL.map((c) => [c.name, Object.hasOwn(deps, c.name) ? (deps as Readonly<Record<string, unknown>>)[c.name] : c.open?.(services, settings[c.name])]));
     const guards = new Map<string, Guard | undefined>(ALL.map((c) => [c.witInterface, c.guard?.(this.#deps.get(c.name))]));
     this.hostTable = new Map(ALL.map((c) => [c.witInterface, guardedFunctions(c, this.#deps.get(c.name), guards.get(c.witInterface))]));
     // A shared resource's state is marked once however many capabilities report it.

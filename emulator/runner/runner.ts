@@ -8,7 +8,7 @@ import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { OpenCapabilities, importShape, resolveGrants } from '../capabilities/index.ts';
+import { OpenCapabilities, importShape, resolveGrants, type CapabilityDepsOverrides } from '../capabilities/index.ts';
 import { openSecretEnvelope } from '../capabilities/secrets/secret-envelope.ts';
 import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
@@ -68,7 +68,7 @@ export interface RunnerDeps {
    * Dependencies that replace what a capability's `open` builds, by capability name: the host
    * gives the scheduler the registry's schedules (`{ scheduler: schedulerDeps(registry.scheduleStore, clock) }`).
    */
-  capabilityDeps?: Readonly<Record<string, unknown>>;
+  capabilityDeps?: CapabilityDepsOverrides;
 }
 
 /** Which execute an `onExecute` observer hears about (routing headers and request id). */
