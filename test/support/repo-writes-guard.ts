@@ -20,7 +20,7 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
 export const ALLOWED_WRITES: readonly RegExp[] = [
   /^\.cache\/vitest-summary\.json$/,
   /^sample-extensions\/[^/]+\/dist\//,
-  /^sample-extensions\/hello-ui\/ui\/app\.js$/,
+  /^sample-extensions\/[^/]+\/ui\/app\.js$/,
   /^emulator\/shell\/dist\//,
 ];
 
