@@ -55,6 +55,13 @@ export async function projectGuests(root: string): Promise<{ name: string; build
       },
     },
     {
+      name: 'sample-extensions/ticket-proxy',
+      build: {
+        entry: join(root, 'sample-extensions/ticket-proxy/src/index.ts'),
+        outFile: join(root, 'sample-extensions/ticket-proxy/dist/main.wasm'),
+      },
+    },
+    {
       name: 'test/fixtures/guests/test-guest',
       build: {
         entry: join(root, 'test/fixtures/guests/test-guest/guest.js'),

@@ -16,8 +16,8 @@ beforeAll(async () => {
 afterAll(() => rm(cacheRoot, { recursive: true, force: true }));
 
 describe('samples pass the doctor', () => {
-  it('has the five samples the docs name', () => {
-    expect(SAMPLES).toEqual(['hello-host', 'hello-iframe', 'hello-ui', 'psa-invoices', 'schedule-board']);
+  it('has the six samples the docs name', () => {
+    expect(SAMPLES).toEqual(['hello-host', 'hello-iframe', 'hello-ui', 'psa-invoices', 'schedule-board', 'ticket-proxy']);
   });
 
   it.each(SAMPLES)('%s has no problems', async (sample) => {
