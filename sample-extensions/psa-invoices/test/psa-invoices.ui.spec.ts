@@ -93,7 +93,19 @@ test.describe('psa-invoices in the shell', () => {
     await extensionFrame.locator('#create').click();
 
     await expect(extensionFrame.locator('#invoice')).toHaveClass('error');
-    await expect(extensionFrame.locator('#invoice')).toContainText('"fieldErrors":{"items[0].quantity":"Must be > 0"}');
+    // The handler's 400 body, which the proxy error quotes.
+    const refused = {
+      success: false,
+      invoiceId: null,
+      invoiceNumber: null,
+      status: null,
+      subtotal: null,
+      tax: null,
+      total: null,
+      error: 'http 400: {"success":false,"error":"Validation error","fieldErrors":{"items[0].quantity":"Must be > 0"}}',
+      fieldErrors: { 'items[0].quantity': 'Must be > 0' },
+    };
+    await expect(extensionFrame.locator('#invoice')).toHaveText(`Error: Proxy error 400: ${JSON.stringify(refused)}`);
     expect(emulator.psa.invoices()).toHaveLength(before);
   });
 });
