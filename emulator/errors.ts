@@ -1,4 +1,5 @@
 import { ERROR_CATALOG, type ErrorCode } from './error-catalog.ts';
+import { scrubQuotedPaths, type Redact } from './redact-paths.ts';
 
 export { ERROR_CATALOG, isErrorCode, type ErrorCode } from './error-catalog.ts';
 
@@ -43,18 +44,55 @@ export class EmulatorError extends Error {
 /** Body for anything that is not an EmulatorError: a bug, so nothing of it is shown to the caller. */
 export const INTERNAL_ERROR_BODY = { error: 'internal error', code: 'INTERNAL' } as const;
 
+/** A structured log line (the emulator's logger: `StartOptions.log`, else stderr). */
+export type LogLine = (line: Record<string, unknown>) => void;
+
+export interface ErrorResponseOptions {
+  /** Rewrites messages for the client (`pathRedactor` of the data folder); quoted absolute paths are always scrubbed. */
+  redact?: Redact;
+  /** Hears every unexpected error (not an EmulatorError) with its message and stack, which the client never sees. */
+  log?: LogLine;
+  /** Where the error was answered, for the log line (`GET /ext-ui/…`). */
+  where?: string;
+}
+
 /**
  * The one mapping from a thrown value to an HTTP answer: an EmulatorError answers its catalog
- * status and its body; anything else is 500 INTERNAL without its message (it may hold paths or
- * secrets). Routers call this and only write the result.
+ * status and its body, with file paths scrubbed from its message; anything else is 500 INTERNAL
+ * without its message (it may hold paths or secrets), and the detail goes to `options.log`.
+ * Routers call this and only write the result.
  *
  * @example
- * const { status, body } = errorResponse(err);
+ * const { status, body } = errorResponse(err, { log, where: `${req.method} ${req.path}` });
  * res.status(status).json(body);
  */
-export function errorResponse(err: unknown): ErrorResponse {
-  if (err instanceof EmulatorError) return { status: err.status, body: err.toResponseBody() };
+export function errorResponse(err: unknown, options: ErrorResponseOptions = {}): ErrorResponse {
+  if (err instanceof EmulatorError) return { status: err.status, body: scrubBody(err.toResponseBody(), options.redact) };
+  logUnexpected(err, options);
   return { status: 500, body: { ...INTERNAL_ERROR_BODY } };
+}
+
+/** Writes an unexpected error's message and stack to the log (never to a client). */
+export function logUnexpected(err: unknown, options: Pick<ErrorResponseOptions, 'log' | 'where'>): void {
+  options.log?.({
+    level: 'error',
+    msg: `unexpected error${options.where ? ` answering ${options.where}` : ''}; the client got 500 INTERNAL`,
+    error: describeError(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  });
+}
+
+/** String fields of an error body (top level and `error.message`) with internal paths removed. */
+function scrubBody(body: ErrorBody, redact: Redact | undefined): ErrorBody {
+  const clean = (text: string): string => scrubQuotedPaths(redact ? redact(text) : text);
+  const out: ErrorBody = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === 'string') out[key] = clean(value);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { message?: unknown }).message === 'string') {
+      out[key] = { ...value, message: clean((value as { message: string }).message) };
+    } else out[key] = value;
+  }
+  return out;
 }
 
 /** Returns `err.message` for Errors and a string form for anything else thrown. */

@@ -1,4 +1,5 @@
 import type { DebugEvent } from '../contracts/debug-event.ts';
+import type { Redact } from '../redact-paths.ts';
 
 export type DebugEventFilter = Partial<Pick<DebugEvent, 'tenant_id' | 'extension_id' | 'install_id' | 'request_id'>>;
 type Listener = (event: DebugEvent) => void;
@@ -11,22 +12,29 @@ type Listener = (event: DebugEvent) => void;
 export class DebugEventHub {
   readonly #maxMessageBytes: number;
   readonly #capacity: number;
+  readonly #redact: Redact;
   #recent: DebugEvent[] = [];
   /** How many events were ever published, and the count at which each recent one came. */
   #published = 0;
   readonly #seq = new WeakMap<DebugEvent, number>();
   readonly #listeners = new Set<{ filter: DebugEventFilter; listener: Listener }>();
 
-  constructor(options: { maxMessageBytes: number; capacity?: number }) {
+  /**
+   * `redact` rewrites every message before it is kept or sent: the stream is shown to extension
+   * users, so the emulator passes a `pathRedactor` of its data folder (no redaction by default).
+   */
+  constructor(options: { maxMessageBytes: number; capacity?: number; redact?: Redact }) {
     this.#maxMessageBytes = options.maxMessageBytes;
     this.#capacity = options.capacity ?? 2000;
+    this.#redact = options.redact ?? ((text) => text);
   }
 
-  /** Records an event, cutting its message to `RUNNER_DEBUG_MAX_EVENT_BYTES`. */
+  /** Records an event, with internal paths redacted and its message cut to `RUNNER_DEBUG_MAX_EVENT_BYTES`. */
   publish(event: Omit<DebugEvent, 'truncated'>): DebugEvent {
-    const bytes = Buffer.from(event.message, 'utf8');
+    const redacted = this.#redact(event.message);
+    const bytes = Buffer.from(redacted, 'utf8');
     const truncated = bytes.length > this.#maxMessageBytes;
-    const message = truncated ? bytes.subarray(0, this.#maxMessageBytes).toString('utf8').replace(/\uFFFD$/, '') : event.message;
+    const message = truncated ? bytes.subarray(0, this.#maxMessageBytes).toString('utf8').replace(/\uFFFD$/, '') : redacted;
     const full: DebugEvent = { ...event, message, truncated };
     this.#recent.push(full);
     this.#seq.set(full, ++this.#published);

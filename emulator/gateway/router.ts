@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { EmulatorError, errorResponse } from '../errors.ts';
+import { EmulatorError, errorResponse, logUnexpected, type LogLine } from '../errors.ts';
 import type { GatewayRoute } from './runner-request.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -14,7 +14,7 @@ const ROUTES: [string, GatewayRoute][] = [
  * `/api/ext/{extId}/{...path}` and `/api/ext-proxy/{extId}/{...path}` for every method: decodes
  * the request (raw body, capped), calls `Gateway.handle`, writes its answer.
  */
-export function gatewayRouter(gateway: Gateway): express.Router {
+export function gatewayRouter(gateway: Gateway, options: { log?: LogLine } = {}): express.Router {
   const router = express.Router();
   for (const [prefix, route] of ROUTES) {
     router.all(`${prefix}/:extId{/*path}`, (req, res, next) => {
@@ -29,6 +29,7 @@ export function gatewayRouter(gateway: Gateway): express.Router {
       // Production's Gateway has only these two bodies. Our errors get their status from the one
       // mapping; Express's own (a bad %-escape in the URL) carry theirs.
       const status = (err instanceof EmulatorError ? errorResponse(err).status : (err as { status?: number } | null)?.status) === 400 ? 400 : 500;
+      if (status === 500) logUnexpected(err, { log: options.log, where: `${req.method} ${req.path}` });
       res.status(status).setHeader('x-request-id', firstHeader(req, 'x-request-id') || randomUUID());
       res.json({ error: status === 400 ? 'bad_request' : 'internal_error' });
     });

@@ -1,9 +1,11 @@
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { errorResponse, type LogLine } from '../errors.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import { gatewayRouter } from '../gateway/router.ts';
 import type { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import type { Registry } from '../registry/registry.ts';
 import { publishApiRouter } from './publish-api.ts';
+import { requestBodyError } from '../request-body-errors.ts';
 
 export interface HostAppDeps {
   registry: Registry;
@@ -15,6 +17,8 @@ export interface HostAppDeps {
   shell?: express.Router;
   /** Serves `GET /api/emulator/metrics` (Prometheus text) when given. */
   metrics?: Pick<EmulatorMetrics, 'prometheus' | 'contentType'>;
+  /** Hears unexpected errors (message and stack); clients get 500 INTERNAL without them. Default: none. */
+  log?: LogLine;
 }
 
 /**
@@ -24,8 +28,8 @@ export interface HostAppDeps {
 export function createHostApp(deps: HostAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(publishApiRouter(deps.registry));
-  if (deps.gateway) app.use(gatewayRouter(deps.gateway));
+  app.use(publishApiRouter(deps.registry, { log: deps.log }));
+  if (deps.gateway) app.use(gatewayRouter(deps.gateway, { log: deps.log }));
   const metrics = deps.metrics;
   if (metrics) {
     app.get('/api/emulator/metrics', async (_req, res) => {
@@ -39,5 +43,22 @@ export function createHostApp(deps: HostAppDeps): express.Express {
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path} on the emulator's main port`, code: 'NOT_FOUND' });
   });
+  // The last word on any error a router passed on: never Express's default page, which shows the
+  // stack (with this machine's paths) outside production mode.
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const decoded = requestBodyError(err, { route: `${req.method} ${req.path}`, limitBytes: bodyLimitOf(err), fix: 'Fix: send a smaller body.' });
+    const { status, body } = errorResponse(decoded, { log: deps.log, where: `${req.method} ${req.path}` });
+    res.status(status).json(body);
+  });
   return app;
+}
+
+/** The limit body-parser reports on its 413 (`limit`), else 0 (the message then is not used). */
+function bodyLimitOf(err: unknown): number {
+  const limit = (err as { limit?: unknown } | null)?.limit;
+  return typeof limit === 'number' ? limit : 0;
 }

@@ -1,8 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { EmulatorError, errorResponse } from '../errors.ts';
+import { EmulatorError, errorResponse, type LogLine } from '../errors.ts';
 import { PERMISSIONS, type EmulatorUser } from '../registry/identity.ts';
 import { checkDeclaredSize } from '../registry/publish.ts';
 import type { Registry } from '../registry/registry.ts';
+import { formatBytes, requestBodyError, type BodyLimit } from '../request-body-errors.ts';
 
 /** Who called: the API key's user and the tenant the call acts for. */
 interface Caller {
@@ -10,13 +11,24 @@ interface Caller {
   tenantId: string;
 }
 
+/** The cap on the publish API's JSON bodies (finalize, install, uninstall, update). */
+export const PUBLISH_JSON_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** What each JSON route's 413 tells the caller to do instead. */
+const JSON_BODY_FIXES: Record<string, string> = {
+  '/api/ext-bundles/finalize':
+    'Fix: leave manifestJson out (finalize then reads manifest.json from the uploaded archive) or shrink it; the bundle itself goes to /api/ext-bundles/upload-proxy, which takes up to 200 MiB.',
+};
+const DEFAULT_JSON_FIX = 'Fix: send only the documented fields (registryId, version).';
+
 /**
  * The publish API the official `alga` CLI calls (spec 06), as an Express router. Decodes
  * requests, calls the registry, encodes results; every error goes through `sendError`.
+ * `log` hears unexpected errors, which answer 500 INTERNAL.
  */
-export function publishApiRouter(registry: Registry): express.Router {
+export function publishApiRouter(registry: Registry, options: { log?: LogLine } = {}): express.Router {
   const router = express.Router();
-  const json = express.json({ limit: '5mb', type: () => true });
+  const json = express.json({ limit: PUBLISH_JSON_LIMIT_BYTES, type: () => true });
 
   router.post('/api/ext-bundles/upload-proxy', (req, res, next) => {
     const caller = authorize(registry, req, { admin: true });
@@ -80,7 +92,10 @@ export function publishApiRouter(registry: Registry): express.Router {
     res.status(200).json({ valid: await registry.hasActiveBundle(tenant, extension, hash) });
   });
 
-  router.use(sendError);
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, body } = errorResponse(fromBodyParser(err, req.path, registry.maxBundleBytes), { log: options.log, where: `${req.method} ${req.path}` });
+    res.status(status).json(body);
+  });
   return router;
 }
 
@@ -131,16 +146,15 @@ function requiredString(body: Record<string, unknown>, name: string): string {
   return value.trim();
 }
 
-/** Publish-API errors go through the one mapping (`errorResponse`); body-parser failures are decoded first. */
-function sendError(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  const { status, body } = errorResponse(fromBodyParser(err));
-  res.status(status).json(body);
-}
-
-/** body-parser's refusals as catalog errors, with the bodies spec 06 gives them. */
-function fromBodyParser(err: unknown): unknown {
-  const type = (err as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') return new EmulatorError('BUNDLE_TOO_LARGE', 'bundle exceeds the 200 MiB upload limit');
-  if (type === 'entity.parse.failed') return new EmulatorError('INVALID_BODY', 'the request body is not valid JSON');
-  return err;
+/**
+ * body-parser's refusals as catalog errors: on upload-proxy the raw body is the bundle
+ * (BUNDLE_TOO_LARGE); on the JSON routes the limit is PUBLISH_JSON_LIMIT_BYTES
+ * (REQUEST_BODY_TOO_LARGE, naming the route).
+ */
+function fromBodyParser(err: unknown, path: string, maxBundleBytes: number): unknown {
+  if (path === '/api/ext-bundles/upload-proxy' && (err as { type?: unknown } | null)?.type === 'entity.too.large') {
+    return new EmulatorError('BUNDLE_TOO_LARGE', `bundle exceeds the ${formatBytes(maxBundleBytes)} upload limit. Shrink the bundle (drop source maps, large assets).`);
+  }
+  const limit: BodyLimit = { route: `POST ${path}`, limitBytes: PUBLISH_JSON_LIMIT_BYTES, fix: JSON_BODY_FIXES[path] ?? DEFAULT_JSON_FIX };
+  return requestBodyError(err, limit);
 }

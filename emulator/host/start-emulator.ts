@@ -4,7 +4,8 @@ import { createBundleStore, type BundleStore } from '../bundles/store.ts';
 import { VirtualClock, systemClock, type Clock } from '../clock.ts';
 import { schedulerDeps } from '../capabilities/scheduler/index.ts';
 import { ScheduleTimer } from '../scheduler/schedule-timer.ts';
-import { EmulatorError } from '../errors.ts';
+import { EmulatorError, type LogLine } from '../errors.ts';
+import { emulatorPathRedactor } from '../redact-paths.ts';
 import { Gateway } from '../gateway/gateway.ts';
 import { Sessions } from '../gateway/sessions.ts';
 import type { SeedResult } from '../registry/identity.ts';
@@ -103,7 +104,10 @@ export interface RunningEmulator extends EmulatorData {
 }
 
 export interface StartOptions extends EmulatorDataOptions {
-  /** Runner log lines (debug events and structured records). */
+  /**
+   * Runner log lines (debug events and structured records), and the detail of unexpected errors
+   * (which clients see only as 500 INTERNAL). Without it, unexpected errors go to stderr as JSON lines.
+   */
   log?: (line: Record<string, unknown>) => void;
   /** Text of the main port's root page when the shell is off. */
   describe?: () => string;
@@ -128,7 +132,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const data = await openEmulatorData(options);
   const { registry, settings } = data;
   // One hub for the whole platform: the Runner, the Gateway and the shell's stream all use it.
-  const debugEvents = new DebugEventHub({ maxMessageBytes: data.runnerConfig.debugMaxEventBytes });
+  // The stream is shown to extension users: it never carries this machine's folders.
+  const debugEvents = new DebugEventHub({ maxMessageBytes: data.runnerConfig.debugMaxEventBytes, redact: emulatorPathRedactor(data.runnerConfig) });
+  const errorLog: LogLine = options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
   const metrics: EmulatorMetrics = new EmulatorMetrics({ registry, storage: () => runner.storage, clock: options.clock ?? systemClock });
   const runner = new Runner(data.runnerConfig, {
     debugEvents,
@@ -164,7 +170,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   };
   try {
     progress('the Runner to listen');
-    const runnerServed = await bind(createRunnerApp(runner), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
+    const runnerServed = await bind(createRunnerApp(runner, { log: errorLog }), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);
     const sessions = new Sessions(registry, { devAdminToken: settings.devToken });
     const gateway = new Gateway({
@@ -203,7 +209,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
     }
     progress('the main port to listen');
-    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router, metrics }), settings.port, settings.host, 'PORT', 'emulator');
+    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router, metrics, log: errorLog }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
     const listeners = new Set<(event: DevLoopEvent) => void>();
     const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined> => {

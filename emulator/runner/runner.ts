@@ -4,6 +4,7 @@ import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
 import { EmulatorError, describeError, executeFailedMessage } from '../errors.ts';
+import { emulatorPathRedactor, type Redact } from '../redact-paths.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
 import type { BundleVerifier } from './bundle-verifier.ts';
@@ -95,6 +96,8 @@ export interface ExecuteOutcome {
 export class Runner implements Rewindable {
   readonly config: RunnerConfig;
   readonly debugEvents: DebugEventHub;
+  /** Removes this Runner's folders (data, cache, bundle store) from text a client or the debug stream sees. */
+  readonly redact: Redact;
   readonly store: BundleStore;
   /**
    * Planned host-call failures of this Runner (the harness's `emu.faults`), applied after each
@@ -122,7 +125,8 @@ export class Runner implements Rewindable {
   constructor(config: RunnerConfig, deps: RunnerDeps = {}) {
     this.config = config;
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
-    this.debugEvents = deps.debugEvents ?? new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
+    this.redact = emulatorPathRedactor(config);
+    this.debugEvents = deps.debugEvents ?? new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes, redact: this.redact });
     this.#cache = new BundleCache({ root: config.cacheRoot });
     this.#bundles = new BundleLoader({ store: this.store, cache: this.#cache, verifier: deps.verifier });
     this.#ui = new UiAssetServer({
@@ -160,6 +164,11 @@ export class Runner implements Rewindable {
     this.#transit = deps.transit;
     this.#log = deps.log ?? (() => undefined);
     this.#onExecute = deps.onExecute;
+  }
+
+  /** Writes one structured line to the Runner's log (`RunnerDeps.log`); the detail stays server-side. */
+  log(line: Record<string, unknown>): void {
+    this.#log(line);
   }
 
   /** Runs one execute request whose body already has the right shape. Never throws. */
@@ -316,7 +325,8 @@ export class Runner implements Rewindable {
         content_hash: body.context.content_hash,
         message,
       });
-      this.#log({ ...event, source: 'runner' });
+      // The log keeps the unredacted, untruncated message; the stream gets the published one.
+      this.#log({ ...event, message, source: 'runner' });
     };
   }
 

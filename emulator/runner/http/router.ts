@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { EmulatorError, errorResponse } from '../../errors.ts';
+import { EmulatorError, errorResponse, type LogLine } from '../../errors.ts';
 import type { Runner } from '../runner.ts';
 import { ShapeError, parseExecuteBody } from '../execute/request-body.ts';
 import type { UiRequest } from '../ui/ui-assets.ts';
@@ -15,8 +15,12 @@ const ROUTES: Record<string, string[]> = {
   '/warmup': ['POST'],
 };
 
-/** The Runner's HTTP surface, built without listening (tests call it in-process). */
-export function createRunnerApp(runner: Runner): express.Express {
+/**
+ * The Runner's HTTP surface, built without listening (tests call it in-process). `log` hears
+ * unexpected errors (default: the Runner's log); clients get `500 internal error` without them.
+ */
+export function createRunnerApp(runner: Runner, options: { log?: LogLine } = {}): express.Express {
+  const log: LogLine = options.log ?? ((line) => runner.log(line));
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -55,7 +59,7 @@ export function createRunnerApp(runner: Runner): express.Express {
     if (allowed) res.status(405).setHeader('Allow', allowed.join(', ')).end();
     else res.status(404).end();
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const framework = (err ?? {}) as { type?: string; status?: number; message?: string };
     if (framework.type === 'entity.too.large') {
       res.status(413).type('text/plain').send('Failed to buffer the request body: length limit exceeded');
@@ -66,7 +70,7 @@ export function createRunnerApp(runner: Runner): express.Express {
       res.status(framework.status).type('text/plain').send(framework.message ?? 'bad request');
       return;
     }
-    const { status, body } = errorResponse(err);
+    const { status, body } = errorResponse(err, { redact: runner.redact, log, where: `${req.method} ${req.path}` });
     res.status(status).type('text/plain').send(String(body.error));
   });
   return app;

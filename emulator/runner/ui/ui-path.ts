@@ -31,6 +31,13 @@ export const UI_CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** For an existing file whose name has no dot (allowed, "directory-like"); nosniff keeps it inert. */
 const NO_EXTENSION_TYPE = 'application/octet-stream';
+/**
+ * Longest decoded file-name segment (UTF-8 bytes): NAME_MAX of common file systems. A longer
+ * one cannot name a file of the bundle and would only make the stat fail (ENAMETOOLONG).
+ */
+export const UI_PATH_MAX_SEGMENT_BYTES = 255;
+/** Longest decoded path tail (UTF-8 bytes), well inside PATH_MAX once joined to the cache folder. */
+export const UI_PATH_MAX_BYTES = 1024;
 const ROUTE = /^\/ext-ui\/([^/]+)\/([^/]+)\/(.+)$/s;
 const CONTENT_HASH = /^sha256:[0-9a-f]{64}$/i;
 
@@ -66,15 +73,18 @@ export function parseUiContentHash(segment: string): string | null {
  * `400 invalid path`. The tail is percent-decoded first (so `%2e%2e`, `%00`, `%5c` are judged
  * decoded); then refused: malformed encoding, NUL/control characters, backslashes, an absolute
  * path (leading `/`), `.`/`..` and other dot-prefixed (hidden) segments, and a last segment with a
- * dot whose lowercased extension is not in UI_CONTENT_TYPES (a trailing dot included). Repeated
- * and trailing `/` collapse.
+ * dot whose lowercased extension is not in UI_CONTENT_TYPES (a trailing dot included), and (the
+ * emulator's own rule) a tail over UI_PATH_MAX_BYTES or a segment over UI_PATH_MAX_SEGMENT_BYTES,
+ * so no request reaches the file system with a name it cannot hold. Repeated and trailing `/` collapse.
  *
  * @example sanitizeUiPath('nested//x.json') // ['nested', 'x.json']
  */
 export function sanitizeUiPath(raw: string): string[] | null {
   const decoded = decode(raw);
   if (decoded === null || hasControl(decoded) || decoded.includes('\\') || decoded.startsWith('/')) return null;
+  if (Buffer.byteLength(decoded, 'utf8') > UI_PATH_MAX_BYTES) return null;
   const segments = decoded.split('/').filter((s) => s !== '');
+  if (segments.some((s) => Buffer.byteLength(s, 'utf8') > UI_PATH_MAX_SEGMENT_BYTES)) return null;
   if (segments.some((s) => s.startsWith('.'))) return null;
   const last = segments.at(-1);
   if (last !== undefined && last.includes('.') && uiExtension(last) === null) return null;

@@ -8,6 +8,7 @@ import type { Principal, Sessions } from '../../gateway/sessions.ts';
 import { SESSION_COOKIE } from '../../gateway/sessions.ts';
 import type { PsaStore } from '../../psa/psa-store.ts';
 import type { Registry } from '../../registry/registry.ts';
+import { requestBodyError } from '../../request-body-errors.ts';
 import type { ShellState } from '../app/lib/state-types.ts';
 import { clearedSessionCookie, readCookie, sessionCookie } from './cookies.ts';
 import type { ShellEvents } from './shell-events.ts';
@@ -17,6 +18,9 @@ import type { SseStreams } from './sse.ts';
 
 /** How long the legacy `bootstrap` token is announced to live (`expires_at`). */
 export const BOOTSTRAP_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+/** The sign-in body is `{"userId": "…"}`; 16 KiB is far more than it needs. */
+export const SESSION_BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface ShellApiDeps {
   registry: Registry;
@@ -63,7 +67,7 @@ export function shellApiRouter(deps: ShellApiDeps): express.Router {
     res.json(buildShellPsa({ psa: deps.psa, registry: deps.registry }, access.tenantId));
   });
 
-  router.post('/api/emulator/session', express.json({ limit: '16kb' }), (req, res) => {
+  router.post('/api/emulator/session', express.json({ limit: SESSION_BODY_LIMIT_BYTES }), (req, res) => {
     const body: unknown = req.body;
     const userId = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).userId : undefined;
     if (typeof userId !== 'string' || userId.trim() === '') {
@@ -102,9 +106,12 @@ export function shellApiRouter(deps: ShellApiDeps): express.Router {
     unsubscribe = deps.shellEvents.subscribe((event) => stream.send(event));
   });
 
-  router.use('/api/emulator', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const framework = err as { type?: string } | null;
-    const decoded = framework?.type === 'entity.parse.failed' ? new EmulatorError('INVALID_BODY', 'the request body is not valid JSON') : err;
+  router.use('/api/emulator', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const decoded = requestBodyError(err, {
+      route: `${req.method} ${req.baseUrl}${req.path}`,
+      limitBytes: SESSION_BODY_LIMIT_BYTES,
+      fix: 'Fix: send only {"userId": "<user id>"}.',
+    });
     if (!(decoded instanceof EmulatorError)) {
       next(err);
       return;

@@ -1,6 +1,7 @@
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugEvent } from '../../contracts/debug-event.ts';
-import { forwardedHeaders, runnerUiTarget } from './runner-proxy.ts';
+import { forwardedHeaders, runnerUiPath } from './runner-proxy.ts';
 import { OTHER_TENANT, TENANT, openShellFixture, readSse, sseData, type ShellFixture } from './test-support.ts';
 
 let f: ShellFixture;
@@ -13,9 +14,20 @@ afterEach(async () => {
 
 describe('/runner/* → the Runner\'s /ext-ui/*', () => {
   it('should map only /runner/ext-ui/ URLs, keeping path and query as received', () => {
-    expect(runnerUiTarget('http://r:1/', '/runner/ext-ui/e/sha256%3Aab/index.html?path=%2F&tenant=t')).toBe('http://r:1/ext-ui/e/sha256%3Aab/index.html?path=%2F&tenant=t');
-    expect(runnerUiTarget('http://r:1', '/runner/v1/execute')).toBe(null);
-    expect(runnerUiTarget('http://r:1', '/runnerx/ext-ui/a')).toBe(null);
+    expect(runnerUiPath('/runner/ext-ui/e/sha256%3Aab/index.html?path=%2F&tenant=t')).toBe('/ext-ui/e/sha256%3Aab/index.html?path=%2F&tenant=t');
+    expect(runnerUiPath('/runner/ext-ui/e/h/..x/a..b/.hidden?q=/../..')).toBe('/ext-ui/e/h/..x/a..b/.hidden?q=/../..');
+    expect(runnerUiPath('/runner/v1/execute')).toBe(null);
+    expect(runnerUiPath('/runnerx/ext-ui/a')).toBe(null);
+  });
+
+  it('should refuse a path with a dot segment however it is encoded', () => {
+    const probes = [
+      '/runner/ext-ui/../healthz', '/runner/ext-ui/%2e%2e/healthz', '/runner/ext-ui/%2E%2E/healthz', '/runner/ext-ui/.%2e/healthz',
+      '/runner/ext-ui/%2e./healthz', '/runner/ext-ui/..\\healthz', '/runner/ext-ui/..%5chealthz', '/runner/ext-ui/..%5Cv1/execute',
+      '/runner/ext-ui/../v1/execute', '/runner/ext-ui/%252e%252e/healthz', '/runner/ext-ui/e/h/../../../healthz', '/runner/ext-ui/e%2f..%2f..%2fhealthz',
+      '/runner/ext-ui/./e/h/index.html', '/runner/ext-ui/.%09./healthz', '/runner/ext-ui/e/h/..',
+    ];
+    expect(probes.filter((p) => runnerUiPath(p) !== null)).toEqual([]);
   });
 
   it('should forward only the seven allowed request headers', () => {
@@ -46,11 +58,23 @@ describe('/runner/* → the Runner\'s /ext-ui/*', () => {
   it('should refuse other /runner paths and other methods', async () => {
     const other = await fetch(`${f.url}/runner/v1/execute`);
     expect(other.status).toBe(404);
-    expect(await other.json()).toEqual({ error: 'only /runner/ext-ui/* is proxied to the Runner, not /runner/v1/execute', code: 'NOT_FOUND' });
+    expect(await other.json()).toEqual({ error: REFUSED, code: 'RUNNER_PROXY_PATH_REFUSED' });
     const post = await fetch(`${f.url}/runner/ext-ui/e/h/index.html`, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect(f.runner.received).toEqual([]);
+  });
+
+  it('should answer 404 RUNNER_PROXY_PATH_REFUSED to dot segments sent verbatim, and forward nothing', async () => {
+    for (const path of ['/runner/ext-ui/../healthz', '/runner/ext-ui/%2E%2E/v1/execute', '/runner/ext-ui/..\\healthz', '/runner/ext-ui/e/h/%2e%2e/%2e%2e/%2e%2e/healthz']) {
+      expect(await rawGet(f.url, path), path).toEqual({ status: 404, body: { error: REFUSED, code: 'RUNNER_PROXY_PATH_REFUSED' } });
+    }
+    expect(f.runner.received).toEqual([]);
+  });
+
+  it('should forward a checked path byte for byte, without normalising it', async () => {
+    await rawGet(f.url, '/runner/ext-ui/e/h/a//b/%2E%2Ehidden.js?x=/../y');
+    expect(f.runner.received.map((r) => r.url)).toEqual(['/ext-ui/e/h/a//b/%2E%2Ehidden.js?x=/../y']);
   });
 
   it('should answer 502 bad_gateway when the Runner is down', async () => {
@@ -62,6 +86,26 @@ describe('/runner/* → the Runner\'s /ext-ui/*', () => {
     expect(body.message).toMatch(new RegExp(`^Failed to reach the Runner at ${f.runner.url} for /ext-ui/e/h/index.html: .+\\. Is it running\\? \\(RUNNER_BASE_URL\\)$`));
   });
 });
+
+const REFUSED =
+  'only /runner/ext-ui/{extensionId}/{contentHash}/{file} is proxied to the Runner, and this path is not under it once decoded and normalised. Fix: load extension UIs from RUNNER_PUBLIC_BASE/ext-ui/… without . or .. segments.';
+
+/** GET with the path exactly as given (node:http sends it unnormalised, unlike fetch). */
+function rawGet(base: string, path: string): Promise<{ status: number; body: unknown }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: (res.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const event = (over: Partial<DebugEvent>): Omit<DebugEvent, 'truncated'> => ({ ts: '1700000000000', level: 'info', stream: 'log', tenant_id: TENANT, message: 'hello', ...over });
 
