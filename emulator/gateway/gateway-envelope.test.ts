@@ -183,11 +183,36 @@ describe('ext-proxy method override', () => {
     expect(f.runner.calls).toHaveLength(1);
   });
 
-  it('should ignore overrides on other raw methods, invalid values, and on /api/ext', () => {
+  it('should ignore overrides on other raw methods and on /api/ext', () => {
     const body = Buffer.from('{"__method":"GET"}');
     expect(effectiveCall('ext-proxy', 'PUT', { __method: 'GET' }, body)).toEqual({ method: 'PUT', query: { __method: 'GET' }, body });
-    expect(effectiveCall('ext-proxy', 'POST', { __method: 'HEAD' }, Buffer.from('[1]'))).toEqual({ method: 'POST', query: {}, body: Buffer.from('[1]') });
     expect(effectiveCall('ext', 'POST', { __method: 'GET' }, body)).toEqual({ method: 'POST', query: { __method: 'GET' }, body });
+    expect(effectiveCall('ext-proxy', 'POST', {}, Buffer.from('[1]'))).toEqual({ method: 'POST', query: {}, body: Buffer.from('[1]') });
+  });
+
+  it('should take POST as an override, and let the query win while a valid body field is still removed, as production does', () => {
+    expect(effectiveCall('ext-proxy', 'POST', { __method: 'post' }, Buffer.from('{"__method":"PUT","a":1}'))).toEqual({ method: 'POST', query: {}, body: Buffer.from('{"a":1}') });
+  });
+
+  it('should report an invalid __method in the query or the body, whatever its case or type', () => {
+    expect(effectiveCall('ext-proxy', 'POST', { __method: 'TRACE' }, undefined)).toEqual({ invalidOverride: { source: 'query', value: 'TRACE' } });
+    expect(effectiveCall('ext-proxy', 'POST', { __method: 'GET\r\nX-Injected: 1' }, undefined)).toEqual({ invalidOverride: { source: 'query', value: 'GET\r\nX-Injected: 1' } });
+    expect(effectiveCall('ext-proxy', 'POST', { __method: '' }, undefined)).toEqual({ invalidOverride: { source: 'query', value: '' } });
+    expect(effectiveCall('ext-proxy', 'POST', { __method: 'head' }, undefined)).toEqual({ invalidOverride: { source: 'query', value: 'head' } });
+    expect(effectiveCall('ext-proxy', 'POST', {}, Buffer.from('{"__method":"options"}'))).toEqual({ invalidOverride: { source: 'body', value: 'options' } });
+    expect(effectiveCall('ext-proxy', 'POST', {}, Buffer.from('{"__method":7}'))).toEqual({ invalidOverride: { source: 'body', value: 7 } });
+  });
+
+  it('should answer 400 invalid_method_override naming the allowed methods, and never call the Runner', async () => {
+    f = await openGatewayFixture({ endpointMode: 'strict' });
+    const trace = await f.call({ route: 'ext-proxy', method: 'POST', path: '/items/5', query: { __method: 'TRACE' } });
+    const message = 'the __method query parameter must be one of GET, POST, PUT, PATCH, DELETE (any case), got "TRACE". Fix: send one of those, or leave __method out to run the call as POST.';
+    expect([trace.status, json(trace), trace.headers['x-emulator-hint']]).toEqual([400, { error: 'invalid_method_override', message }, message]);
+    const crlf = await f.call({ route: 'ext-proxy', method: 'POST', path: '/items/5', query: { __method: 'GET\r\n' } });
+    expect([crlf.status, json(crlf)]).toEqual([400, { error: 'invalid_method_override', message: 'the __method query parameter must be one of GET, POST, PUT, PATCH, DELETE (any case), got "GET\\r\\n". Fix: send one of those, or leave __method out to run the call as POST.' }]);
+    const body = await f.call({ route: 'ext-proxy', method: 'POST', path: '/items/5', body: Buffer.from('{"__method":"TRACE"}') });
+    expect([body.status, (json(body) as { message: string }).message]).toEqual([400, 'the __method field of the JSON body must be one of GET, POST, PUT, PATCH, DELETE (any case), got "TRACE". Fix: send one of those, or leave __method out to run the call as POST.']);
+    expect(f.runner.calls).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   GATEWAY_METHODS,
   buildEnvelope,
   effectiveCall,
+  invalidOverrideMessage,
   envelopeUser,
   filterResponseHeaders,
   forwardedHeaders,
@@ -142,6 +143,10 @@ export class Gateway {
       return refuse(413, 'payload_too_large', `the request body is over ${this.maxBodyBytes} bytes, the Gateway's limit: send less per call`);
     }
     const call = effectiveCall(req.route, method, req.query, req.body);
+    if ('invalidOverride' in call) {
+      const message = invalidOverrideMessage(call);
+      return jsonAnswer(400, { error: 'invalid_method_override', message }, headers, message);
+    }
     if (!GATEWAY_METHODS.includes(call.method)) return refuse(404, 'endpoint_not_found', `${method} is not a Gateway method: use GET, POST, PUT, PATCH or DELETE (HEAD runs as GET)`);
     if (!isComplete(principal.user)) return refuse(401, 'unauthenticated', 'the session user is incomplete (id, tenant and email are required): sign in again');
     if (principal.user.tenantId !== principal.tenantId) {

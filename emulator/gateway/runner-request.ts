@@ -8,7 +8,9 @@ export type GatewayRoute = 'ext' | 'ext-proxy';
 
 /** The five methods a Gateway route runs (HEAD runs as GET). */
 export const GATEWAY_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const OVERRIDE_METHODS = new Set(['GET', 'PUT', 'PATCH', 'DELETE']);
+/** The `__method` values ext-proxy takes (any case), as production's normalizeProxyMethod. */
+export const OVERRIDE_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const OVERRIDE_FIELD = '__method';
 
 const EXT_REQUEST_HEADERS = ['x-request-id', 'accept', 'content-type', 'accept-encoding', 'user-agent'];
 const PROXY_REQUEST_HEADERS = ['accept', 'content-type', 'accept-encoding', 'user-agent', 'x-request-id', 'x-alga-tenant', 'x-alga-extension', 'x-idempotency-key'];
@@ -22,29 +24,50 @@ export interface EffectiveCall {
   body: Buffer | undefined;
 }
 
+/** A `__method` that names no allowed method: the Gateway refuses the call (400). */
+export interface InvalidOverride {
+  invalidOverride: { source: 'query' | 'body'; value: unknown };
+}
+
 /**
- * ext-proxy only, raw POST only: `?__method=` (case-insensitive; always removed from the
- * forwarded query), else a `__method` field of a JSON-object body (removed; a body left empty is
- * dropped). HEAD becomes GET on both routes, and GET never carries a body.
+ * ext-proxy only, raw POST only: `?__method=` (case-insensitive; removed from the forwarded
+ * query), else a `__method` field of a JSON-object body; a valid body field is removed (a body
+ * left empty is dropped), as production does. A `__method` (in the query, or a body field) that
+ * is not one of OVERRIDE_METHODS — `TRACE`, empty, a value with CR/LF, a non-string — is an
+ * InvalidOverride (production ignores it and runs the call as POST). HEAD becomes GET on both
+ * routes, and GET never carries a body.
  */
-export function effectiveCall(route: GatewayRoute, rawMethod: string, query: Readonly<Record<string, string>>, body: Buffer | undefined): EffectiveCall {
+export function effectiveCall(route: GatewayRoute, rawMethod: string, query: Readonly<Record<string, string>>, body: Buffer | undefined): EffectiveCall | InvalidOverride {
   let method = rawMethod.toUpperCase() === 'HEAD' ? 'GET' : rawMethod.toUpperCase();
   const forwardedQuery = { ...query };
   let forwardedBody = body;
   if (route === 'ext-proxy' && method === 'POST') {
-    const fromQuery = forwardedQuery.__method?.toUpperCase();
-    delete forwardedQuery.__method;
-    if (fromQuery !== undefined && OVERRIDE_METHODS.has(fromQuery)) {
-      method = fromQuery;
-    } else {
-      const fromBody = bodyOverride(body);
-      if (fromBody) ({ method, body: forwardedBody } = fromBody);
-    }
+    const hasQuery = Object.hasOwn(forwardedQuery, OVERRIDE_FIELD);
+    const fromQuery = hasQuery ? overrideMethod(forwardedQuery[OVERRIDE_FIELD]) : undefined;
+    if (hasQuery && fromQuery === undefined) return { invalidOverride: { source: 'query', value: forwardedQuery[OVERRIDE_FIELD] } };
+    delete forwardedQuery[OVERRIDE_FIELD];
+    const fromBody = bodyOverride(body);
+    if (fromBody && 'invalidOverride' in fromBody) return fromBody;
+    if (fromBody) forwardedBody = fromBody.body;
+    method = fromQuery ?? fromBody?.method ?? method;
   }
   return { method, query: forwardedQuery, body: method === 'GET' ? undefined : forwardedBody };
 }
 
-function bodyOverride(body: Buffer | undefined): { method: string; body: Buffer | undefined } | undefined {
+/** The refusal message of an InvalidOverride: the allowed methods and the value received. */
+export function invalidOverrideMessage({ invalidOverride }: InvalidOverride): string {
+  const shown = typeof invalidOverride.value === 'string' ? JSON.stringify(invalidOverride.value.slice(0, 40)) : JSON.stringify(invalidOverride.value) ?? 'undefined';
+  const where = invalidOverride.source === 'query' ? 'the __method query parameter' : 'the __method field of the JSON body';
+  return `${where} must be one of ${OVERRIDE_METHODS.join(', ')} (any case), got ${shown.slice(0, 60)}. Fix: send one of those, or leave __method out to run the call as POST.`;
+}
+
+function overrideMethod(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const upper = value.toUpperCase();
+  return OVERRIDE_METHODS.includes(upper) ? upper : undefined;
+}
+
+function bodyOverride(body: Buffer | undefined): { method: string; body: Buffer | undefined } | InvalidOverride | undefined {
   if (!body || body.length === 0) return undefined;
   let parsed: unknown;
   try {
@@ -52,10 +75,10 @@ function bodyOverride(body: Buffer | undefined): { method: string; body: Buffer 
   } catch {
     return undefined;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const { __method: value, ...rest } = parsed as Record<string, unknown>;
-  const method = typeof value === 'string' ? value.toUpperCase() : '';
-  if (!OVERRIDE_METHODS.has(method)) return undefined;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.hasOwn(parsed, OVERRIDE_FIELD)) return undefined;
+  const { [OVERRIDE_FIELD]: value, ...rest } = parsed as Record<string, unknown>;
+  const method = overrideMethod(value);
+  if (method === undefined) return { invalidOverride: { source: 'body', value } };
   return { method, body: Object.keys(rest).length === 0 ? undefined : Buffer.from(JSON.stringify(rest), 'utf8') };
 }
 
