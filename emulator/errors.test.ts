@@ -15,6 +15,7 @@ import {
   isErrorCode,
   type ErrorCode,
 } from './errors.ts';
+import { pathRedactor } from './redact-paths.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
@@ -88,6 +89,26 @@ describe('errorResponse', () => {
     expect(errorResponse(leaky)).toEqual({ status: 500, body: { error: 'internal error', code: 'INTERNAL' } });
     expect(errorResponse('a thrown string')).toEqual({ status: 500, body: { error: 'internal error', code: 'INTERNAL' } });
     expect(errorResponse(undefined)).toEqual({ status: 500, body: { error: 'internal error', code: 'INTERNAL' } });
+  });
+
+  it('scrubs quoted absolute paths from a catalog error, and applies the redactor given', () => {
+    const err = new EmulatorError('MANIFEST_NOT_FOUND', "no manifestJson was sent and the archive cannot be read: ENAMETOOLONG: name too long, open '/srv/emu/cache/ui/x'. Fix: repack.");
+    expect(errorResponse(err).body).toEqual({ error: "no manifestJson was sent and the archive cannot be read: ENAMETOOLONG: name too long, open '…/x'. Fix: repack.", code: 'MANIFEST_NOT_FOUND' });
+    const redact = pathRedactor([{ path: '/srv/emu', label: '<data>' }]);
+    expect(errorResponse(err, { redact }).body.error).toBe("no manifestJson was sent and the archive cannot be read: ENAMETOOLONG: name too long, open '<data>/cache/ui/x'. Fix: repack.");
+    expect(errorResponse(new VersionExistsError("acme.hello 1.0.0 is in '/srv/emu/x'"), { redact }).body).toEqual({
+      success: false,
+      error: { message: "acme.hello 1.0.0 is in '<data>/x'", code: 'EXTENSION_VERSION_ALREADY_EXISTS' },
+    });
+  });
+
+  it('logs the message and stack of an unexpected error, which the client never sees', () => {
+    const lines: Record<string, unknown>[] = [];
+    const err = new Error("EACCES: permission denied, open '/srv/emu/registry.sqlite'");
+    expect(errorResponse(err, { log: (line) => lines.push(line), where: 'POST /api/ext-bundles/finalize' })).toEqual({ status: 500, body: { error: 'internal error', code: 'INTERNAL' } });
+    expect(lines).toEqual([{ level: 'error', msg: 'unexpected error answering POST /api/ext-bundles/finalize; the client got 500 INTERNAL', error: err.message, stack: err.stack }]);
+    errorResponse(new EmulatorError('NOT_FOUND', 'x'), { log: (line) => lines.push(line) });
+    expect(lines).toHaveLength(1);
   });
 
   it("keeps spec 06's nested body for a republished version", () => {

@@ -12,6 +12,16 @@ describe('DebugEventHub.publish', () => {
     expect(hub.publish(event('hello'))).toEqual({ ...event('hello'), truncated: false });
   });
 
+  it('redacts the message before it is kept, sent or cut', () => {
+    const hub = new DebugEventHub({ maxMessageBytes: 40, redact: (text) => text.replaceAll('/srv/emu', '<data>') });
+    const seen: DebugEvent[] = [];
+    hub.subscribe({}, (e) => seen.push(e));
+    const published = hub.publish(event("ext-ui extract_failed: open '/srv/emu/cache/x'"));
+    expect(published).toMatchObject({ message: "ext-ui extract_failed: open '<data>/cach", truncated: true });
+    expect(seen).toEqual([published]);
+    expect(hub.recent()).toEqual([published]);
+  });
+
   it('cuts a longer message at maxMessageBytes and marks it truncated', () => {
     const hub = new DebugEventHub({ maxMessageBytes: 5 });
     const published = hub.publish(event('hello world'));

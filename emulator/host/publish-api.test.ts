@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listen } from '../runner/http/router.ts';
 import { OTHER_TENANT, TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from '../registry/test-support.ts';
 import { createHostApp } from './app.ts';
@@ -126,6 +126,24 @@ describe('POST /api/ext-bundles/finalize', () => {
     });
   });
 
+  it('should answer 413 REQUEST_BODY_TOO_LARGE naming the finalize limit for a 6 MB manifestJson, not the bundle limit', async () => {
+    await start();
+    const res = await post('/api/ext-bundles/finalize', { key: 'sha256/_staging/x/bundle.tar.zst', manifestJson: 'x'.repeat(6_000_000) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      error:
+        'the request body of POST /api/ext-bundles/finalize is over its 5 MiB (5242880 bytes) limit. Fix: leave manifestJson out (finalize then reads manifest.json from the uploaded archive) or shrink it; the bundle itself goes to /api/ext-bundles/upload-proxy, which takes up to 200 MiB.',
+      code: 'REQUEST_BODY_TOO_LARGE',
+    });
+  });
+
+  it('should answer 400 REQUEST_BODY_UNREADABLE, not 500, for a body whose gzip is corrupt', async () => {
+    await start();
+    const res = await fetch(`${base}/api/ext-bundles/finalize`, { method: 'POST', headers: { ...admin(), 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'REQUEST_BODY_UNREADABLE' });
+  });
+
   it('should answer 400 INVALID_KEY for a key outside staging', async () => {
     await start();
     const res = await post('/api/ext-bundles/finalize', { key: 'tenants/x/bundle.tar.zst', declaredHash: 'a'.repeat(64) });
@@ -223,6 +241,32 @@ describe('install, uninstall, update', () => {
     expect(await res.json()).toEqual({ success: false, code: 'SCHEDULE_ENDPOINTS_MISSING', message: expect.stringContaining('push (POST /items/:id)'), missing: [expect.objectContaining({ name: 'push', method: 'POST', path: '/items/:id' })] });
     const ok = await post('/api/v1/extensions/update', { registryId: id, version: '2.0.0', disableMissingSchedules: true });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('JSON body limits of the other publish routes', () => {
+  it('should answer 413 REQUEST_BODY_TOO_LARGE naming the route and its limit', async () => {
+    await start();
+    for (const path of ['/api/v1/extensions/install', '/api/v1/extensions/uninstall', '/api/v1/extensions/update']) {
+      const res = await post(path, { registryId: 'r', version: '1.0.0', pad: 'x'.repeat(5 * 1024 * 1024) });
+      expect([res.status, await res.json()]).toEqual([
+        413,
+        { error: `the request body of POST ${path} is over its 5 MiB (5242880 bytes) limit. Fix: send only the documented fields (registryId, version).`, code: 'REQUEST_BODY_TOO_LARGE' },
+      ]);
+    }
+  });
+});
+
+describe('errors of the main port', () => {
+  it('should answer an unexpected error with 500 INTERNAL and log its detail', async () => {
+    t = await openTestRegistry();
+    const lines: Record<string, unknown>[] = [];
+    vi.spyOn(t.registry, 'install').mockRejectedValue(new Error("EACCES: permission denied, open '/srv/secret/registry.sqlite'"));
+    const served = await listen(createHostApp({ registry: t.registry, log: (line) => lines.push(line) }), 0);
+    server = served.server;
+    const res = await fetch(`${served.url}/api/v1/extensions/install`, { method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify({ registryId: 'r', version: '1.0.0' }) });
+    expect([res.status, await res.json()]).toEqual([500, { error: 'internal error', code: 'INTERNAL' }]);
+    expect(lines).toMatchObject([{ level: 'error', msg: 'unexpected error answering POST /api/v1/extensions/install; the client got 500 INTERNAL', error: "EACCES: permission denied, open '/srv/secret/registry.sqlite'" }]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUiContentHash, parseUiUrl, sanitizeUiPath, uiContentType } from './ui-path.ts';
+import { UI_PATH_MAX_BYTES, UI_PATH_MAX_SEGMENT_BYTES, parseUiContentHash, parseUiUrl, sanitizeUiPath, uiContentType } from './ui-path.ts';
 
 const HEX = 'ab'.repeat(32);
 const HASH = `sha256:${HEX}`;
@@ -118,6 +118,27 @@ describe('sanitizeUiPath', () => {
       expect(sanitizeUiPath(`assets/${name}`)).toBeNull();
     },
   );
+});
+
+describe('sanitizeUiPath length limits (the emulator\'s own rule)', () => {
+  it('allows a segment of 255 bytes and a tail of 1024 bytes', () => {
+    expect(sanitizeUiPath('a'.repeat(UI_PATH_MAX_SEGMENT_BYTES))).toEqual(['a'.repeat(255)]);
+    const tail = ['b'.repeat(128), ...Array.from({ length: 7 }, () => 'b'.repeat(127))].join('/');
+    expect(Buffer.byteLength(tail)).toBe(UI_PATH_MAX_BYTES);
+    expect(sanitizeUiPath(tail)?.length).toBe(8);
+  });
+
+  it('refuses a segment over 255 bytes, counted after decoding and in UTF-8', () => {
+    expect(sanitizeUiPath('a'.repeat(256))).toBeNull();
+    expect(sanitizeUiPath(`x/${'a'.repeat(300)}.js`)).toBeNull();
+    expect(sanitizeUiPath('%C3%A9'.repeat(128))).toBeNull();
+    expect(sanitizeUiPath('%C3%A9'.repeat(127))).toEqual(['é'.repeat(127)]);
+  });
+
+  it('refuses a tail over 1024 bytes even when every segment is short', () => {
+    expect(sanitizeUiPath(`${'b'.repeat(129)}/${Array.from({ length: 7 }, () => 'b'.repeat(127)).join('/')}`)).toBeNull();
+    expect(sanitizeUiPath(Array.from({ length: 206 }, () => 'abcd').join('/'))).toBeNull();
+  });
 });
 
 describe('uiContentType', () => {

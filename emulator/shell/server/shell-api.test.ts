@@ -125,6 +125,20 @@ describe('/api/emulator/session', () => {
     expect(await broken.json()).toEqual({ code: 'INVALID_BODY', error: 'the request body is not valid JSON' });
   });
 
+  it('should answer a body over 16 KiB or in an unknown encoding with a code, never an HTML stack page', async () => {
+    const big = await fetch(`${f.url}/api/emulator/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'x'.repeat(20_000) }) });
+    expect([big.status, big.headers.get('content-type'), await big.json()]).toEqual([
+      413,
+      'application/json; charset=utf-8',
+      { code: 'REQUEST_BODY_TOO_LARGE', error: 'the request body of POST /api/emulator/session is over its 16 KiB (16384 bytes) limit. Fix: send only {"userId": "<user id>"}.' },
+    ]);
+    const encoded = await fetch(`${f.url}/api/emulator/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'bogus' }, body: '{}' });
+    expect([encoded.status, await encoded.json()]).toEqual([
+      415,
+      { code: 'REQUEST_BODY_ENCODING_UNSUPPORTED', error: 'the request body of POST /api/emulator/session has a content-encoding or charset the emulator cannot read. Fix: send it uncompressed (or gzip, deflate, br) in UTF-8.' },
+    ]);
+  });
+
   it('should sign out: the cookie is cleared and the token stops working', async () => {
     const cookie = f.cookie('msp-admin');
     const res = await fetch(`${f.url}/api/emulator/session`, { method: 'DELETE', headers: { cookie } });
