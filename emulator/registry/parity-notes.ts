@@ -9,4 +9,5 @@ export const REGISTRY_PARITY_NOTES: readonly string[] = [
   'A publish API key belongs to one user of one tenant: x-tenant-id naming another tenant answers 403 TENANT_MISMATCH, and install/uninstall/update need the extension:write permission (403 RBAC_FORBIDDEN).',
   '`npm run emulate` (and the dev loop) publishes a changed sample as a new active bundle of the same version instead of answering 409 EXTENSION_VERSION_ALREADY_EXISTS; the publish API and `alga-emulator publish` still answer 409.',
   'Finalize journals the archive it moves, so a crash between copying the archive and registering it leaves no orphaned archive: the next start removes it.',
+  'JSON bodies of the publish API (finalize, install, uninstall, update) are capped at 5 MiB: 413 REQUEST_BODY_TOO_LARGE names the route and the limit (production\'s finalize route reads its JSON body without a cap of its own).',
 ];

@@ -13,4 +13,6 @@ export const RUNNER_PARITY_NOTES: readonly string[] = [
   '/ext-ui files larger than EXT_STATIC_MAX_FILE_BYTES (default 10 MiB) answer 413 (production has no cap when the variable is unset).',
   '/ext-ui remembers the tenant of an (extension, hash) only after a 200 or 304, and an empty EXT_STATIC_STRICT_VALIDATION counts as unset (strict); production remembers it as soon as it is resolved and treats empty as relaxed.',
   'The Runner asks the registry in-process whether an install has a hash and which install a Host serves (production calls /api/installs/validate and /api/installs/lookup-by-host over HTTP; the emulator serves both routes too).',
+  '/ext-ui refuses a file path over 1024 bytes, or with a segment over 255 bytes, with 400 invalid path before touching the disk (production stats it, fails with ENAMETOOLONG and serves index.html).',
+  'Debug-stream messages name this machine\'s folders by label (<data>, <cache>, <bundles>, <emulator>, ~) and cut other quoted absolute paths to their last segment; the emulator\'s log keeps them whole (production streams messages as written).',
 ];
