@@ -76,7 +76,7 @@ export function errorResponse(err: unknown, options: ErrorResponseOptions = {}):
 export function logUnexpected(err: unknown, options: Pick<ErrorResponseOptions, 'log' | 'where'>): void {
   options.log?.({
     level: 'error',
-    msg: `unexpected error${options.where ? ` answering ${options.where}` : ''}; the client got 500 INTERNAL`,
+    msg: `unexpected error${options.where ? ` answering ${options.where}` : ''}; the client got a 500 without it`,
     error: describeError(err),
     stack: err instanceof Error ? err.stack : undefined,
   });

@@ -1,6 +1,6 @@
 // The routes on the main port, over HTTP: path and query decoding, CORS, body cap, cookies, HEAD.
 import type { Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHostApp } from '../host/app.ts';
 import { seededUserId } from '../registry/identity.ts';
 import { TENANT } from '../registry/test-support.ts';
@@ -44,6 +44,19 @@ describe('path and query', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('x-request-id')).toBe('bad-1');
     expect(await res.json()).toEqual({ error: 'bad_request' });
+  });
+});
+
+describe('unexpected errors', () => {
+  it('should answer 500 internal_error without the detail, and log it', async () => {
+    f = await openGatewayFixture();
+    const lines: Record<string, unknown>[] = [];
+    const served = await listen(createHostApp({ registry: f.t.registry, gateway: f.gateway, log: (line) => lines.push(line) }), 0);
+    server = served.server;
+    vi.spyOn(f.gateway, 'handle').mockRejectedValue(new Error("SQLITE_IOERR: disk I/O error, open '/srv/emu/registry.sqlite'"));
+    const res = await fetch(`${served.url}/api/ext/acme.widget/items`, { headers: f.bearer('msp-admin') });
+    expect([res.status, await res.json()]).toEqual([500, { error: 'internal_error' }]);
+    expect(lines).toMatchObject([{ level: 'error', msg: 'unexpected error answering GET /api/ext/acme.widget/items; the client got a 500 without it', error: "SQLITE_IOERR: disk I/O error, open '/srv/emu/registry.sqlite'" }]);
   });
 });
 

@@ -29,7 +29,7 @@ export function gatewayRouter(gateway: Gateway, options: { log?: LogLine } = {})
       // Production's Gateway has only these two bodies. Our errors get their status from the one
       // mapping; Express's own (a bad %-escape in the URL) carry theirs.
       const status = (err instanceof EmulatorError ? errorResponse(err).status : (err as { status?: number } | null)?.status) === 400 ? 400 : 500;
-      if (status === 500) logUnexpected(err, { log: options.log, where: `${req.method} ${req.path}` });
+      if (status === 500) logUnexpected(err, { log: options.log, where: `${req.method} ${req.baseUrl}${req.path}` });
       res.status(status).setHeader('x-request-id', firstHeader(req, 'x-request-id') || randomUUID());
       res.json({ error: status === 400 ? 'bad_request' : 'internal_error' });
     });

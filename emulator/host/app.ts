@@ -52,6 +52,8 @@ export function createHostApp(deps: HostAppDeps): express.Express {
     }
     const decoded = requestBodyError(err, { route: `${req.method} ${req.path}`, limitBytes: bodyLimitOf(err), fix: 'Fix: send a smaller body.' });
     const { status, body } = errorResponse(decoded, { log: deps.log, where: `${req.method} ${req.path}` });
+    // A route may have set its own type before it failed; the error body is JSON.
+    res.removeHeader('content-type');
     res.status(status).json(body);
   });
   return app;

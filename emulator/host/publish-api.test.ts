@@ -266,7 +266,20 @@ describe('errors of the main port', () => {
     server = served.server;
     const res = await fetch(`${served.url}/api/v1/extensions/install`, { method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify({ registryId: 'r', version: '1.0.0' }) });
     expect([res.status, await res.json()]).toEqual([500, { error: 'internal error', code: 'INTERNAL' }]);
-    expect(lines).toMatchObject([{ level: 'error', msg: 'unexpected error answering POST /api/v1/extensions/install; the client got 500 INTERNAL', error: "EACCES: permission denied, open '/srv/secret/registry.sqlite'" }]);
+    expect(lines).toMatchObject([{ level: 'error', msg: 'unexpected error answering POST /api/v1/extensions/install; the client got a 500 without it', error: "EACCES: permission denied, open '/srv/secret/registry.sqlite'" }]);
+  });
+});
+
+describe('the main port\'s last error handler', () => {
+  it('should answer JSON 500 INTERNAL, never Express\'s HTML stack page, and log the detail', async () => {
+    t = await openTestRegistry();
+    const lines: Record<string, unknown>[] = [];
+    const metrics = { contentType: 'text/plain', prometheus: () => Promise.reject(new Error("ENOSPC: no space left on device, write '/srv/emu/x'")) };
+    const served = await listen(createHostApp({ registry: t.registry, metrics, log: (line) => lines.push(line) }), 0);
+    server = served.server;
+    const res = await fetch(`${served.url}/api/emulator/metrics`);
+    expect([res.status, res.headers.get('content-type'), await res.json()]).toEqual([500, 'application/json; charset=utf-8', { error: 'internal error', code: 'INTERNAL' }]);
+    expect(lines).toMatchObject([{ msg: 'unexpected error answering GET /api/emulator/metrics; the client got a 500 without it', error: "ENOSPC: no space left on device, write '/srv/emu/x'" }]);
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { packEntries } from '../../../emulator/bundles/pack.ts';
 import { SESSION_COOKIE } from '../../../emulator/gateway/sessions.ts';
 import { startEmulator, type RunningEmulator } from '../../../emulator/host/start-emulator.ts';
@@ -227,6 +227,20 @@ describe('no internal paths reach a client', () => {
     expect(JSON.stringify(events)).not.toContain(dataDir);
     expect(events[0]?.message).toContain('<cache>');
     expect(JSON.stringify(logLines.filter((l) => l.source === 'ext-ui' && l.extension_id === published.extension.id))).toContain(dataDir);
+  });
+
+  it('answers an unexpected Runner error with 500 internal error and keeps the detail in the log', async () => {
+    const detail = `EACCES: permission denied, open '${join(dataDir, 'cache', 'ui', 'x')}'`;
+    const spy = vi.spyOn(emu.runner, 'serveUi').mockRejectedValueOnce(new Error(detail));
+    try {
+      const reply = await raw(emu.urls.main, `/runner/ext-ui/${ext}/${hash}/index.html?tenant=${tenant}`);
+      expect([reply.status, reply.body]).toEqual([500, 'internal error']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logLines.filter((l) => l.error === detail).map((l) => [l.level, l.msg])).toEqual([
+      ['error', `unexpected error answering GET /ext-ui/${ext}/${hash}/index.html; the client got a 500 without it`],
+    ]);
   });
 
   it('sent no answer that names the data folder or shows a stack', () => {
