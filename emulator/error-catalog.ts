@@ -60,6 +60,7 @@ export const ERROR_CATALOG = {
   KEY_EXISTS: { status: 409, meaning: 'a signing key file to generate already exists' },
   LOG_FILTER_INVALID: { status: 400, meaning: 'a harness log filter has an unknown level or a bad time' },
   MANIFEST_NOT_FOUND: { status: 400, meaning: 'no manifest.json was sent or found in the archive or folder' },
+  MANIFEST_TOO_LARGE: { status: 413, meaning: 'manifest.json is over the emulator\'s size limit (MANIFEST_LIMITS.manifestBytes); details.issues says by how much' },
   NOT_A_BUNDLE: { status: 400, meaning: 'a CLI command that needs a bundle file was given a folder' },
   NOT_A_FOLDER: { status: 400, meaning: 'a CLI command that needs an extension folder was given a file' },
   NOT_FOUND: { status: 404, meaning: 'no install is served at the Runner host asked about' },
