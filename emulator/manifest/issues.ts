@@ -35,17 +35,18 @@ export class IssueList {
   }
 
   get issues(): ManifestIssue[] {
-    return withSummary(this.#issues, this.count, 'issues');
+    return withSummary(this.#issues, this.count, 'issue');
   }
 
   get warnings(): ManifestIssue[] {
-    return withSummary(this.#warnings, this.#warningCount, 'warnings');
+    return withSummary(this.#warnings, this.#warningCount, 'warning');
   }
 }
 
-function withSummary(listed: readonly ManifestIssue[], total: number, what: string): ManifestIssue[] {
+function withSummary(listed: readonly ManifestIssue[], total: number, what: 'issue' | 'warning'): ManifestIssue[] {
   const out = listed.map((i) => ({ ...i }));
-  if (total > listed.length) out.push({ path: '$', message: `and ${total - listed.length} more ${what}; only the first ${listed.length} are listed` });
+  const more = total - listed.length;
+  if (more > 0) out.push({ path: '$', message: `and ${more} more ${what}${more === 1 ? '' : 's'}; only the first ${listed.length} are listed` });
   return out;
 }
 
