@@ -57,7 +57,7 @@ export class ManifestTooLargeError extends EmulatorError {
     const issue = { path: '$', message: `has ${bytes} bytes; the limit is ${limit} bytes` };
     super(
       'MANIFEST_TOO_LARGE',
-      `manifest.json was refused: it has ${bytes} bytes and the limit is ${limit} bytes (${limit / 1024} KiB). ` +
+      `manifest.json was refused: it has ${bytes} bytes and the limit is ${limit} bytes${limit % 1024 === 0 ? ` (${limit / 1024} KiB)` : ''}. ` +
         'Fix: shorten labels and paths, or declare fewer endpoints (":param" segments let one entry serve many routes).',
     );
     this.name = 'ManifestTooLargeError';

@@ -75,7 +75,7 @@ export function validateManifest(value: unknown, limits: Readonly<ManifestLimits
  * @example parseManifestText('{"name":"x"}') // { ok: false, issues: [{ path: '$.version', … }, …] }
  */
 export function parseManifestText(text: string, limits: Readonly<ManifestLimits> = MANIFEST_LIMITS): ManifestResult {
-  // A UTF-8 byte is at most one UTF-16 unit, and a unit at most three bytes: skip counting when it cannot matter.
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short text needs no counting.
   if (text.length * 3 > limits.manifestBytes) {
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > limits.manifestBytes) throw new ManifestTooLargeError(bytes, limits.manifestBytes);
