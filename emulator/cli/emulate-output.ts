@@ -42,8 +42,9 @@ export function signinLines(policy: SigninPolicy): string[] {
   const wildcard = policy.host === '0.0.0.0' || policy.host === '::' ? [`              (${policy.host} listens on every interface: open the shell URL with this machine's address)`] : [];
   return [
     `  sign-in     secret ${policy.secret}  (${origin})`,
-    `              ${why}. The shell's API (/api/emulator/*: state, sign-in, user and tenant switch, bootstrap token)`,
-    `              answers 401 SIGNIN_SECRET_REQUIRED without it. The shell URL above carries it once and keeps it in an`,
+    `              ${why}.`,
+    `              Without it the shell's API (/api/emulator/*: state, sign-in, user and tenant switch, bootstrap`,
+    `              token) answers 401 SIGNIN_SECRET_REQUIRED. The shell URL above carries it once and keeps it in an`,
     `              HttpOnly cookie; curl sends -H '${SIGNIN_SECRET_HEADER}: ${policy.secret}'.`,
     ...(open ? [`              Dev tokens and API keys below are credentials too; the Runner listens on loopback only.`] : []),
     ...wildcard,

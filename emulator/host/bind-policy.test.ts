@@ -38,12 +38,13 @@ describe('resolveSigninPolicy', () => {
   });
 
   it('should refuse a short ALGA_API_KEY or EMULATOR_DEV_TOKEN on a non-loopback bind', () => {
-    const attempt = (input: { apiKey?: string; devToken?: string }) => {
+    const attempt = (input: { apiKey?: string; devToken?: string }): string[] | null => {
       try {
         resolveSigninPolicy({ host: '0.0.0.0', signinSecret: undefined, ...input }, generate);
         return null;
       } catch (err) {
-        return err instanceof EmulatorError ? [err.code, err.message] : err;
+        if (err instanceof EmulatorError) return [err.code, err.message];
+        throw err;
       }
     };
     expect(attempt({ apiKey: 'k' })).toEqual([

@@ -5,13 +5,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { EmulatorError } from '../errors.ts';
+import { SIGNIN_SECRET_QUERY } from '../shell/app/lib/signin.ts';
+
+export { SIGNIN_SECRET_QUERY };
 
 /** Header that carries the secret for curl and scripts. */
 export const SIGNIN_SECRET_HEADER = 'x-emulator-signin-secret';
 /** HttpOnly cookie that carries the secret for the shell page (set from the printed URL). */
 export const SIGNIN_SECRET_COOKIE = 'alga_emulator_signin';
-/** Query parameter of the printed shell URL; a shell page turns it into the cookie. */
-export const SIGNIN_SECRET_QUERY = 'signin_secret';
 /** Shortest credential accepted where the emulator is reachable from other machines. */
 export const MIN_CREDENTIAL_LENGTH = 16;
 
