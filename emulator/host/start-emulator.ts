@@ -104,7 +104,7 @@ export interface RunningEmulator extends EmulatorData {
   /**
    * Whether the shell's API asks for a sign-in secret, and which: required when `HOST` is not a
    * loopback address (the secret is `EMULATOR_SIGNIN_SECRET` or generated at this start).
-   * @example if (emu.signin.required) console.log(shellSigninUrl(emu.urls.main, emu.signin))
+   * @example if (emu.signin.required) console.log(`open ${emu.urls.main}/?signin_secret=${emu.signin.secret}`)
    */
   signin: SigninPolicy;
 }
