@@ -95,6 +95,8 @@ export const ERROR_CATALOG = {
   SIGNING_KEY_INVALID: { status: 400, meaning: 'a signing key is unreadable or of a type that cannot sign' },
   SIGNING_KEY_NAME_INVALID: { status: 400, meaning: 'a signing key name has characters a file name cannot safely hold' },
   SIGNING_TRUST_INVALID: { status: 400, meaning: 'the signing trust bundle is malformed' },
+  SIGNIN_SECRET_INVALID: { status: 401, meaning: 'the sign-in secret a request sent to the shell\'s API is not the emulator\'s (non-loopback HOST or EMULATOR_SIGNIN_SECRET)' },
+  SIGNIN_SECRET_REQUIRED: { status: 401, meaning: 'the shell\'s API was called without the sign-in secret a non-loopback HOST (or EMULATOR_SIGNIN_SECRET) asks for' },
   SIZE_MISMATCH: { status: 400, meaning: 'an upload is not the size its size parameter says' },
   SNAPSHOT_INVALID: { status: 400, meaning: 'a snapshot or savepoint name is malformed or from another API version' },
   SNAPSHOT_LOST: { status: 409, meaning: 'SQLite dropped the transaction that held a savepoint' },
