@@ -22,12 +22,19 @@ export { packExtension, computeContentHash, bundleStoreKey } from './bundles/ind
 /** Builds a guest (TypeScript/JavaScript) into `dist/main.wasm` with componentize-js, cached. */
 export { buildComponent } from './toolchain/build-component.ts';
 /**
- * The whole platform on loopback (Runner + main port with the publish API), or just its data
+ * The whole platform on `HOST` (default loopback; elsewhere the shell asks for a sign-in secret):
+ * Runner + main port with the publish API, or just its data
  * folder (registry, store, signing) for scripts and CLIs.
  * @example const emu = await startEmulator({ settings: { dataDir: tmp, port: 0, runnerPort: 0 } }); await emu.close();
  */
 export { startEmulator, openEmulatorData, type RunningEmulator, type EmulatorData, type StartOptions } from './host/start-emulator.ts';
 export { EMULATOR_SETTINGS, loadEmulatorSettings, type EmulatorSettings } from './host/settings.ts';
+/**
+ * Whether the shell's API asks for a sign-in secret (`emu.signin`): on a non-loopback `HOST`, or
+ * with `EMULATOR_SIGNIN_SECRET`. `isLoopbackHost` is the test the policy uses.
+ * @example isLoopbackHost('0.0.0.0') // false: the shell then asks for the secret
+ */
+export { isLoopbackHost, type SigninPolicy } from './host/bind-policy.ts';
 /** The extension registry: publish, install, config, sealed secrets, identities. */
 export { Registry, type InstallView } from './registry/registry.ts';
 /**

@@ -1,4 +1,5 @@
 // What `npm run emulate` prints: URLs, identities, and one working curl per installed sample.
+import { SIGNIN_SECRET_HEADER, isLoopbackHost, shellSigninUrl, type SigninPolicy } from '../host/bind-policy.ts';
 import type { RunningEmulator } from '../host/start-emulator.ts';
 import type { InstallView } from '../registry/registry.ts';
 
@@ -12,7 +13,8 @@ export function printHeader(emu: RunningEmulator): void {
   const users = emu.registry.identity.users(seed.defaultTenantId);
   const tokens = new Map(emu.sessions.devTokens(seed.defaultTenantId).map((d) => [d.userId, d.token]));
   console.log(`\nAlga extension emulator (Ctrl-C stops)`);
-  console.log(`  shell       ${emu.urls.main}/   open it in a browser: sidebar of installed extensions, portal and user switch, developer panel`);
+  console.log(`  shell       ${shellSigninUrl(emu.urls.main, emu.signin)}   open it in a browser: sidebar of installed extensions, portal and user switch, developer panel`);
+  for (const line of signinLines(emu.signin)) console.log(line);
   console.log(`  main port   ${emu.urls.main}   Gateway (/api/ext/*, /api/ext-proxy/*), publish API (/api/ext-bundles/*, /api/v1/extensions/*)`);
   console.log(`  Runner      ${emu.urls.runner}   /v1/execute, /ext-ui/…, /healthz`);
   console.log(`  data        ${settings.dataDir}   (npm run emulate -- --fresh starts empty)`);
@@ -24,6 +26,29 @@ export function printHeader(emu: RunningEmulator): void {
   console.log(`\nPublish your extension with the official CLI, or let the emulator watch its folder:`);
   console.log(`  npx alga extension publish <dir> --base-url ${emu.urls.main} --api-key ${seed.devApiKey} --tenant ${seed.defaultTenantId}`);
   console.log(`  npm run emulate -- --ext <dir>\n`);
+}
+
+/**
+ * What the sign-in secret is, why it is asked for, and how to send it; nothing when the shell's
+ * API asks for none (a loopback HOST without EMULATOR_SIGNIN_SECRET).
+ */
+export function signinLines(policy: SigninPolicy): string[] {
+  if (!policy.required || policy.secret === undefined) return [];
+  const open = !isLoopbackHost(policy.host);
+  const origin = policy.source === 'generated' ? 'generated at this start; set EMULATOR_SIGNIN_SECRET to keep one across restarts' : 'EMULATOR_SIGNIN_SECRET';
+  const why = open
+    ? `HOST=${policy.host} is not a loopback address: other machines can reach this emulator, so signing in needs this secret`
+    : 'EMULATOR_SIGNIN_SECRET is set, so signing in needs this secret';
+  const wildcard = policy.host === '0.0.0.0' || policy.host === '::' ? [`              (${policy.host} listens on every interface: open the shell URL with this machine's address)`] : [];
+  return [
+    `  sign-in     secret ${policy.secret}  (${origin})`,
+    `              ${why}.`,
+    `              Without it the shell's API (/api/emulator/*: state, sign-in, user and tenant switch, bootstrap`,
+    `              token) answers 401 SIGNIN_SECRET_REQUIRED. The shell URL above carries it once and keeps it in an`,
+    `              HttpOnly cookie; curl sends -H '${SIGNIN_SECRET_HEADER}: ${policy.secret}'.`,
+    ...(open ? [`              Dev tokens and API keys below are credentials too; the Runner listens on loopback only.`] : []),
+    ...wildcard,
+  ];
 }
 
 export function printInstall(emu: RunningEmulator, name: string, install: InstallView): void {

@@ -233,6 +233,22 @@ describe('runDoctor: manifest and files', () => {
     expect(codesOf(report.problems)).toEqual([['INVALID_MANIFEST', '$']]);
   });
 
+  it('should report a manifest over the size limit as MANIFEST_TOO_LARGE, as publish answers it', async () => {
+    const manifest = `${JSON.stringify(uiOnly)}${' '.repeat(600 * 1024)}`;
+    const { file } = await writeBundle([{ path: 'manifest.json', data: text(manifest) }, { path: 'ui/index.html', data: text('<p>') }]);
+    const report = await runDoctor(file, { mode: 'off' });
+    expect(report.problems.map((p) => [p.code, p.where, p.message, p.fix])).toEqual([
+      ['MANIFEST_TOO_LARGE', 'manifest.json', `manifest.json has ${Buffer.byteLength(manifest)} bytes; the limit is 524288 bytes`, DOCTOR_FIXES.MANIFEST_TOO_LARGE],
+    ]);
+  });
+
+  it('should report a field over its length limit with the issue publish gives', async () => {
+    const manifest = { ...uiOnly, ui: { ...uiOnly.ui, hooks: { appMenu: { label: 'x'.repeat(129) } } } };
+    const { file } = await writeBundle([manifestEntry(manifest), { path: 'ui/index.html', data: text('<p>') }]);
+    const report = await runDoctor(file, { mode: 'off' });
+    expect(report.problems.map((p) => [p.code, p.where, p.message])).toEqual([['INVALID_MANIFEST', '$.ui.hooks.appMenu.label', 'has 129 characters; the limit is 128']]);
+  });
+
   it('should pass manifest warnings on as warnings', async () => {
     const manifest = { ...uiOnly, ui: { ...uiOnly.ui, hooks: { ticketTab: { label: 'x' } } } };
     const { file } = await writeBundle([manifestEntry(manifest), { path: 'ui/index.html', data: text('<p>') }]);

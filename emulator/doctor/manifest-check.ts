@@ -1,4 +1,4 @@
-import { parseManifestText, type ExtensionManifest } from '../manifest/index.ts';
+import { ManifestTooLargeError, parseManifestText, type ExtensionManifest, type ManifestResult } from '../manifest/index.ts';
 import { findManifest, type BundleFiles } from './archive-checks.ts';
 import type { Findings } from './problems.ts';
 
@@ -32,13 +32,25 @@ export function checkManifest(files: BundleFiles, findings: Findings): ManifestF
     );
   }
   const text = new TextDecoder().decode(found.bytes);
-  const result = parseManifestText(text);
+  const result = parseOrRefuse(text, found.path, findings);
+  if (result === undefined) return factsOfRaw(text);
   if (result.ok) {
     for (const w of result.warnings) findings.warning('MANIFEST_WARNING', w.path, w.message);
   } else {
     for (const issue of result.issues) findings.problem('INVALID_MANIFEST', issue.path, issue.message);
   }
   return result.ok ? factsOfValid(result.manifest) : factsOfRaw(text);
+}
+
+/** Publish's parse; a manifest over the size limit is one MANIFEST_TOO_LARGE problem, as finalize answers. */
+function parseOrRefuse(text: string, where: string, findings: Findings): ManifestResult | undefined {
+  try {
+    return parseManifestText(text);
+  } catch (err) {
+    if (!(err instanceof ManifestTooLargeError)) throw err;
+    findings.problem('MANIFEST_TOO_LARGE', where, `manifest.json ${err.issues[0]?.message ?? 'is too large'}`);
+    return undefined;
+  }
 }
 
 function factsOfValid(manifest: ExtensionManifest): ManifestFacts {

@@ -48,6 +48,7 @@ export const DOCTOR_FIXES = {
   HIDDEN_ENTRY: 'Remove the dot-file or dot-folder from the bundle; the Runner never extracts or serves it.',
   LINK_ENTRY: 'Replace the link with a copy of the file; the Runner skips links when it extracts a bundle.',
   INVALID_MANIFEST: 'Fix this manifest.json field as described (spec 06); publish refuses the bundle until then.',
+  MANIFEST_TOO_LARGE: 'Shorten labels and paths or declare fewer endpoints (":param" segments let one entry serve many routes); publish answers 413 MANIFEST_TOO_LARGE until then.',
   MANIFEST_WARNING: 'Optional: adjust manifest.json as described.',
   MANIFEST_NESTED: 'Pack from inside the extension folder so manifest.json, dist/ and ui/ sit at the archive root, where the Runner looks for them.',
   WASM_MISSING: 'Build the handler into dist/main.wasm (e.g. `npm run build`), or remove api.endpoints for a UI-only extension.',

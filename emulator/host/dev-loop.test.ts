@@ -76,6 +76,30 @@ describe('ExtensionDevLoop', () => {
     expect(events).toEqual([expect.objectContaining({ type: 'build-error', registryId: undefined, dir })]);
   });
 
+  it('refuses a manifest over the limits before publishing, with the doctor problems publish would answer', async () => {
+    const { events } = await setUp();
+    const labelled = { ...MANIFEST, ui: { ...MANIFEST.ui, hooks: { appMenu: { label: 'x'.repeat(129) } } } };
+    await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(labelled)}${' '.repeat(512 * 1024)}`);
+    expect(await loop!.add(dir)).toBeUndefined();
+    expect(events).toEqual([
+      {
+        type: 'build-error',
+        registryId: undefined,
+        dir,
+        message: `the new build was not published (the previous one keeps running):\nMANIFEST_TOO_LARGE manifest.json: manifest.json has ${JSON.stringify(labelled).length + 512 * 1024} bytes; the limit is 524288 bytes`,
+      },
+    ]);
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(labelled));
+    expect(await loop!.add(dir)).toBeUndefined();
+    expect(events[1]).toEqual({
+      type: 'build-error',
+      registryId: undefined,
+      dir,
+      message: 'the new build was not published (the previous one keeps running):\nINVALID_MANIFEST $.ui.hooks.appMenu.label: has 129 characters; the limit is 128',
+    });
+    expect(t.registry.installs(TENANT).filter((i) => i.slug === 'acme.live-ui')).toEqual([]);
+  });
+
   it('watches only what goes into a bundle', () => {
     expect(['manifest.json', 'dist/main.wasm', 'ui/index.html', 'ui/a/b.js'].map(isWatched)).toEqual([true, true, true, true]);
     expect(['dist/bundle.tar.zst', 'src/index.ts', 'node_modules/x/y.js', 'README.md'].map(isWatched)).toEqual([false, false, false, false]);

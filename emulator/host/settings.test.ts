@@ -44,3 +44,16 @@ describe('RUNNER_PUBLIC_BASE', () => {
     }
   });
 });
+
+describe('EMULATOR_SIGNIN_SECRET', () => {
+  it('should be unset by default and read trimmed', () => {
+    expect(loadEmulatorSettings({}).signinSecret).toBeUndefined();
+    expect(loadEmulatorSettings({ EMULATOR_SIGNIN_SECRET: ' a.b~c-d_e0123456789 ' }).signinSecret).toBe('a.b~c-d_e0123456789');
+  });
+
+  it('should refuse a short secret or one with characters a URL, header or cookie would mangle, without echoing it', () => {
+    for (const bad of ['short-secret', 'has space 0123456789', 'semi;colon0123456789', 'x'.repeat(257)]) {
+      expect(() => loadEmulatorSettings({ EMULATOR_SIGNIN_SECRET: bad })).toThrow(`EMULATOR_SIGNIN_SECRET must be 16 to 256 of the characters A-Z a-z 0-9 . _ ~ - (it travels in a URL, a header and a cookie), got ${bad.length} characters. Fix or unset it.`);
+    }
+  });
+});

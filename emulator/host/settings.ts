@@ -15,6 +15,7 @@ export const EMULATOR_SETTINGS = [
   ['ALGA_TENANT_ID', DEFAULT_TENANT_ID, 'id of the default tenant (the official CLI reads the same variable)'],
   ...SIGNING_SETTINGS,
   ['EMULATOR_DEV_TOKEN', 'generated once', 'dev bearer token of the default tenant\'s MSP admin for the Gateway (`authorization: Bearer <token>`); every seeded user has one'],
+  ['EMULATOR_SIGNIN_SECRET', 'generated at each start when `HOST` is not loopback', 'sign-in secret the shell\'s API (`/api/emulator/*`: state, sign-in, user and tenant switch, bootstrap token) asks for; required when `HOST` is not a loopback address, and wherever it is set; at least 16 of `A-Z a-z 0-9 . _ ~ -`'],
   ['EXT_GATEWAY_ENDPOINT_MODE', 'advisory', '`advisory`: a call to an endpoint missing from `api.endpoints` runs, with a warning naming the entry to add; `strict`: 404 `endpoint_not_found`, as in production'],
   ['EXT_GATEWAY_RATE_LIMIT', '60/1', 'Gateway token bucket per tenant and extension, `<burst>/<refill per second>` as in production; `off` for load tests'],
   ['EXT_GATEWAY_TIMEOUT_MS', '30000', 'Gateway timeout for a Runner call, also sent as `limits.timeout_ms`; past it the Gateway answers 504'],
@@ -32,6 +33,8 @@ export interface EmulatorSettings {
   signingMode: SigningMode;
   /** `EMULATOR_DEV_TOKEN`: the default tenant's MSP admin bearer token; generated once when unset. */
   devToken: string | undefined;
+  /** `EMULATOR_SIGNIN_SECRET`: asked for by the shell's API; unset = generated when `host` is not loopback. */
+  signinSecret: string | undefined;
   endpointMode: EndpointMode;
   gatewayTimeoutMs: number;
   /** `EXT_GATEWAY_RATE_LIMIT`: the token bucket; `off` lifts it (load tests, benches). */
@@ -54,6 +57,7 @@ export function loadEmulatorSettings(env: Env, overrides: Partial<EmulatorSettin
     tenantId: overrides.tenantId ?? (env.ALGA_TENANT_ID?.trim() || DEFAULT_TENANT_ID),
     signingMode: overrides.signingMode ?? parseSigningMode(env.SIGNING_MODE, 'dev'),
     devToken: overrides.devToken ?? devToken(env.EMULATOR_DEV_TOKEN),
+    signinSecret: overrides.signinSecret ?? signinSecret(env.EMULATOR_SIGNIN_SECRET),
     endpointMode: overrides.endpointMode ?? endpointMode(env.EXT_GATEWAY_ENDPOINT_MODE),
     gatewayTimeoutMs: overrides.gatewayTimeoutMs ?? positiveInteger(env, 'EXT_GATEWAY_TIMEOUT_MS', 30000),
     gatewayRateLimit: overrides.gatewayRateLimit ?? rateLimit(env.EXT_GATEWAY_RATE_LIMIT),
@@ -67,6 +71,16 @@ function devToken(raw: string | undefined): string | undefined {
   if (!value) return undefined;
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new EmulatorError('CONFIG_INVALID', 'EMULATOR_DEV_TOKEN must be printable ASCII without spaces (it travels in an authorization header). Fix or unset it.');
+  }
+  return value;
+}
+
+/** URL-, header- and cookie-safe characters, long enough not to be guessed. */
+function signinSecret(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!/^[A-Za-z0-9._~-]{16,256}$/.test(value)) {
+    throw new EmulatorError('CONFIG_INVALID', `EMULATOR_SIGNIN_SECRET must be 16 to 256 of the characters A-Z a-z 0-9 . _ ~ - (it travels in a URL, a header and a cookie), got ${value.length} characters. Fix or unset it.`);
   }
   return value;
 }

@@ -21,6 +21,7 @@ import { ShellEvents } from '../shell/server/shell-events.ts';
 import { createShellServer, type ShellServer } from '../shell/server/shell-router.ts';
 import { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import { createHostApp } from './app.ts';
+import { httpUrl, resolveSigninPolicy, runnerBindHost, type SigninPolicy } from './bind-policy.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
 import { PlatformSavepoints } from './platform-savepoints.ts';
@@ -101,6 +102,12 @@ export interface RunningEmulator extends EmulatorData {
    * @example await emu.scheduler.runNow(scheduleId)
    */
   scheduler: ScheduleTimer;
+  /**
+   * Whether the shell's API asks for a sign-in secret, and which: required when `HOST` is not a
+   * loopback address (the secret is `EMULATOR_SIGNIN_SECRET` or generated at this start).
+   * @example if (emu.signin.required) console.log(`open ${emu.urls.main}/?signin_secret=${emu.signin.secret}`)
+   */
+  signin: SigninPolicy;
 }
 
 export interface StartOptions extends EmulatorDataOptions {
@@ -122,7 +129,8 @@ export interface StartOptions extends EmulatorDataOptions {
 }
 
 /**
- * Starts the platform on loopback: the Runner (verifying signatures at load, serving `/ext-ui`
+ * Starts the platform on `HOST` (default loopback; on any other address the shell's API asks for
+ * a sign-in secret and the Runner stays on loopback): the Runner (verifying signatures at load, serving `/ext-ui`
  * against the registry, opening sealed secrets) and the main port with the publish API.
  * `close()` stops both servers, the Runner's workers and the registry; it is idempotent.
  */
@@ -131,6 +139,13 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   progress('the registry to open');
   const data = await openEmulatorData(options);
   const { registry, settings } = data;
+  let signin: SigninPolicy;
+  try {
+    signin = resolveSigninPolicy({ host: settings.host, signinSecret: settings.signinSecret, apiKey: settings.apiKey, devToken: settings.devToken });
+  } catch (err) {
+    await data.close();
+    throw err;
+  }
   // One hub for the whole platform: the Runner, the Gateway and the shell's stream all use it.
   // The stream is shown to extension users: it never carries this machine's folders.
   const debugEvents = new DebugEventHub({ maxMessageBytes: data.runnerConfig.debugMaxEventBytes, redact: emulatorPathRedactor(data.runnerConfig) });
@@ -170,7 +185,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   };
   try {
     progress('the Runner to listen');
-    const runnerServed = await bind(createRunnerApp(runner, { log: errorLog }), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
+    const runnerServed = await bind(createRunnerApp(runner, { log: errorLog }), settings.runnerPort, runnerBindHost(settings.host), 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);
     const sessions = new Sessions(registry, { devAdminToken: settings.devToken });
     const gateway = new Gateway({
@@ -206,6 +221,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
         signingMode: data.signing.mode,
         parityNotes: allParityNotes,
         now: () => (options.clock ?? systemClock).now(),
+        signin,
       });
     }
     progress('the main port to listen');
@@ -227,7 +243,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       return devLoop.add(folder);
     };
     const savepoints = new PlatformSavepoints({ registry, runner, gateway, metrics });
-    return { ...data, runner, metrics, sessions, gateway, shellEvents, watch, savepoints, scheduler, urls: { main: main.url, runner: runnerServed.url }, close };
+    return { ...data, runner, metrics, sessions, gateway, shellEvents, watch, savepoints, scheduler, signin, urls: { main: main.url, runner: runnerServed.url }, close };
   } catch (err) {
     await close();
     throw err;
@@ -246,7 +262,10 @@ async function shellDist(warn: ((message: string) => void) | undefined): Promise
 
 async function bind(app: Parameters<typeof listen>[0], port: number, host: string, variable: string, what: string): Promise<{ server: Server; url: string }> {
   try {
-    return await listen(app, port, host);
+    const served = await listen(app, port, host);
+    const address = served.server.address();
+    const bound = typeof address === 'object' && address !== null ? address.port : port;
+    return { server: served.server, url: httpUrl(host, bound) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new EmulatorError(

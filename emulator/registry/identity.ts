@@ -101,8 +101,8 @@ export class IdentityStore {
       const existing = this.#sql.apiKeysOfTenant.all(defaultTenantId).find((k) => k.user_id === admin && k.description === 'dev API key');
       const devApiKey = options.devApiKey || existing?.key || `alga_dev_${randomBytes(16).toString('hex')}`;
       this.#addKey(devApiKey, admin, defaultTenantId, 'dev API key');
-      this.#addKey(`alga_dev_${createHash('sha256').update(`${secondTenantId}:admin`).digest('hex').slice(0, 24)}`, seededUserId(secondTenantId, 'msp-admin'), secondTenantId, 'second tenant admin key');
-      this.#addKey(`alga_dev_${createHash('sha256').update(`${defaultTenantId}:tech`).digest('hex').slice(0, 24)}`, seededUserId(defaultTenantId, 'msp-user'), defaultTenantId, 'MSP user key (no extension permissions)');
+      this.#ensureRandomKey(seededUserId(secondTenantId, 'msp-admin'), secondTenantId, 'second tenant admin key', legacyDerivedKey(secondTenantId, 'admin'));
+      this.#ensureRandomKey(seededUserId(defaultTenantId, 'msp-user'), defaultTenantId, 'MSP user key (no extension permissions)', legacyDerivedKey(defaultTenantId, 'tech'));
       for (const tenant of [defaultTenantId, secondTenantId]) for (const user of SEEDED_USERS) this.ensureDevToken(seededUserId(tenant, user.role));
       this.#defaultTenantId = defaultTenantId;
       return { defaultTenantId, secondTenantId, devApiKey };
@@ -126,6 +126,17 @@ export class IdentityStore {
         permissions: JSON.stringify(user.permissions),
       });
     }
+  }
+
+  /**
+   * The user's key with this description, generated once at random. Older data folders hold a key
+   * derived from the tenant id, which anyone can compute: it is replaced.
+   */
+  #ensureRandomKey(userId: string, tenantId: string, description: string, legacy: string): void {
+    const keys = this.#sql.apiKeysOfTenant.all(tenantId);
+    if (keys.some((k) => k.user_id === userId && k.description === description && k.key !== legacy)) return;
+    this.#sql.deleteApiKey.run(legacy);
+    this.#addKey(`alga_dev_${randomBytes(16).toString('hex')}`, userId, tenantId, description);
   }
 
   #addKey(key: string, userId: string, tenantId: string, description: string): void {
@@ -251,4 +262,9 @@ function toUser(row: UserRow): EmulatorUser {
     role: row.role,
     permissions: JSON.parse(row.permissions) as string[],
   };
+}
+
+/** The key earlier versions derived from the tenant id (guessable; replaced at seed). */
+export function legacyDerivedKey(tenantId: string, role: 'admin' | 'tech'): string {
+  return `alga_dev_${createHash('sha256').update(`${tenantId}:${role}`).digest('hex').slice(0, 24)}`;
 }

@@ -322,6 +322,7 @@ export function registryStatements(db: Database.Database) {
     ),
     apiKey: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE key = ?`),
     apiKeysOfTenant: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE tenant_id = ? ORDER BY created_at, rowid`),
+    deleteApiKey: db.prepare<[string]>(`DELETE FROM api_keys WHERE key = ?`),
 
     insertSession: db.prepare<{ token: string; user_id: string; now: string }>(
       `INSERT INTO emulator_sessions (token, user_id, created_at) VALUES (@token, @user_id, @now)`,

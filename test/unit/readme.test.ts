@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../emulator/capabilities/index.ts';
 import { EMULATOR_SETTINGS } from '../../emulator/host/settings.ts';
 import { RUNNER_SETTINGS } from '../../emulator/runner/config.ts';
+import { MANIFEST_LIMITS } from '../../emulator/manifest/index.ts';
 import { allParityNotes } from '../../emulator/parity-notes.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -26,6 +27,14 @@ describe('emulator/README.md stays in step with the code', () => {
   it('lists every capability with its interface and capability string, in registry order', () => {
     const rows = [...section(reference, 'Host capabilities').matchAll(/^\| `(alga:extension\/[a-z0-9-]+)` \| `(cap:[a-z.]+)` \|/gm)].map((m) => [m[1], m[2]]);
     expect(rows).toEqual(CAPABILITIES.map((c) => [c.witInterface, c.capability]));
+  });
+
+  it('lists every manifest limit with its value, in MANIFEST_LIMITS order', () => {
+    const start = reference.indexOf('### Manifest limits\n');
+    expect(start, 'section "### Manifest limits"').toBeGreaterThanOrEqual(0);
+    const table = reference.slice(start, reference.indexOf('\n#', start + 1));
+    const rows = [...table.matchAll(/^\| `([a-zA-Z]+)` \| [^|]+ \| (\d+)[^|]* \|/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(rows).toEqual(Object.entries(MANIFEST_LIMITS));
   });
 
   it('lists exactly the parity notes the emulator prints', () => {

@@ -1,6 +1,7 @@
 // `schedules list <ext>` and `schedules run <id>`: an install's schedules, and production's "run
 // now" against the Runner of an emulator running on the same data folder (RUNNER_PORT).
 import { systemClock } from '../../clock.ts';
+import { httpUrl, runnerBindHost } from '../../host/bind-policy.ts';
 import type { ScheduleView } from '../../registry/schedules.ts';
 import { ScheduleTimer } from '../../scheduler/schedule-timer.ts';
 import { BIN } from './args.ts';
@@ -26,7 +27,8 @@ function listSchedules(input: CommandInput, io: Output): Promise<number> {
 function runSchedule(input: CommandInput, io: Output): Promise<number> {
   return withEmulatorData(input, io, async (data) => {
     const { settings } = data;
-    const runnerBaseUrl = settings.runnerBaseUrl ?? `http://${settings.host}:${settings.runnerPort}`;
+    // The emulator's own Runner listens on loopback unless HOST is loopback itself (bind-policy.ts).
+    const runnerBaseUrl = settings.runnerBaseUrl ?? httpUrl(runnerBindHost(settings.host), settings.runnerPort);
     const timer = new ScheduleTimer({ registry: data.registry, runnerBaseUrl, clock: systemClock, timeoutMs: settings.gatewayTimeoutMs, debugEvents: { publish: () => undefined } });
     try {
       const run = await timer.runNow(input.args[0] as string);

@@ -5,14 +5,15 @@ import { effectivePortal, portalsFor } from './lib/menu.ts';
 import { extensionPath, parseShellPath } from './lib/routes.ts';
 import type { Portal, ShellState } from './lib/state-types.ts';
 import { LIGHT_THEME, THEME_STORAGE_KEY, parseThemeMode, themeFor, type ThemeMode } from './lib/theme.ts';
-import { fetchPsa, fetchState, signIn, signOut } from './ui/api.ts';
+import { SIGNIN_SECRET_CODES } from './lib/signin.ts';
+import { ApiError, fetchPsa, fetchState, signIn, signOut } from './ui/api.ts';
 import { PORTAL_LABELS, sideBar, topBar, type ChromeHandlers } from './ui/chrome.ts';
 import { AutomationRecorder } from './ui/automation.ts';
 import { DevPanel } from './ui/dev-panel.ts';
 import { h, replace } from './ui/dom.ts';
 import { ExtensionFrame } from './ui/extension-frame.ts';
 import { psaMessage, psaView } from './ui/psa-view.ts';
-import { homeView, problemView } from './ui/views.ts';
+import { homeView, problemView, signinSecretView } from './ui/views.ts';
 
 const STORE = { portal: 'alga-shell:portal', theme: THEME_STORAGE_KEY, bootstrap: 'alga-shell:legacy-bootstrap' };
 
@@ -219,6 +220,10 @@ class ShellApp {
     try {
       await work();
     } catch (err) {
+      if (err instanceof ApiError && err.code !== undefined && SIGNIN_SECRET_CODES.includes(err.code)) {
+        replace(this.#mainTop, signinSecretView(err.message));
+        return;
+      }
       replace(this.#mainTop, problemView(`The shell's API failed: ${(err as Error).message}. Is the emulator still running?`));
     }
   }

@@ -5,11 +5,13 @@ import type { Sessions } from '../../gateway/sessions.ts';
 import type { PsaStore } from '../../psa/psa-store.ts';
 import type { Registry } from '../../registry/registry.ts';
 import type { DebugEventHub } from '../../debug/debug-event-hub.ts';
+import type { SigninPolicy } from '../../host/bind-policy.ts';
 import { debugStreamHandler } from './debug-stream.ts';
 import { shellPagesRouter } from './pages.ts';
 import { runnerProxyRouter } from './runner-proxy.ts';
 import { shellApiRouter, type ShellApiDeps } from './shell-api.ts';
 import type { ShellEvents } from './shell-events.ts';
+import { signinGate } from './signin-gate.ts';
 import { SseStreams } from './sse.ts';
 
 export interface ShellServerDeps {
@@ -30,6 +32,8 @@ export interface ShellServerDeps {
   dataDir: string;
   signingMode: string;
   parityNotes: () => string[];
+  /** Whether the shell's API asks for a sign-in secret (`resolveSigninPolicy`); default: it does not. */
+  signin?: SigninPolicy;
   /** SSE heartbeat period; default 15 s. */
   heartbeatMs?: number;
   now?: ShellApiDeps['now'];
@@ -46,6 +50,7 @@ export interface ShellServer {
 export function createShellServer(deps: ShellServerDeps): ShellServer {
   const streams = new SseStreams({ heartbeatMs: deps.heartbeatMs });
   const router = express.Router();
+  if (deps.signin) router.use(signinGate(deps.signin));
   router.use(shellPagesRouter({ distDir: deps.distDir, runnerPublicBase: deps.runnerPublicBase }));
   router.use(shellApiRouter({
     registry: deps.registry,

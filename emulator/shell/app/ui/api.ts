@@ -2,16 +2,25 @@
 import type { ShellPsaData } from '../lib/psa-types.ts';
 import type { ShellState } from '../lib/state-types.ts';
 
-async function failure(res: Response): Promise<Error> {
+/** A refused call: the status and the body's code (when it has one) besides the message. */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number, readonly code: string | undefined) {
+    super(message);
+  }
+}
+
+async function failure(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   let message = text;
+  let code: string | undefined;
   try {
-    const body = JSON.parse(text) as { error?: string; hint?: string };
+    const body = JSON.parse(text) as { error?: string; hint?: string; code?: string };
     message = body.hint ? `${body.error ?? ''}: ${body.hint}` : body.error ?? text;
+    code = body.code;
   } catch {
     // not JSON: keep the text
   }
-  return new Error(`${res.status} ${message}`);
+  return new ApiError(`${res.status} ${message}`, res.status, code);
 }
 
 export async function fetchState(tenantId?: string): Promise<ShellState> {

@@ -1,5 +1,6 @@
 // The main area: the overview at `/` and the messages shown around an extension iframe.
 import { extensionPath } from '../lib/routes.ts';
+import { SIGNIN_SECRET_QUERY } from '../lib/signin.ts';
 import type { Portal, ShellExtension, ShellState } from '../lib/state-types.ts';
 import { h } from './dom.ts';
 
@@ -53,6 +54,19 @@ function settingsList(state: ShellState): HTMLElement {
     ['data folder', state.settings.dataDir],
   ];
   return h('dl', { class: 'settings' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { class: 'mono' }, v)]));
+}
+
+/**
+ * The shell's API asks for the sign-in secret (a non-loopback HOST): its message, and a form that
+ * reopens this page with `?signin_secret=`, which the server turns into an HttpOnly cookie.
+ */
+export function signinSecretView(message: string): HTMLElement {
+  return h('div', { class: 'problem', 'data-testid': 'signin-secret' },
+    h('p', {}, message),
+    h('form', { method: 'get', action: location.pathname },
+      h('label', {}, 'Sign-in secret (printed by npm run emulate) ', h('input', { type: 'password', name: SIGNIN_SECRET_QUERY, autocomplete: 'off', required: true, 'data-testid': 'signin-secret-input' })),
+      ' ',
+      h('button', { type: 'submit' }, 'Continue')));
 }
 
 export function problemView(text: string): HTMLElement {
