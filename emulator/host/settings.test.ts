@@ -1,4 +1,4 @@
-// The emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md): the Gateway's, and RUNNER_PUBLIC_BASE.
+// The emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md): the Gateway's, RUNNER_PUBLIC_BASE and BUNDLE_STAGING_TTL_MS.
 import { describe, expect, it } from 'vitest';
 import { loadEmulatorSettings } from './settings.ts';
 
@@ -41,6 +41,20 @@ describe('RUNNER_PUBLIC_BASE', () => {
   it('should refuse what is neither a path nor an http(s) URL', () => {
     for (const bad of ['runner', '//evil.test', 'ftp://x', '/']) {
       expect(() => base(bad)).toThrow(`RUNNER_PUBLIC_BASE must be a path such as /runner or an http(s) URL such as http://127.0.0.1:8085, got "${bad}". Fix or unset it.`);
+    }
+  });
+});
+
+describe('BUNDLE_STAGING_TTL_MS', () => {
+  it('should default to one hour and read a whole number of milliseconds', () => {
+    expect(loadEmulatorSettings({}).stagingTtlMs).toBe(3_600_000);
+    expect(loadEmulatorSettings({ BUNDLE_STAGING_TTL_MS: ' 90000 ' }).stagingTtlMs).toBe(90_000);
+    expect(loadEmulatorSettings({ BUNDLE_STAGING_TTL_MS: '5' }, { stagingTtlMs: 7 }).stagingTtlMs).toBe(7);
+  });
+
+  it('should refuse anything else with CONFIG_INVALID and the fix', () => {
+    for (const bad of ['0', '-1', '1.5', 'an hour']) {
+      expect(() => loadEmulatorSettings({ BUNDLE_STAGING_TTL_MS: bad })).toThrow(`BUNDLE_STAGING_TTL_MS must be a whole number of milliseconds ≥ 1, got "${bad}". Fix or unset it.`);
     }
   });
 });

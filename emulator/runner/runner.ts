@@ -369,6 +369,14 @@ export class Runner implements Rewindable {
     this.debugEvents.forgetAfter(mark.events);
   }
 
+  /**
+   * Start-up repair: removes the cache's work folders of extractions whose process was killed
+   * (`{EXT_CACHE_ROOT}/tmp/`); a live process's extraction is left alone. Returns their names.
+   */
+  removeInterruptedExtractions(): Promise<string[]> {
+    return this.#cache.removeInterruptedExtractions();
+  }
+
   /** Stops the workers and closes the storage database; safe to call more than once. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
