@@ -171,7 +171,7 @@ export class FileBundleStore implements BundleStore {
       const info = await this.#fs.stat(file).catch(() => null);
       if (info?.isFile()) listed.push({ key: path.relative(this.baseDir, file).split(path.sep).join('/'), writtenAtMs: info.mtimeMs });
     }
-    return listed.sort((a, b) => a.key.localeCompare(b.key));
+    return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** Drops the folders a key made (e.g. sha256/_staging/{uuid}/) once they are empty. */
