@@ -169,8 +169,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     return closing;
   };
   try {
-    // Start-up repair of the cache: work folders of extractions killed midway (the registry repaired the store when it opened).
-    await runner.removeInterruptedExtractions();
+    // Start-up repair of the cache: work of extractions and transpiles killed midway (the registry repaired the store when it opened).
+    await runner.removeInterruptedWork();
     progress('the Runner to listen');
     const runnerServed = await bind(createRunnerApp(runner), settings.runnerPort, settings.host, 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);

@@ -370,11 +370,12 @@ export class Runner implements Rewindable {
   }
 
   /**
-   * Start-up repair: removes the cache's work folders of extractions whose process was killed
-   * (`{EXT_CACHE_ROOT}/tmp/`); a live process's extraction is left alone. Returns their names.
+   * Start-up repair of EXT_CACHE_ROOT: removes the work folders of extractions (`tmp/`) and
+   * transpiles (`transpiled/`) whose process was killed; a live process's work is left alone.
+   * Returns what was removed.
    */
-  removeInterruptedExtractions(): Promise<string[]> {
-    return this.#cache.removeInterruptedExtractions();
+  async removeInterruptedWork(): Promise<{ extractions: string[]; transpiles: string[] }> {
+    return { extractions: await this.#cache.removeInterruptedExtractions(), transpiles: await this.#loader.removeInterruptedTranspiles() };
   }
 
   /** Stops the workers and closes the storage database; safe to call more than once. */
