@@ -71,7 +71,7 @@ export async function openEmulatorData(options: EmulatorDataOptions = {}): Promi
   const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()), stagingTtlMs: settings.stagingTtlMs });
   const { orphanArchives, stagedUploads, tempFiles } = registry.repaired;
   if (orphanArchives.length + stagedUploads.length + tempFiles.length > 0) {
-    options.warn?.(`Removed what interrupted work left in the bundle store: ${orphanArchives.length} archive(s) of unfinished publishes, ${stagedUploads.length} expired or abandoned upload(s), ${tempFiles.length} temp file(s).`);
+    options.warn?.(`Removed what interrupted work left in the bundle store: ${orphanArchives.length} unfinished publish(es), ${stagedUploads.length} expired or abandoned upload(s), ${tempFiles.length} temp file(s).`);
   }
   const seed = registry.seed({ defaultTenantId: settings.tenantId, devApiKey: settings.apiKey });
   return { settings, runnerConfig, signing, store, registry, seed, close: async () => registry.close() };

@@ -35,7 +35,7 @@ export interface RegistryOptions {
 
 /** What start-up repair removed when the registry opened (all empty after a clean shutdown). */
 export interface RepairReport {
-  /** Canonical archives of publishes killed between copying and registering. */
+  /** Canonical keys of publishes killed between journaling and registering (their archives, where copied, are removed). */
   orphanArchives: string[];
   /** Expired uploads, and uploads of finalizes killed midway. */
   stagedUploads: string[];

@@ -73,8 +73,8 @@ function rowCounts(dataDir: string): Record<string, number> {
 }
 
 /** The next start's repair, as `npm run emulate` and the CLI open a data folder. */
-function reopen(dataDir: string) {
-  return openEmulatorData({ env: { SIGNING_MODE: 'off' }, settings: { dataDir } });
+function reopen(dataDir: string, warn: (message: string) => void) {
+  return openEmulatorData({ env: { SIGNING_MODE: 'off' }, settings: { dataDir }, warn });
 }
 
 const NOTHING = { extension_registry: 0, extension_version: 0, extension_bundle: 0, extension_api_endpoint: 0, publish_journal: 0, staged_upload: 0 };
@@ -82,26 +82,31 @@ const REGISTERED = { extension_registry: 1, extension_version: 1, extension_bund
 
 describe('kill -9 during publish', () => {
   // Each kill point, and what the data folder held at the kill that the next start must deal with.
-  const cases: [killAt: string, registered: boolean, leftBehind: RegExp[]][] = [
-    ['rename:staging', false, [/^bundles\/sha256\/_staging\/[0-9a-f-]{36}\/\.bundle\.tar\.zst\.\d+-\d+-[0-9a-f-]{36}\.tmp$/]],
-    ['staged-written', false, [/^bundles\/sha256\/_staging\/[0-9a-f-]{36}\/bundle\.tar\.zst$/]],
-    ['hashed', false, [/^bundles\/sha256\/_staging\/[0-9a-f-]{36}\/bundle\.tar\.zst$/]],
-    ['journaled', false, [/^bundles\/sha256\/_staging\//]],
-    ['rename:canonical', false, [/^bundles\/sha256\/_staging\//, /^bundles\/sha256\/[0-9a-f]{64}\/\.bundle\.tar\.zst\.\d+-\d+-[0-9a-f-]{36}\.tmp$/]],
-    ['archive-copied', false, [/^bundles\/sha256\/_staging\//, /^bundles\/sha256\/[0-9a-f]{64}\/bundle\.tar\.zst$/]],
-    ['rows-committed', true, [/^bundles\/sha256\/_staging\//]],
-    ['staging-deleted', true, []],
+  const cases: [killAt: string, registered: boolean, leftBehind: RegExp[], repaired: [publishes: number, uploads: number, temps: number]][] = [
+    ['rename:staging', false, [/^bundles\/sha256\/_staging\/[0-9a-f-]{36}\/\.bundle\.tar\.zst\.\d+-\d+-[0-9a-f-]{36}\.tmp$/], [0, 1, 1]],
+    ['staged-written', false, [/^bundles\/sha256\/_staging\/[0-9a-f-]{36}\/bundle\.tar\.zst$/], [0, 1, 0]],
+    ['hashed', false, [/^bundles\/sha256\/_staging\/[0-9a-f-]{36}\/bundle\.tar\.zst$/], [0, 1, 0]],
+    ['journaled', false, [/^bundles\/sha256\/_staging\//], [1, 1, 0]],
+    ['rename:canonical', false, [/^bundles\/sha256\/_staging\//, /^bundles\/sha256\/[0-9a-f]{64}\/\.bundle\.tar\.zst\.\d+-\d+-[0-9a-f-]{36}\.tmp$/], [1, 1, 1]],
+    ['archive-copied', false, [/^bundles\/sha256\/_staging\//, /^bundles\/sha256\/[0-9a-f]{64}\/bundle\.tar\.zst$/], [1, 1, 0]],
+    ['rows-committed', true, [/^bundles\/sha256\/_staging\//], [0, 1, 0]],
+    ['staging-deleted', true, [], [0, 0, 0]],
   ];
 
-  it.each(cases)('at %s (registered afterwards: %s)', async (killAt, registered, leftBehind) => {
+  it.each(cases)('at %s (registered afterwards: %s)', async (killAt, registered, leftBehind, [publishes, uploads, temps]) => {
     const dataDir = await tempDir('kill-publish-');
     const exit = await runChild(dataDir, killAt);
     expect(exit, exit.output).toMatchObject({ code: null, signal: 'SIGKILL' });
     const atKill = (await listTree(dataDir)).filter((p) => !p.endsWith('/'));
     for (const pattern of leftBehind) expect(atKill, `left behind at ${killAt}`).toContainEqual(expect.stringMatching(pattern));
 
-    const data = await reopen(dataDir);
+    const warnings: string[] = [];
+    const data = await reopen(dataDir, (w) => warnings.push(w));
     try {
+      const repairs = publishes + uploads + temps > 0
+        ? [`Removed what interrupted work left in the bundle store: ${publishes} unfinished publish(es), ${uploads} expired or abandoned upload(s), ${temps} temp file(s).`]
+        : [];
+      expect(warnings).toEqual(repairs);
       const bundle = await bundleOf();
       const canonical = `sha256/${bundle.hex}/bundle.tar.zst`;
       expect(rowCounts(dataDir)).toEqual(registered ? REGISTERED : NOTHING);
