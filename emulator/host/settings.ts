@@ -21,7 +21,7 @@ export const EMULATOR_SETTINGS = [
   ['EXT_GATEWAY_TIMEOUT_MS', '30000', 'Gateway timeout for a Runner call, also sent as `limits.timeout_ms`; past it the Gateway answers 504'],
   ['RUNNER_BASE_URL', 'the emulator\'s Runner', 'Runner the Gateway calls (`{RUNNER_BASE_URL}/v1/execute`), e.g. one started with `npm run runner`'],
   ['RUNNER_PUBLIC_BASE', '/runner', 'base of extension iframe URLs (`{base}/ext-ui/{id}/{hash}/index.html`); the main port proxies `/runner/ext-ui/*` to the Runner; an absolute URL points iframes at a Runner directly'],
-  ['BUNDLE_STAGING_TTL_MS', '3600000', 'how long an upload (`/api/ext-bundles/upload-proxy`) waits for its finalize; older uploads are removed at start and every minute (or TTL, when shorter), and finalizing one answers 404 `STAGED_BUNDLE_NOT_FOUND`'],
+  ['BUNDLE_STAGING_TTL_MS', '3600000', 'how long an upload (`/api/ext-bundles/upload-proxy`) waits for its finalize; older uploads are removed at start and every TTL (at least every minute, at most every second), and finalizing one answers 404 `STAGED_BUNDLE_NOT_FOUND`'],
 ] as const;
 
 export interface EmulatorSettings {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../clock.ts';
-import { bundleOf } from '../registry/test-support.ts';
+import { bundleOf, manifest } from '../registry/test-support.ts';
 import { startEmulator } from './start-emulator.ts';
 
 describe('startEmulator onProgress', () => {
@@ -26,15 +26,18 @@ describe('startEmulator staged-upload sweeps', () => {
   it('should remove an upload left unfinalized past BUNDLE_STAGING_TTL_MS while running, judged on the emulator clock', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'emulator-start-'));
     const clock = new VirtualClock();
-    // A 40 ms TTL sweeps every 40 ms of real time; only the virtual clock ages the upload.
+    // Sweeps run every second of real time here; only the virtual clock ages uploads.
     const emu = await startEmulator({ env: {}, settings: { dataDir, port: 0, runnerPort: 0, stagingTtlMs: 40 }, shell: false, clock });
     try {
-      const b = await bundleOf();
-      const { upload } = await emu.registry.stageUpload({ bytes: b.bytes, size: b.bytes.length, declaredHash: b.hex });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await emu.store.has(upload.key)).toBe(true);
+      const stage = async (name: string) => {
+        const b = await bundleOf(manifest({ name }));
+        return (await emu.registry.stageUpload({ bytes: b.bytes, size: b.bytes.length, declaredHash: b.hex })).upload.key;
+      };
+      const expired = await stage('expired');
       clock.advance(41);
-      await vi.waitFor(async () => expect(await emu.store.has(upload.key)).toBe(false), { timeout: 2000, interval: 10 });
+      const fresh = await stage('fresh');
+      await vi.waitFor(async () => expect(await emu.store.has(expired)).toBe(false), { timeout: 3000, interval: 20 });
+      expect(await emu.store.has(fresh)).toBe(true);
     } finally {
       await emu.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -150,7 +150,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     capabilityDeps: { scheduler: schedulerDeps(registry.scheduleStore, options.clock ?? systemClock) },
   });
   let scheduler: ScheduleTimer | undefined;
-  const stagingSweeps = sweepStagedUploadsEvery(registry, Math.min(settings.stagingTtlMs, STAGING_SWEEP_MAX_INTERVAL_MS), options.warn);
+  const stagingSweeps = sweepStagedUploadsEvery(registry, Math.min(Math.max(settings.stagingTtlMs, STAGING_SWEEP_MIN_INTERVAL_MS), STAGING_SWEEP_MAX_INTERVAL_MS), options.warn);
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
@@ -236,8 +236,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   }
 }
 
-/** The longest wait between two sweeps of expired uploads (shorter when BUNDLE_STAGING_TTL_MS is). */
+/** Sweeps of expired uploads run every BUNDLE_STAGING_TTL_MS, but at least every minute and at most every second. */
 const STAGING_SWEEP_MAX_INTERVAL_MS = 60_000;
+const STAGING_SWEEP_MIN_INTERVAL_MS = 1_000;
 
 /**
  * Sweeps expired uploads every `intervalMs` (real time; expiry itself is judged on the registry's
