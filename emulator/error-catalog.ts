@@ -105,7 +105,7 @@ export const ERROR_CATALOG = {
   SNAPSHOT_INVALID: { status: 400, meaning: 'a snapshot or savepoint name is malformed or from another API version' },
   SNAPSHOT_LOST: { status: 409, meaning: 'SQLite dropped the transaction that held a savepoint' },
   SNAPSHOT_UNKNOWN: { status: 404, meaning: 'a snapshot or savepoint to restore does not exist' },
-  STAGED_BUNDLE_NOT_FOUND: { status: 404, meaning: 'nothing is staged under the key sent to finalize' },
+  STAGED_BUNDLE_NOT_FOUND: { status: 404, meaning: 'nothing is staged under the key sent to finalize: finalized already, its finalize failed, it expired (BUNDLE_STAGING_TTL_MS) or it was never uploaded' },
   STORAGE_REFUSED: { status: 400, meaning: 'data seeded by the harness breaks the guest storage limits' },
   STORAGE_VALUE_NOT_JSON: { status: 400, meaning: 'a stored value read as JSON by the harness is not JSON' },
   TARGET_NOT_FOUND: { status: 404, meaning: 'a path named on the command line does not exist' },

@@ -5,7 +5,8 @@ import { EmulatorError } from '../errors.ts';
 import { BundleCache, readBundleFile, sanitizeEntryPath, type ExtractedBundle } from './extract.ts';
 import { computeContentHash, hashHex } from './hash.ts';
 import { packEntries, packExtension, type PackEntry } from './pack.ts';
-import { gnuTarZstd, listTree, randomish, tempDirs, text, writeTree } from './test-support.ts';
+import { processOwner } from './leftovers.ts';
+import { deadOwner, gnuTarZstd, listTree, randomish, tempDirs, text, writeTree } from './test-support.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
@@ -314,5 +315,30 @@ describe('sanitizeEntryPath', () => {
     ['a\\b', null],
   ])('maps %j to %j', (raw, expected) => {
     expect(sanitizeEntryPath(raw)).toBe(expected);
+  });
+});
+
+describe('BundleCache.removeInterruptedExtractions', () => {
+  it('removes the work folders of extractions whose process is gone, keeps live ones, finished bundles and foreign entries', async () => {
+    const { root, cache, contentHash, fetchArchive } = await setup(GOOD);
+    await cache.ensureExtracted(contentHash, fetchArchive);
+    const dead = `0123456789abcdef-${deadOwner()}-Ab12Cd`;
+    const legacy = '0123456789abcdef-Zz9yX8';
+    const live = `fedcba9876543210-${processOwner()}-q1w2e3`;
+    await writeTree(path.join(root, 'tmp'), {
+      [`${dead}/bundle/dist/main.wasm`]: 'half written',
+      [`${legacy}/ui/index.html`]: 'before owners were named',
+      [`${live}/bundle/manifest.json`]: 'in flight',
+      'notes/readme.txt': 'not ours',
+    });
+    expect(await cache.removeInterruptedExtractions()).toEqual([dead, legacy]);
+    expect(await listTree(path.join(root, 'tmp'))).toEqual([`${live}/`, `${live}/bundle/`, `${live}/bundle/manifest.json`, 'notes/', 'notes/readme.txt']);
+    expect(await cache.isReady(contentHash)).toBe(true);
+    expect(await readBundleFile((await cache.readyBundle(contentHash))!, 'ui/index.html')).toEqual(text('<p>ui</p>'));
+  });
+
+  it('finds nothing to remove in a cache that was never used', async () => {
+    const root = path.join(await temp.make('bundle-cache-'), 'never-created');
+    expect(await new BundleCache({ root }).removeInterruptedExtractions()).toEqual([]);
   });
 });

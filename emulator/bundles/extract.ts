@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmulatorError, describeError } from '../errors.ts';
 import { readBundleArchive, type BundleEntry } from './archive.ts';
 import { computeContentHash, hashHex, normalizeContentHash } from './hash.ts';
+import { OWNER_PATTERN, ownerIsGone, processOwner } from './leftovers.ts';
 
 /** Where one extracted bundle lives on disk. */
 export interface ExtractedBundle {
@@ -93,7 +94,7 @@ export class BundleCache {
     let work: string | undefined;
     try {
       await Promise.all([tmpRoot, layout.bundlesDir, layout.uiDir].map((d) => mkdir(d, { recursive: true })));
-      work = await mkdtemp(path.join(tmpRoot, `${hashHex(layout.bundle.contentHash).slice(0, 16)}-`));
+      work = await mkdtemp(path.join(tmpRoot, workFolderPrefix(layout.bundle.contentHash)));
       const parts = { bundle: path.join(work, 'bundle'), ui: path.join(work, 'ui') };
       await writeEntries(parts, await readBundleArchive(bytes));
       if (await this.#place(parts.bundle, layout.bundle.bundleRoot, layout.marker, placed)) return;
@@ -106,6 +107,26 @@ export class BundleCache {
     } finally {
       if (work !== undefined) await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Start-up repair: removes the work folders in `{root}/tmp/` of extractions whose process no
+   * longer runs (killed midway) and returns their names. Anything else there is left alone.
+   */
+  async removeInterruptedExtractions(): Promise<string[]> {
+    const tmpRoot = path.join(this.root, 'tmp');
+    const names = await readdir(tmpRoot).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    });
+    const removed: string[] = [];
+    for (const name of names.sort()) {
+      const match = WORK_FOLDER.exec(name);
+      if (!match || !ownerIsGone(match[1] ?? null)) continue;
+      await rm(path.join(tmpRoot, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
   }
 
   /**
@@ -140,6 +161,14 @@ export class BundleCache {
       bundle: { contentHash: hash, bundleRoot, uiRoot: path.join(uiDir, hex) },
     };
   }
+}
+
+/** Work folders: `{hex16}-{owner}-{random6}` (mkdtemp), or `{hex16}-{random6}` before owners were named. */
+const WORK_FOLDER = new RegExp(`^[0-9a-f]{16}-(?:(${OWNER_PATTERN})-)?[A-Za-z0-9]{6}$`);
+
+/** Names the extracting process, so start-up repair removes the folder only once it is gone. */
+function workFolderPrefix(contentHash: string): string {
+  return `${hashHex(contentHash).slice(0, 16)}-${processOwner()}-`;
 }
 
 interface CacheLayout {

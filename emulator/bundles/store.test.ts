@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import {
   type BundleStore,
   type StoreFs,
 } from './store.ts';
-import { listTree, tempDirs, text } from './test-support.ts';
+import { processOwner } from './leftovers.ts';
+import { deadOwner, listTree, tempDirs, text, writeTree } from './test-support.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
@@ -263,5 +264,69 @@ describe('FileBundleStore.delete', () => {
     expect(await listTree(dir)).toEqual(['sha256/', 'sha256/_staging/', 'sha256/_staging/b/', 'sha256/_staging/b/bundle.tar.zst']);
     await store.delete('sha256/_staging/b/bundle.tar.zst');
     expect(await listTree(dir)).toEqual([]);
+  });
+});
+
+describe('FileBundleStore start-up repair', () => {
+  const UUID = '0b8f7a52-3c1e-4c55-9d0e-6f1f4f1d2a10';
+  const STAGED = 'sha256/_staging/0b8f7a52-3c1e-4c55-9d0e-6f1f4f1d2a10/bundle.tar.zst';
+  const CANONICAL = `sha256/${HEX}/bundle.tar.zst`;
+
+  it('removes the temp files of writers that are gone (and the folders they leave empty), keeps everything else', async () => {
+    const base = await temp.make();
+    const store = new FileBundleStore(base);
+    await store.put(CANONICAL, text('complete archive'));
+    const dead = deadOwner();
+    const live = processOwner();
+    await writeTree(base, {
+      [`sha256/_staging/${UUID}/.bundle.tar.zst.${dead}-${UUID}.tmp`]: 'killed upload',
+      [`sha256/${HEX}/.bundle.tar.zst.${dead}-${UUID}.tmp`]: 'killed copy',
+      [`sha256/${'cd'.repeat(32)}/.bundle.tar.zst.${UUID}.tmp`]: 'written before owners were named',
+      [`sha256/${'ef'.repeat(32)}/.bundle.tar.zst.${live}-${UUID}.tmp`]: 'a write in flight',
+      'sha256/notes.tmp': 'not a temp file of ours',
+    });
+    expect(await store.removeInterruptedWrites()).toEqual([
+      `sha256/_staging/${UUID}/.bundle.tar.zst.${dead}-${UUID}.tmp`,
+      `sha256/${HEX}/.bundle.tar.zst.${dead}-${UUID}.tmp`,
+      `sha256/${'cd'.repeat(32)}/.bundle.tar.zst.${UUID}.tmp`,
+    ]);
+    expect(await listTree(base)).toEqual([
+      'sha256/',
+      `sha256/${HEX}/`,
+      `sha256/${HEX}/bundle.tar.zst`,
+      `sha256/${'ef'.repeat(32)}/`,
+      `sha256/${'ef'.repeat(32)}/.bundle.tar.zst.${live}-${UUID}.tmp`,
+      'sha256/notes.tmp',
+    ]);
+    expect(await store.get(CANONICAL)).toEqual(text('complete archive'));
+  });
+
+  it('names its temp files after the writing process, so a write in flight survives a repair', async () => {
+    const base = await temp.make();
+    let repaired: string[] = [];
+    let seen: string[] = [];
+    const store = new FileBundleStore(base, {
+      fs: {
+        rename: async (from, to) => {
+          seen = await listTree(base);
+          repaired = await new FileBundleStore(base).removeInterruptedWrites();
+          await rename(from, to);
+        },
+      },
+    });
+    await store.put(STAGED, text('x'));
+    expect(seen).toContainEqual(expect.stringMatching(new RegExp(`^sha256/_staging/${UUID}/\\.bundle\\.tar\\.zst\\.${processOwner()}-[0-9a-f-]{36}\\.tmp$`)));
+    expect(repaired).toEqual([]);
+    expect(await store.get(STAGED)).toEqual(text('x'));
+  });
+
+  it('lists the keys under a prefix with their file time, skipping temp files; a missing prefix lists nothing', async () => {
+    const base = await temp.make();
+    const store = new FileBundleStore(base);
+    await store.put(STAGED, text('x'));
+    await writeTree(base, { [`sha256/_staging/${UUID}/.bundle.tar.zst.${UUID}.tmp`]: 'temp' });
+    await utimes(path.join(base, STAGED), 1_700_000_000, 1_700_000_000);
+    expect(await store.list('sha256/_staging')).toEqual([{ key: STAGED, writtenAtMs: 1_700_000_000_000 }]);
+    expect(await store.list('sha256/nothing-here')).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmulatorError, describeError, type ErrorCode } from '../errors.ts';
 import { hashHex } from './hash.ts';
+import { OWNER_PATTERN, ownedTempTag, ownerIsGone } from './leftovers.ts';
 
 /**
  * Where published `bundle.tar.zst` archives live (production: object storage under
@@ -27,6 +27,13 @@ export interface BundleStore {
   describe(): string;
   /** True when the store can be used (e.g. its folder exists or can be created). */
   healthy(): Promise<boolean>;
+  /**
+   * Start-up repair, for stores that write through temp files: removes the temp files of writes
+   * whose process no longer runs (killed between writing and renaming) and returns where they were.
+   */
+  removeInterruptedWrites?(): Promise<string[]>;
+  /** The keys stored under `prefix` (a folder: `sha256/_staging`), with when each was written (epoch ms, real time). */
+  list?(prefix: string): Promise<{ key: string; writtenAtMs: number }[]>;
 }
 
 /** What `BundleStore.stat` reports; two stats are the same object only when every field is equal. */
@@ -142,7 +149,33 @@ export class FileBundleStore implements BundleStore {
     } catch (err) {
       throw storeError('BUNDLE_STORE_WRITE_FAILED', `cannot delete bundle ${key} at ${file}`, err);
     }
-    // Drop the folders the key made (e.g. sha256/_staging/{uuid}/) once they are empty.
+    await this.#pruneEmptyFolders(file);
+  }
+
+  async removeInterruptedWrites(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const file of await filesUnder(this.baseDir)) {
+      const match = TEMP_FILE.exec(path.basename(file));
+      if (!match || !ownerIsGone(match[1] ?? null)) continue;
+      await this.#fs.rm(file, { force: true });
+      await this.#pruneEmptyFolders(file);
+      removed.push(path.relative(this.baseDir, file).split(path.sep).join('/'));
+    }
+    return removed.sort();
+  }
+
+  async list(prefix: string): Promise<{ key: string; writtenAtMs: number }[]> {
+    const listed: { key: string; writtenAtMs: number }[] = [];
+    for (const file of await filesUnder(this.#pathOf(prefix))) {
+      if (TEMP_FILE.test(path.basename(file))) continue;
+      const info = await this.#fs.stat(file).catch(() => null);
+      if (info?.isFile()) listed.push({ key: path.relative(this.baseDir, file).split(path.sep).join('/'), writtenAtMs: info.mtimeMs });
+    }
+    return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Drops the folders a key made (e.g. sha256/_staging/{uuid}/) once they are empty. */
+  async #pruneEmptyFolders(file: string): Promise<void> {
     let dir = path.dirname(file);
     while (dir.startsWith(this.baseDir + path.sep)) {
       if (!(await fsp.rmdir(dir).then(() => true, () => false))) break;
@@ -173,7 +206,8 @@ export class FileBundleStore implements BundleStore {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const file = this.#pathOf(key);
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
+    // Named after this process, so start-up repair removes it only once this process is gone.
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${ownedTempTag()}.tmp`);
     try {
       await this.#fs.mkdir(path.dirname(file), { recursive: true });
       await this.#writeDurably(temp, bytes);
@@ -289,6 +323,18 @@ function fileUrlToDir(url: string): string {
       { cause: err },
     );
   }
+}
+
+/** `FileBundleStore.put`'s temp files: `.{name}.{owner}-{uuid}.tmp`, or `.{name}.{uuid}.tmp` before owners were named. */
+const TEMP_FILE = new RegExp(`^\\..+\\.(?:(${OWNER_PATTERN})-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$`);
+
+/** Every file below `dir` (not following symlinks); a missing folder has none. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true }).catch((err: unknown) => {
+    if (isMissing(err)) return [];
+    throw err;
+  });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
 function isMissing(err: unknown): boolean {

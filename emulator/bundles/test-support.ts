@@ -1,5 +1,5 @@
 // Helpers shared by the bundles tests (not part of the public API).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,4 +68,13 @@ export function randomish(size: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/**
+ * An owner string (`{pid}-{start}`, see leftovers.ts) of a process that has exited: a child that
+ * ran and was reaped. Its pid could be reused later, but not within a test.
+ */
+export function deadOwner(): string {
+  const child = spawnSync('true');
+  return `${child.pid}-1`;
 }

@@ -16,6 +16,7 @@ export async function serveRunner(config: RunnerConfig, log: (line: Record<strin
   const runner = new Runner(config, { log });
   let served: { server: Server; url: string };
   try {
+    await runner.removeInterruptedWork();
     served = await listen(createRunnerApp(runner), config.port, process.env.HOST ?? '127.0.0.1');
   } catch (err) {
     await runner.close();

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { VirtualClock } from '../clock.ts';
 import { listen } from '../runner/http/router.ts';
 import { OTHER_TENANT, TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from '../registry/test-support.ts';
 import { createHostApp } from './app.ts';
@@ -142,6 +143,30 @@ describe('POST /api/ext-bundles/finalize', () => {
     const res = await fetch(`${base}/api/ext-bundles/finalize`, { method: 'POST', headers: { ...admin(), 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'REQUEST_BODY_UNREADABLE' });
+  });
+
+  it('should answer 404 STAGED_BUNDLE_NOT_FOUND, naming expiry and the fix, for an upload older than BUNDLE_STAGING_TTL_MS', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    await start({ now: () => new Date(clock.now()), stagingTtlMs: 1000 });
+    const b = await bundleOf();
+    const staged = (await (await upload(b.bytes, b.hex)).json()) as { upload: { key: string } };
+    clock.advance(1001);
+    const body = { key: staged.upload.key, declaredHash: b.hex, size: b.bytes.length, manifestJson: b.manifestJson };
+    const res = await post('/api/ext-bundles/finalize', body);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      code: 'STAGED_BUNDLE_NOT_FOUND',
+      error:
+        `the upload staged under ${staged.upload.key} expired: staged uploads are kept 1000 ms (BUNDLE_STAGING_TTL_MS) and this one was staged 1001 ms ago. ` +
+        'Fix: upload the bundle again with /api/ext-bundles/upload-proxy and finalize it sooner, or raise BUNDLE_STAGING_TTL_MS.',
+    });
+    expect(await t.store.has(staged.upload.key)).toBe(false);
+    const again = await post('/api/ext-bundles/finalize', body);
+    expect([again.status, ((await again.json()) as { error: string }).error]).toEqual([
+      404,
+      `nothing is staged under ${staged.upload.key}: it was finalized already, its finalize failed, it expired (uploads are removed 1000 ms after upload, BUNDLE_STAGING_TTL_MS), or it was never uploaded. ` +
+        'Fix: upload again with /api/ext-bundles/upload-proxy and finalize the key it returns.',
+    ]);
   });
 
   it('should answer 400 INVALID_KEY for a key outside staging', async () => {

@@ -1,4 +1,4 @@
-// The emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md): the Gateway's, and RUNNER_PUBLIC_BASE.
+// The emulator's settings (EMULATOR_SETTINGS drives the Configuration table of emulator/README.md): the Gateway's, RUNNER_PUBLIC_BASE and BUNDLE_STAGING_TTL_MS.
 import { describe, expect, it } from 'vitest';
 import { loadEmulatorSettings } from './settings.ts';
 
@@ -54,6 +54,20 @@ describe('EMULATOR_SIGNIN_SECRET', () => {
   it('should refuse a short secret or one with characters a URL, header or cookie would mangle, without echoing it', () => {
     for (const bad of ['short-secret', 'has space 0123456789', 'semi;colon0123456789', 'x'.repeat(257)]) {
       expect(() => loadEmulatorSettings({ EMULATOR_SIGNIN_SECRET: bad })).toThrow(`EMULATOR_SIGNIN_SECRET must be 16 to 256 of the characters A-Z a-z 0-9 . _ ~ - (it travels in a URL, a header and a cookie), got ${bad.length} characters. Fix or unset it.`);
+    }
+  });
+});
+
+describe('BUNDLE_STAGING_TTL_MS', () => {
+  it('should default to one hour and read a whole number of milliseconds', () => {
+    expect(loadEmulatorSettings({}).stagingTtlMs).toBe(3_600_000);
+    expect(loadEmulatorSettings({ BUNDLE_STAGING_TTL_MS: ' 90000 ' }).stagingTtlMs).toBe(90_000);
+    expect(loadEmulatorSettings({ BUNDLE_STAGING_TTL_MS: '5' }, { stagingTtlMs: 7 }).stagingTtlMs).toBe(7);
+  });
+
+  it('should refuse anything else with CONFIG_INVALID and the fix', () => {
+    for (const bad of ['0', '-1', '1.5', 'an hour']) {
+      expect(() => loadEmulatorSettings({ BUNDLE_STAGING_TTL_MS: bad })).toThrow(`BUNDLE_STAGING_TTL_MS must be a whole number of milliseconds ≥ 1, got "${bad}". Fix or unset it.`);
     }
   });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { EmulatorError } from '../errors.ts';
 import type { EndpointMode } from '../gateway/endpoints.ts';
 import { DEFAULT_TENANT_ID } from '../registry/identity.ts';
+import { DEFAULT_STAGING_TTL_MS } from '../registry/leftovers.ts';
 import { SIGNING_SETTINGS, parseSigningMode, type SigningMode } from '../signing/index.ts';
 
 /**
@@ -21,6 +22,7 @@ export const EMULATOR_SETTINGS = [
   ['EXT_GATEWAY_TIMEOUT_MS', '30000', 'Gateway timeout for a Runner call, also sent as `limits.timeout_ms`; past it the Gateway answers 504'],
   ['RUNNER_BASE_URL', 'the emulator\'s Runner', 'Runner the Gateway calls (`{RUNNER_BASE_URL}/v1/execute`), e.g. one started with `npm run runner`'],
   ['RUNNER_PUBLIC_BASE', '/runner', 'base of extension iframe URLs (`{base}/ext-ui/{id}/{hash}/index.html`); the main port proxies `/runner/ext-ui/*` to the Runner; an absolute URL points iframes at a Runner directly'],
+  ['BUNDLE_STAGING_TTL_MS', '3600000', 'how long an upload (`/api/ext-bundles/upload-proxy`) waits for its finalize; older uploads are removed at start and every TTL (at least every minute, at most every second), and finalizing one answers 404 `STAGED_BUNDLE_NOT_FOUND`'],
 ] as const;
 
 export interface EmulatorSettings {
@@ -43,6 +45,8 @@ export interface EmulatorSettings {
   runnerBaseUrl: string | undefined;
   /** `RUNNER_PUBLIC_BASE` without trailing slashes: where the shell's iframes load UIs from. */
   runnerPublicBase: string;
+  /** `BUNDLE_STAGING_TTL_MS`: an upload not finalized within this long is removed. */
+  stagingTtlMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -63,6 +67,7 @@ export function loadEmulatorSettings(env: Env, overrides: Partial<EmulatorSettin
     gatewayRateLimit: overrides.gatewayRateLimit ?? rateLimit(env.EXT_GATEWAY_RATE_LIMIT),
     runnerBaseUrl: overrides.runnerBaseUrl ?? baseUrl(env.RUNNER_BASE_URL),
     runnerPublicBase: overrides.runnerPublicBase ?? publicBase(env.RUNNER_PUBLIC_BASE),
+    stagingTtlMs: overrides.stagingTtlMs ?? positiveInteger(env, 'BUNDLE_STAGING_TTL_MS', DEFAULT_STAGING_TTL_MS),
   };
 }
 

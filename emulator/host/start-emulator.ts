@@ -70,7 +70,11 @@ export async function openEmulatorData(options: EmulatorDataOptions = {}): Promi
   const store = createBundleStore(runnerConfig.bundleStoreBase, join(settings.dataDir, 'bundles'));
   const signing = loadSigningPolicy({ ...env, SIGNING_MODE: settings.signingMode }, settings.dataDir);
   const clock = options.clock ?? systemClock;
-  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()) });
+  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()), stagingTtlMs: settings.stagingTtlMs });
+  const { orphanArchives, stagedUploads, tempFiles } = registry.repaired;
+  if (orphanArchives.length + stagedUploads.length + tempFiles.length > 0) {
+    options.warn?.(`Removed what interrupted work left in the bundle store: ${orphanArchives.length} unfinished publish(es), ${stagedUploads.length} expired or abandoned upload(s), ${tempFiles.length} temp file(s).`);
+  }
   const seed = registry.seed({ defaultTenantId: settings.tenantId, devApiKey: settings.apiKey });
   return { settings, runnerConfig, signing, store, registry, seed, close: async () => registry.close() };
 }
@@ -167,6 +171,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     capabilityDeps: { scheduler: schedulerDeps(registry.scheduleStore, options.clock ?? systemClock) },
   });
   let scheduler: ScheduleTimer | undefined;
+  const stagingSweeps = sweepStagedUploadsEvery(registry, Math.min(Math.max(settings.stagingTtlMs, STAGING_SWEEP_MIN_INTERVAL_MS), STAGING_SWEEP_MAX_INTERVAL_MS), options.warn);
   const servers: Server[] = [];
   let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
@@ -174,6 +179,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const close = (): Promise<void> => {
     closing ??= (async () => {
       devLoop?.close();
+      await stagingSweeps.stop();
       await scheduler?.close();
       shellServer?.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -184,6 +190,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     return closing;
   };
   try {
+    // Start-up repair of the cache: work of extractions and transpiles killed midway (the registry repaired the store when it opened).
+    await runner.removeInterruptedWork();
     progress('the Runner to listen');
     const runnerServed = await bind(createRunnerApp(runner, { log: errorLog }), settings.runnerPort, runnerBindHost(settings.host), 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);
@@ -248,6 +256,34 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     await close();
     throw err;
   }
+}
+
+/** Sweeps of expired uploads run every BUNDLE_STAGING_TTL_MS, but at least every minute and at most every second. */
+const STAGING_SWEEP_MAX_INTERVAL_MS = 60_000;
+const STAGING_SWEEP_MIN_INTERVAL_MS = 1_000;
+
+/**
+ * Sweeps expired uploads every `intervalMs` (real time; expiry itself is judged on the registry's
+ * clock) until `stop()`, which waits for a sweep in progress. Sweeps never overlap.
+ */
+function sweepStagedUploadsEvery(registry: Registry, intervalMs: number, warn: ((message: string) => void) | undefined): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = registry
+      .sweepStagedUploads()
+      .catch((err: unknown) => warn?.(`Failed to sweep expired uploads: ${(err as Error).message}. The next sweep retries.`))
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** The built shell page (built now when its sources changed), or null with a warning. */

@@ -21,6 +21,8 @@ export interface RegistryContext {
   newId: () => string;
   warn: (message: string) => void;
   maxBundleBytes: number;
+  /** BUNDLE_STAGING_TTL_MS: how long an upload may wait for its finalize. */
+  stagingTtlMs: number;
 }
 
 /** 200 MiB: the publish API's upload limit. */

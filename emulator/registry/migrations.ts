@@ -244,4 +244,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tenant_extension_schedule_due ON tenant_extension_schedule (enabled, next_run_ms);
     `,
   },
+  {
+    version: 6,
+    name: 'publish: staged uploads that expire, owners of in-flight publishes',
+    sql: `
+      -- Emulator-only: each upload-proxy upload until finalize removes it. Start-up repair and a
+      -- periodic sweep remove uploads older than BUNDLE_STAGING_TTL_MS; finalizing_owner names the
+      -- process ('{pid}-{start ticks}') running or last running its finalize, so repair also
+      -- removes the upload of a finalize whose process was killed. Times: the registry's clock.
+      CREATE TABLE staged_upload (
+        staging_key TEXT PRIMARY KEY,
+        staged_at_ms INTEGER NOT NULL,
+        finalizing_owner TEXT
+      );
+      CREATE INDEX staged_upload_age ON staged_upload (staged_at_ms);
+      -- The process copying the archive: repair leaves a live process's publish alone.
+      ALTER TABLE publish_journal ADD COLUMN owner TEXT;
+    `,
+  },
 ];

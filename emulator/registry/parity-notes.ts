@@ -10,4 +10,5 @@ export const REGISTRY_PARITY_NOTES: readonly string[] = [
   '`npm run emulate` (and the dev loop) publishes a changed sample as a new active bundle of the same version instead of answering 409 EXTENSION_VERSION_ALREADY_EXISTS; the publish API and `alga-emulator publish` still answer 409.',
   'Finalize journals the archive it moves, so a crash between copying the archive and registering it leaves no orphaned archive: the next start removes it.',
   'JSON bodies of the publish API (finalize, install, uninstall, update) are capped at 5 MiB: 413 REQUEST_BODY_TOO_LARGE names the route and the limit (production\'s finalize route reads its JSON body without a cap of its own).',
+  'A staged upload is removed when its finalize fails (any error: fix the bundle and upload again) and when it waits longer than BUNDLE_STAGING_TTL_MS (default 1 hour) for its finalize; finalizing it then answers 404 STAGED_BUNDLE_NOT_FOUND. Production keeps staged objects until the bucket\'s own lifecycle removes them, so a second finalize of the same key can still succeed there.',
 ];

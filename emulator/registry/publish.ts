@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readBundleArchive } from '../bundles/archive.ts';
 import { computeContentHash, hashHex } from '../bundles/hash.ts';
+import { ownerIsGone, processOwner } from '../bundles/leftovers.ts';
 import { EmulatorError, describeError, type ErrorBody } from '../errors.ts';
 import { invalidManifestError, isWildcardVersion, parseManifestText, resolveWildcardVersion, type ExtensionManifest } from '../manifest/index.ts';
 import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
+import { claimForFinalize, discardStaged, recordStaged, stagedNotFound } from './leftovers.ts';
 import type { BundleRow, RegistryRow, VersionRow } from './statements.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -37,15 +39,26 @@ export function checkDeclaredSize(size: string | number | undefined, maxBytes: n
   return value;
 }
 
-/** Step 1 of publish: keep the raw upload under `sha256/_staging/{uuid}/bundle.tar.zst`. */
-export async function stageUpload(ctx: RegistryContext, input: StageInput): Promise<StageResult> {
+/**
+ * Step 1 of publish: keep the raw upload under `sha256/_staging/{uuid}/bundle.tar.zst`, recorded
+ * first so the sweeps find it (it expires after BUNDLE_STAGING_TTL_MS). `claimed`: finalize follows
+ * in this process (publishBytes).
+ */
+export async function stageUpload(ctx: RegistryContext, input: StageInput, options: { claimed?: boolean; onStep?: PublishOptions['onStep'] } = {}): Promise<StageResult> {
   const size = checkDeclaredSize(input.size, ctx.maxBundleBytes);
   const declaredHash = checkDeclaredHash(input.declaredHash);
   if (input.bytes.byteLength !== size) {
     throw new EmulatorError('SIZE_MISMATCH', `size says ${size} bytes but the body has ${input.bytes.byteLength}. Send the archive bytes unchanged with their exact size.`);
   }
   const key = `sha256/_staging/${randomUUID()}/bundle.tar.zst`;
-  await ctx.store.put(key, input.bytes);
+  recordStaged(ctx, key, options.claimed === true);
+  try {
+    await ctx.store.put(key, input.bytes);
+  } catch (err) {
+    await discardStaged(ctx, key);
+    throw err;
+  }
+  options.onStep?.('staged-written');
   return { upload: { key, strategy: 'staging' }, filename: 'bundle.tar.zst', size, declaredHash };
 }
 
@@ -70,7 +83,19 @@ export interface PublishOptions {
    * these bytes as its newest bundle (the active one) instead of answering 409. Same hash → no-op.
    */
   newBundleForExistingVersion?: boolean;
+  /**
+   * Test hook (kill-during-publish tests): called as each step completes, in order. Steps a
+   * publish does not take (a 409 or a re-activated bundle copies nothing) are not reported.
+   */
+  onStep?: (step: PublishStep) => void;
 }
+
+/**
+ * The durable steps of a publish: `staged-written` (upload stored; publishBytes only), `hashed`,
+ * `journaled` (canonical key recorded for start-up repair), `archive-copied`, `rows-committed`,
+ * `staging-deleted`. A kill after `rows-committed` leaves the version registered; before it, nothing.
+ */
+export type PublishStep = 'staged-written' | 'hashed' | 'journaled' | 'archive-copied' | 'rows-committed' | 'staging-deleted';
 
 export interface FinalizeResult {
   extension: { id: string; name: string; publisher: string };
@@ -93,20 +118,31 @@ export async function finalizeUpload(ctx: RegistryContext, input: FinalizeInput,
   if (!key.startsWith('sha256/') || !key.includes('/_staging/')) {
     throw new EmulatorError('INVALID_KEY', `key must be the staging key returned by upload-proxy (sha256/_staging/…), got ${JSON.stringify(input.key ?? null)}.`);
   }
+  await claimForFinalize(ctx, key);
+  // Whatever happens next, the upload is used up: a failed finalize removes it at once.
+  try {
+    const result = await finalizeStaged(ctx, key, input, options);
+    await discardStaged(ctx, key);
+    options.onStep?.('staging-deleted');
+    return result;
+  } catch (err) {
+    await discardStaged(ctx, key);
+    throw err;
+  }
+}
+
+async function finalizeStaged(ctx: RegistryContext, key: string, input: FinalizeInput, options: PublishOptions): Promise<FinalizeResult> {
   const declaredHash = checkDeclaredHash(typeof input.declaredHash === 'string' ? input.declaredHash : undefined);
   const bytes = await ctx.store.get(key);
-  if (!bytes) {
-    throw new EmulatorError('STAGED_BUNDLE_NOT_FOUND', `nothing is staged under ${key}: it was finalized already or never uploaded. Upload again with /api/ext-bundles/upload-proxy.`);
-  }
+  if (!bytes) throw stagedNotFound(ctx, key);
   const hex = hashHex(computeContentHash(bytes));
   if (hex !== declaredHash) {
     throw new EmulatorError('HASH_MISMATCH', `the staged bundle hashes to ${hex}, not the declared ${declaredHash}: the upload was altered or the hash was computed over other bytes.`);
   }
+  options.onStep?.('hashed');
   const manifest = await readManifest(bytes, input.manifestJson);
   const signatureText = typeof input.signature?.text === 'string' ? input.signature.text : null;
-  const result = await register(ctx, bytes, hex, manifest, signatureText, options);
-  await ctx.store.delete(key).catch(() => undefined);
-  return result;
+  return register(ctx, bytes, hex, manifest, signatureText, options);
 }
 
 async function readManifest(bytes: Uint8Array, manifestJson: unknown): Promise<ExtensionManifest> {
@@ -164,13 +200,17 @@ async function register(ctx: RegistryContext, bytes: Uint8Array, hex: string, ma
   const signed = judgeSignature(ctx, subject.contentHash, signatureText);
   const target = canonicalKey(hex);
   const existed = await ctx.store.has(target);
-  ctx.sql.insertJournal.run({ canonical_key: target, staging_key: '', now: ctx.now() });
+  ctx.sql.insertJournal.run({ canonical_key: target, staging_key: '', owner: processOwner(), now: ctx.now() });
+  options.onStep?.('journaled');
   try {
     if (!existed) await ctx.store.put(target, bytes);
-    return ctx.db.transaction(() => {
+    options.onStep?.('archive-copied');
+    const result = ctx.db.transaction(() => {
       const plan = decide();
       return plan.kind === 'insert' ? insertPlanned(ctx, subject, plan, signed, target) : settle(ctx, subject, plan);
     })();
+    options.onStep?.('rows-committed');
+    return result;
   } finally {
     if (!existed && !ctx.sql.bundleWithStorageUrl.get(target)) await ctx.store.delete(target).catch(() => undefined);
     ctx.sql.deleteJournal.run(target);
@@ -309,10 +349,14 @@ function insertBundleRow(ctx: RegistryContext, versionId: string, input: RowInpu
   return { registryId, versionId };
 }
 
-/** Startup repair: archives a crash left between "copied" and "registered" are removed. */
+/**
+ * Startup repair: archives a crash left between "copied" and "registered" are removed. A publish
+ * still running in another process (the CLI on the same data folder) keeps its journal row.
+ */
 export async function sweepPublishJournal(ctx: RegistryContext): Promise<string[]> {
   const removed: string[] = [];
   for (const row of ctx.sql.journal.all()) {
+    if (!ownerIsGone(row.owner)) continue;
     if (!ctx.sql.bundleWithStorageUrl.get(row.canonical_key)) {
       await ctx.store.delete(row.canonical_key).catch(() => undefined);
       removed.push(row.canonical_key);

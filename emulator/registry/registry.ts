@@ -11,6 +11,7 @@ import { openRegistryDatabase } from './database.ts';
 import { IdentityStore, type SeedOptions, type SeedResult } from './identity.ts';
 import * as state from './install-state.ts';
 import { installVersion, setEnabled, uninstall, updateInstall, type InstallResult } from './installs.ts';
+import { DEFAULT_STAGING_TTL_MS, sweepStagedUploads } from './leftovers.ts';
 import { finalizeUpload, sweepPublishJournal, stageUpload, type FinalizeInput, type FinalizeResult, type PublishOptions, type StageInput, type StageResult } from './publish.ts';
 import { ScheduleStore } from './schedules.ts';
 import { SecretSealer } from './secret-sealer.ts';
@@ -28,6 +29,18 @@ export interface RegistryOptions {
   maxBundleBytes?: number;
   /** Database file; default `{dataDir}/registry.sqlite`. `:memory:` for throwaway registries. */
   file?: string;
+  /** BUNDLE_STAGING_TTL_MS: an upload not finalized within this long (on `now`'s clock) is removed; default 1 hour. */
+  stagingTtlMs?: number;
+}
+
+/** What start-up repair removed when the registry opened (all empty after a clean shutdown). */
+export interface RepairReport {
+  /** Canonical keys of publishes killed between journaling and registering (their archives, where copied, are removed). */
+  orphanArchives: string[];
+  /** Expired uploads, and uploads of finalizes killed midway. */
+  stagedUploads: string[];
+  /** Temp files of store writes killed between writing and renaming. */
+  tempFiles: string[];
 }
 
 /** One installed extension as the Gateway, shell and CLI see it. */
@@ -80,6 +93,7 @@ export class Registry {
   readonly savepoints: SqliteSavepoints;
   /** Schedules per install: the scheduler host API, the cron timer's next firings, last runs. */
   readonly scheduleStore: ScheduleStore;
+  #repaired: RepairReport = { orphanArchives: [], stagedUploads: [], tempFiles: [] };
   readonly #ctx: RegistryContext;
   readonly #db: Database.Database;
   #closed = false;
@@ -95,7 +109,10 @@ export class Registry {
     this.identity = new IdentityStore(ctx.sql, ctx.now, (fn) => ctx.db.transaction(fn)());
   }
 
-  /** Opens the registry (migrating it) and removes archives a crashed publish left behind. */
+  /**
+   * Opens the registry (migrating it) and repairs what a killed process left behind: archives of
+   * unfinished publishes, expired or orphaned uploads, the store's temp files (see `repaired`).
+   */
   static async open(options: RegistryOptions): Promise<Registry> {
     const { db } = openRegistryDatabase(options.file ?? join(options.dataDir, 'registry.sqlite'));
     const clock = options.now ?? (() => new Date());
@@ -109,10 +126,38 @@ export class Registry {
       newId: () => randomUUID(),
       warn: options.warn ?? (() => undefined),
       maxBundleBytes: options.maxBundleBytes ?? MAX_BUNDLE_BYTES,
+      stagingTtlMs: options.stagingTtlMs ?? DEFAULT_STAGING_TTL_MS,
     };
     const registry = new Registry(ctx);
-    await sweepPublishJournal(ctx);
+    try {
+      registry.#repaired = {
+        orphanArchives: await sweepPublishJournal(ctx),
+        stagedUploads: await sweepStagedUploads(ctx),
+        tempFiles: (await ctx.store.removeInterruptedWrites?.()) ?? [],
+      };
+    } catch (err) {
+      registry.close();
+      throw err;
+    }
     return registry;
+  }
+
+  /**
+   * Removes uploads older than BUNDLE_STAGING_TTL_MS (on the registry's clock) and uploads of
+   * finalizes whose process is gone; returns their keys. The running emulator calls it periodically.
+   */
+  sweepStagedUploads(): Promise<string[]> {
+    return sweepStagedUploads(this.#ctx);
+  }
+
+  /** What start-up repair removed when this registry opened (store keys). */
+  get repaired(): RepairReport {
+    return this.#repaired;
+  }
+
+  /** BUNDLE_STAGING_TTL_MS in effect. */
+  get stagingTtlMs(): number {
+    return this.#ctx.stagingTtlMs;
   }
 
   get maxBundleBytes(): number {
@@ -137,14 +182,15 @@ export class Registry {
    */
   async publishBytes(bytes: Uint8Array, options: { manifestJson?: string; signatureText?: string | null } & PublishOptions = {}): Promise<FinalizeResult> {
     const declaredHash = computeContentHash(bytes).slice('sha256:'.length);
-    const staged = await this.stageUpload({ bytes, size: bytes.byteLength, declaredHash });
+    // Claimed: stage and finalize are one operation here, so a kill in between leaves nothing either.
+    const staged = await stageUpload(this.#ctx, { bytes, size: bytes.byteLength, declaredHash }, { claimed: true, onStep: options.onStep });
     return this.finalize({
       key: staged.upload.key,
       declaredHash,
       size: bytes.byteLength,
       manifestJson: options.manifestJson,
       signature: options.signatureText ? { text: options.signatureText } : null,
-    }, { newBundleForExistingVersion: options.newBundleForExistingVersion });
+    }, { newBundleForExistingVersion: options.newBundleForExistingVersion, onStep: options.onStep });
   }
 
   install(tenantId: string, ref: string, version: string): Promise<InstallResult> {

@@ -150,6 +150,13 @@ const SCHEDULE_COLUMNS = `s.id, s.install_id, s.tenant_id, s.endpoint_id, s.name
 
 const USER_COLUMNS = `u.id, u.tenant_id, u.email, u.name, u.user_type, u.client_id, c.name AS client_name, u.role, u.permissions`;
 
+/** An upload-proxy upload not yet finalized (emulator-only `staged_upload`). */
+export interface StagedUploadRow {
+  staging_key: string;
+  staged_at_ms: number;
+  finalizing_owner: string | null;
+}
+
 export type RegistryStatements = ReturnType<typeof registryStatements>;
 
 /** One `extension_quota_usage` row: an extension's use in one tenant during one window (an hour). */
@@ -294,11 +301,22 @@ export function registryStatements(db: Database.Database) {
     disableSchedule: db.prepare<[string]>(`UPDATE tenant_extension_schedule SET enabled = 0, next_run_ms = NULL WHERE id = ?`),
     deleteSchedulesOf: db.prepare<[string]>(`DELETE FROM tenant_extension_schedule WHERE install_id = ?`),
 
-    insertJournal: db.prepare<{ canonical_key: string; staging_key: string; now: string }>(
-      `INSERT OR REPLACE INTO publish_journal (canonical_key, staging_key, created_at) VALUES (@canonical_key, @staging_key, @now)`,
+    insertJournal: db.prepare<{ canonical_key: string; staging_key: string; owner: string; now: string }>(
+      `INSERT OR REPLACE INTO publish_journal (canonical_key, staging_key, owner, created_at) VALUES (@canonical_key, @staging_key, @owner, @now)`,
     ),
     deleteJournal: db.prepare<[string]>(`DELETE FROM publish_journal WHERE canonical_key = ?`),
-    journal: db.prepare<[], { canonical_key: string; staging_key: string }>(`SELECT canonical_key, staging_key FROM publish_journal`),
+    journal: db.prepare<[], { canonical_key: string; staging_key: string; owner: string | null }>(`SELECT canonical_key, staging_key, owner FROM publish_journal`),
+
+    insertStaged: db.prepare<{ staging_key: string; staged_at_ms: number; finalizing_owner: string | null }>(
+      `INSERT INTO staged_upload (staging_key, staged_at_ms, finalizing_owner) VALUES (@staging_key, @staged_at_ms, @finalizing_owner)`,
+    ),
+    stagedByKey: db.prepare<[string], StagedUploadRow>(`SELECT staging_key, staged_at_ms, finalizing_owner FROM staged_upload WHERE staging_key = ?`),
+    claimStaged: db.prepare<{ staging_key: string; owner: string }>(`UPDATE staged_upload SET finalizing_owner = @owner WHERE staging_key = @staging_key`),
+    deleteStaged: db.prepare<[string]>(`DELETE FROM staged_upload WHERE staging_key = ?`),
+    /** Expired uploads, and uploads whose finalize ran in some process (the caller keeps the live ones). */
+    stagedToSweep: db.prepare<[number], StagedUploadRow>(
+      `SELECT staging_key, staged_at_ms, finalizing_owner FROM staged_upload WHERE staged_at_ms <= ? OR finalizing_owner IS NOT NULL ORDER BY staged_at_ms, staging_key`,
+    ),
     bundleWithStorageUrl: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM extension_bundle WHERE storage_url = ? LIMIT 1`),
 
     insertTenant: db.prepare<{ id: string; name: string; now: string }>(

@@ -45,7 +45,7 @@ export interface TestRegistry {
 }
 
 /** A registry over a memory store in a temp data folder, seeded, in the given signing mode. */
-export async function openTestRegistry(options: { mode?: SigningMode; trustPems?: string[]; maxBundleBytes?: number } = {}): Promise<TestRegistry> {
+export async function openTestRegistry(options: { mode?: SigningMode; trustPems?: string[]; maxBundleBytes?: number; now?: () => Date; stagingTtlMs?: number } = {}): Promise<TestRegistry> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'registry-test-'));
   const mode = options.mode ?? 'dev';
   const store = new MemoryBundleStore();
@@ -57,7 +57,7 @@ export async function openTestRegistry(options: { mode?: SigningMode; trustPems?
         })()
       : { mode, trust: TrustStore.fromPems(options.trustPems ?? []) };
   const warnings: string[] = [];
-  const registry = await Registry.open({ dataDir, store, signing, warn: (w) => warnings.push(w), maxBundleBytes: options.maxBundleBytes });
+  const registry = await Registry.open({ dataDir, store, signing, warn: (w) => warnings.push(w), maxBundleBytes: options.maxBundleBytes, now: options.now, stagingTtlMs: options.stagingTtlMs });
   const { devApiKey } = registry.seed({ defaultTenantId: TENANT, devApiKey: 'test-dev-key' });
   return {
     registry,

@@ -379,6 +379,15 @@ export class Runner implements Rewindable {
     this.debugEvents.forgetAfter(mark.events);
   }
 
+  /**
+   * Start-up repair of EXT_CACHE_ROOT: removes the work folders of extractions (`tmp/`) and
+   * transpiles (`transpiled/`) whose process was killed; a live process's work is left alone.
+   * Returns what was removed.
+   */
+  async removeInterruptedWork(): Promise<{ extractions: string[]; transpiles: string[] }> {
+    return { extractions: await this.#cache.removeInterruptedExtractions(), transpiles: await this.#loader.removeInterruptedTranspiles() };
+  }
+
   /** Stops the workers and closes the storage database; safe to call more than once. */
   close(): Promise<void> {
     this.#closing ??= (async () => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { OWNER_PATTERN, ownerIsGone, processOwner } from '../../bundles/leftovers.ts';
 import { EmulatorError, describeError, executeFailed } from '../../errors.ts';
 import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from '../../wit/host-types.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
@@ -12,6 +13,16 @@ import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';
 
 /** Bump when the transpile options or cache layout change, so old caches are not reused. */
 const TRANSPILE_CACHE_VERSION = 'v1';
+
+/** Transpile work folders: `{hash dir}.tmp-{owner}-{random}`, or `.tmp-{pid}-{random}` before owners were named (owner unknown). */
+const TRANSPILE_TEMP = new RegExp(`^.+\\.tmp-(?:(${OWNER_PATTERN})|\\d+)-[a-z0-9]+$`);
+/** Host-types temp files: `{key}.json.{owner}.tmp`, or `.{pid}.tmp` before owners were named. */
+const HOST_TYPES_TEMP = new RegExp(`^[0-9a-f]+\\.json\\.(?:(${OWNER_PATTERN})|\\d+)\\.tmp$`);
+
+/** Names in a folder; a missing folder has none. */
+async function listNames(dir: string): Promise<string[]> {
+  return (await readdir(dir).catch(() => [] as string[])).sort();
+}
 const GLUE_FILE = 'main.js';
 
 /** A guest ready to be instantiated in a worker. */
@@ -64,6 +75,27 @@ export class ComponentLoader {
   }
 
   /**
+   * Start-up repair: removes the temp folders and files of transpiles whose process was killed
+   * (`{cacheRoot}/transpiled/{version}/*.tmp-…`, `{cacheRoot}/host-types/*.tmp`); a live
+   * process's work is left alone. Returns their paths relative to the cache root.
+   */
+  async removeInterruptedTranspiles(): Promise<string[]> {
+    const root = this.#options.cacheRoot;
+    const candidates = [join('host-types', '')];
+    for (const version of await listNames(join(root, 'transpiled'))) candidates.push(join('transpiled', version, ''));
+    const removed: string[] = [];
+    for (const folder of candidates) {
+      for (const name of await listNames(join(root, folder))) {
+        const match = TRANSPILE_TEMP.exec(name) ?? HOST_TYPES_TEMP.exec(name);
+        if (!match || !ownerIsGone(match[1] ?? null)) continue;
+        await rm(join(root, folder, name), { recursive: true, force: true });
+        removed.push(join(folder, name));
+      }
+    }
+    return removed;
+  }
+
+  /**
    * Our own WIT's declarations, generated once and cached on disk by the WIT's hash, so a
    * restart does not need to load jco at all (also checks that the WIT parses).
    */
@@ -90,8 +122,9 @@ export class ComponentLoader {
       const texts = await readFile(out, 'utf8');
       try {
         await mkdir(dirname(file), { recursive: true });
-        await writeFile(`${file}.${process.pid}.tmp`, texts);
-        await rename(`${file}.${process.pid}.tmp`, file);
+        const temp = `${file}.${processOwner()}.tmp`;
+        await writeFile(temp, texts);
+        await rename(temp, file);
       } catch {
         // A cache that cannot be written only costs time on the next start.
       }
@@ -127,7 +160,8 @@ export class ComponentLoader {
 
   async #transpile(dir: string, wasm: Uint8Array): Promise<TranspiledFiles> {
     checkComponentHeader(wasm);
-    const temp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    // Named after this process, so start-up repair removes it only once this process is gone.
+    const temp = `${dir}.tmp-${processOwner()}-${Math.random().toString(36).slice(2)}`;
     try {
       await mkdir(temp, { recursive: true });
       await writeFile(join(temp, 'input.wasm'), wasm);
