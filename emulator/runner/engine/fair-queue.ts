@@ -115,13 +115,18 @@ export class FairQueue<T extends WaitingCall> {
     return best?.call;
   }
 
-  /** True when some share waits with nothing running and its extension is under its cap. */
-  hasStarved(load: PoolLoad): boolean {
+  /**
+   * The oldest call of a starved share: one that waits with nothing running while its extension
+   * is under its cap. Such a call justifies a spare worker when every worker is busy.
+   */
+  starved(load: PoolLoad): T | undefined {
+    let oldest: T | undefined;
     for (const [share, line] of this.#lines) {
       const head = line.calls[0] as T;
-      if (load.runningOfShare(share) === 0 && load.runningOfExtension(head.extension) < load.perExtension) return true;
+      if (load.runningOfShare(share) > 0 || load.runningOfExtension(head.extension) >= load.perExtension) continue;
+      if (!oldest || head.seq < oldest.seq) oldest = head;
     }
-    return false;
+    return oldest;
   }
 }
 

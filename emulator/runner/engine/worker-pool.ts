@@ -8,6 +8,8 @@ export type { HostCallRecord };
 import { applyFault, type FaultPlan } from '../faults/fault-plan.ts';
 import type { LoadedComponent } from './component-loader.ts';
 import { REDACTED, recordValue, secretValues } from './host-call-values.ts';
+import { FairQueue, shareKey, type PoolLoad } from './fair-queue.ts';
+import { workerExecArgv } from './worker-exec-argv.ts';
 
 export interface GuestRequest {
   context: {
@@ -35,8 +37,12 @@ export interface InvocationResult {
 }
 
 export interface WorkerPoolOptions {
+  /** Regular workers (`RUNNER_WORKERS`): how many calls run at once when no install is starved. */
   size: number;
+  /** `RUNNER_MAX_CONCURRENCY_PER_EXTENSION`, per registry id. */
   perExtension: number;
+  /** `RUNNER_SPARE_WORKERS`: extra threads for installs that would otherwise wait with nothing running. */
+  spare: number;
   hostTable: HostTable;
   importShape: ImportShape;
   /** Planned host-call failures and the grant checks they wait behind; none = every call is real. */
@@ -45,6 +51,12 @@ export interface WorkerPoolOptions {
 
 interface Job {
   id: number;
+  /** Arrival order (the id), the install (tenant × registry id) and the registry id: see fair-queue.ts. */
+  seq: number;
+  share: string;
+  extension: string;
+  /** Ends the wait of a call still queued when its own timeout passes. */
+  deadline: NodeJS.Timeout | undefined;
   component: LoadedComponent;
   scope: InvocationScope;
   request: GuestRequest;
@@ -74,13 +86,25 @@ const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
 
 /**
  * Runs guests on worker threads so a runaway guest never blocks the server. Bounded globally
- * (`size` workers) and per extension; extra calls wait in a FIFO queue.
+ * (`size` workers) and per extension; extra calls wait in a fair queue (fair-queue.ts: the
+ * install with the fewest running calls goes first, round robin between equals).
+ *
+ * A runaway install cannot hold every worker against the others: when every worker is busy and
+ * an install waits with nothing running, a spare worker (up to `spare`) is started for it. Above
+ * `size`, at most one idle worker is kept (ready for the starved install's next call); the rest
+ * are retired, and a killed worker is not replaced while a spare can stand in for it.
+ *
+ * A call that waits keeps its own deadline: if `timeoutMs` passes before it starts it answers
+ * the timeout failure without running (it gets its full `timeoutMs` once it does start, as in
+ * production, which times from instantiation).
  */
 export class WorkerPool {
   readonly #options: WorkerPoolOptions;
   readonly #slots: Slot[] = [];
-  readonly #queue: Job[] = [];
+  readonly #queue = new FairQueue<Job>();
+  /** Running calls by install (share) and by registry id. */
   readonly #running = new Map<string, number>();
+  readonly #runningByExtension = new Map<string, number>();
   readonly #preloaded = new Set<string>();
   #nextId = 1;
   #closed = false;
@@ -94,13 +118,17 @@ export class WorkerPool {
     if (this.#closed) return Promise.reject(executeFailed('the runner is shutting down'));
     return new Promise((resolve, reject) => {
       const hostCalls: HostCallRecord[] = [];
+      const id = this.#nextId++;
       const job: Job = {
-        id: this.#nextId++, component, scope, request, timeoutMs,
+        id, seq: id, share: shareKey(scope.tenantId, scope.extensionId), extension: scope.extensionId, deadline: undefined,
+        component, scope, request, timeoutMs,
         enqueuedAt: performance.now(), startedAt: 0, hostCalls, resolve,
         // A failed call still made host calls (e.g. a denial the guest did not catch): keep them.
         reject: (err) => reject(Object.assign(err, { hostCalls })),
       };
       this.#queue.push(job);
+      // Real time, like the run timer: this bounds how long a caller can be kept waiting.
+      job.deadline = setTimeout(() => this.#expire(job), timeoutMs);
       this.#dispatch();
     });
   }
@@ -114,64 +142,91 @@ export class WorkerPool {
 
   /** Number of calls waiting for a worker. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue.size;
+  }
+
+  /** Live worker threads, spares included (starting ones too). */
+  get threads(): number {
+    return this.#slots.length;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) job.reject(executeFailed('the runner is shutting down'));
+    for (const job of this.#queue.drain()) {
+      clearTimeout(job.deadline);
+      job.reject(executeFailed('the runner is shutting down'));
+    }
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
 
-  #spawn(): Slot {
+  /** Starts a worker that imports `glueUrls` (default: every glue module seen) ahead of use. */
+  #spawn(glueUrls: Iterable<string> = this.#preloaded): Slot {
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
     const worker = new Worker(WORKER_URL, {
       workerData: { signal, replyPort: port2, importShape: this.#options.importShape },
       transferList: [port2],
+      execArgv: workerExecArgv(process.execArgv),
     });
     const slot: Slot = {
       worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
       job: undefined, timer: undefined, knownKeys: new Set(), resetting: false,
     };
-    for (const glueUrl of this.#preloaded) worker.postMessage({ type: 'preload', glueUrl });
+    for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
     worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
     worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
     worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));
     return slot;
   }
 
+  /** Starts every call the policy admits on an idle worker, then sizes the spare threads. */
   #dispatch(): void {
-    for (let i = 0; i < this.#queue.length; ) {
-      const job = this.#queue[i] as Job;
-      const extension = job.scope.extensionId;
-      if ((this.#running.get(extension) ?? 0) >= this.#options.perExtension) {
-        i++;
-        continue;
-      }
-      const slot = this.#pickSlot(componentKey(job.component));
-      if (!slot) return;
-      this.#queue.splice(i, 1);
-      this.#start(slot, job);
+    for (;;) {
+      const idle = this.#slots.filter((s) => s.ready && !s.job);
+      if (idle.length === 0) break;
+      const job = this.#queue.next(this.#load());
+      if (!job) break;
+      this.#queue.take(job);
+      this.#start(pickSlot(idle, componentKey(job.component)), job);
     }
+    this.#startSpare();
+    this.#retireIdleSpares();
   }
 
-  /** Prefer an idle worker holding this component already reset, then one holding it at all. */
-  #pickSlot(key: string): Slot | undefined {
-    const idle = this.#slots.filter((s) => s.ready && !s.job);
-    return (
-      idle.find((s) => s.knownKeys.has(key) && !s.resetting) ??
-      idle.find((s) => s.knownKeys.has(key)) ??
-      idle.find((s) => !s.resetting) ??
-      idle[0]
-    );
+  #load(): PoolLoad {
+    return {
+      size: this.#options.size,
+      busy: this.#slots.filter((s) => s.job).length,
+      perExtension: this.#options.perExtension,
+      runningOfShare: (share) => this.#running.get(share) ?? 0,
+      runningOfExtension: (extension) => this.#runningByExtension.get(extension) ?? 0,
+    };
+  }
+
+  /** Every worker busy (none starting either) and an install starved: one more thread, if allowed. */
+  #startSpare(): void {
+    if (this.#closed || this.#slots.length >= this.#options.size + this.#options.spare) return;
+    if (this.#slots.some((s) => !s.job)) return;
+    const starved = this.#queue.starved(this.#load());
+    if (starved) this.#slots.push(this.#spawn([starved.component.glueUrl]));
+  }
+
+  /** Above `size`, keep at most one idle worker (the starved install's next call is likely). */
+  #retireIdleSpares(): void {
+    while (this.#slots.length > this.#options.size) {
+      const idle = this.#slots.filter((s) => !s.job);
+      if (idle.length < 2) return;
+      this.#discard(idle.find((s) => !s.ready) ?? (idle[idle.length - 1] as Slot));
+    }
   }
 
   #start(slot: Slot, job: Job): void {
     const key = componentKey(job.component);
     job.startedAt = performance.now();
+    clearTimeout(job.deadline);
     slot.job = job;
-    this.#running.set(job.scope.extensionId, (this.#running.get(job.scope.extensionId) ?? 0) + 1);
+    bump(this.#running, job.share, 1);
+    bump(this.#runningByExtension, job.extension, 1);
     const modules = slot.knownKeys.has(key) ? undefined : job.component.modules;
     slot.knownKeys.add(key);
     // Always real time, never the emulator's (possibly virtual) Clock: this timer is what stops a
@@ -184,9 +239,18 @@ export class WorkerPool {
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;
-    const left = (this.#running.get(job.scope.extensionId) ?? 1) - 1;
-    if (left === 0) this.#running.delete(job.scope.extensionId);
-    else this.#running.set(job.scope.extensionId, left);
+    bump(this.#running, job.share, -1);
+    bump(this.#runningByExtension, job.extension, -1);
+  }
+
+  /** A call still waiting when its own timeout passes answers the timeout failure, never having run. */
+  #expire(job: Job): void {
+    if (!this.#queue.remove(job)) return;
+    job.reject(executeFailed(
+      `wasm trap: interrupt (limits.timeout_ms ${job.timeoutMs} exceeded while waiting for a guest worker; the guest never ran. ` +
+      `Fix: raise limits.timeout_ms or RUNNER_WORKERS (${this.#options.size}), or stop the calls holding the workers)`,
+    ));
+    this.#dispatch();
   }
 
   #onMessage(slot: Slot, msg: WorkerMessage): void {
@@ -259,6 +323,7 @@ export class WorkerPool {
     this.#finish(slot, job);
     job.reject(executeFailed(`wasm trap: interrupt (limits.timeout_ms ${job.timeoutMs} exceeded)`));
     this.#replace(slot);
+    this.#dispatch();
   }
 
   #onCrash(slot: Slot, reason: string): void {
@@ -270,18 +335,44 @@ export class WorkerPool {
       job.reject(executeFailed(reason));
     }
     this.#replace(slot);
+    this.#dispatch();
   }
 
-  /** A terminated or crashed worker is discarded with everything in it, and a new one started. */
+  /**
+   * A timed-out or crashed worker is discarded with everything in it; a new one is started
+   * unless a spare already brings the pool up to `size` (then the spare stands in, warm).
+   */
   #replace(slot: Slot): void {
+    if (!this.#discard(slot) || this.#closed) return;
+    if (this.#slots.length < this.#options.size) this.#slots.push(this.#spawn());
+  }
+
+  /** Stops a worker and forgets it; false when it was already gone. */
+  #discard(slot: Slot): boolean {
     const index = this.#slots.indexOf(slot);
-    if (index < 0) return;
+    if (index < 0) return false;
+    this.#slots.splice(index, 1);
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
     slot.replyPort.close();
-    if (this.#closed) return;
-    this.#slots[index] = this.#spawn();
+    return true;
   }
+}
+
+/** Prefer an idle worker holding this component already reset, then one holding it at all. */
+function pickSlot(idle: Slot[], key: string): Slot {
+  return (
+    idle.find((s) => s.knownKeys.has(key) && !s.resetting) ??
+    idle.find((s) => s.knownKeys.has(key)) ??
+    idle.find((s) => !s.resetting) ??
+    (idle[0] as Slot)
+  );
+}
+
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const value = (counts.get(key) ?? 0) + by;
+  if (value <= 0) counts.delete(key);
+  else counts.set(key, value);
 }
 
 function componentKey(component: LoadedComponent): string {
