@@ -11,38 +11,39 @@ function call(name: string, tenant: string, extension: string): Call {
 }
 
 /**
- * A pool simulated by hand: `admitAll` starts calls while `next` gives one and a worker is free,
- * counting running calls by share and extension as the worker pool does.
+ * A pool simulated by hand: `admitAll` fills free regular workers, then free spare workers, while
+ * the policy gives a call, counting running calls by share and extension as the worker pool does.
  */
 class Pool {
-  readonly running: Call[] = [];
-  constructor(readonly size: number, readonly perExtension: number, readonly workers = size) {}
+  readonly running: { call: Call; spare: boolean }[] = [];
+  constructor(readonly size: number, readonly perExtension: number, readonly spares = 0) {}
 
   load(): PoolLoad {
     return {
-      size: this.size,
-      busy: this.running.length,
       perExtension: this.perExtension,
-      runningOfShare: (share) => this.running.filter((c) => c.share === share).length,
-      runningOfExtension: (ext) => this.running.filter((c) => c.extension === ext).length,
+      runningOfShare: (share) => this.running.filter((r) => r.call.share === share).length,
+      runningOfExtension: (ext) => this.running.filter((r) => r.call.extension === ext).length,
     };
   }
 
   /** Starts calls on free workers until none is free or none may start; returns their names. */
   admitAll(queue: FairQueue<Call>): string[] {
     const started: string[] = [];
-    while (this.running.length < this.workers) {
-      const next = queue.next(this.load());
-      if (!next) break;
-      queue.take(next);
-      this.running.push(next);
-      started.push(next.name);
+    for (const spare of [false, true]) {
+      const workers = spare ? this.spares : this.size;
+      while (this.running.filter((r) => r.spare === spare).length < workers) {
+        const next = queue.next(this.load(), spare ? 'spare' : 'regular');
+        if (!next) break;
+        queue.take(next);
+        this.running.push({ call: next, spare });
+        started.push(next.name);
+      }
     }
     return started;
   }
 
   finish(name: string): void {
-    this.running.splice(this.running.findIndex((c) => c.name === name), 1);
+    this.running.splice(this.running.findIndex((r) => r.call.name === name), 1);
   }
 }
 
@@ -124,8 +125,8 @@ describe('FairQueue admission order', () => {
 
   it('gives a starved install a spare worker, but never a busy one', () => {
     const queue = new FairQueue<Call>();
-    for (const name of ['a1', 'a2', 'a3']) queue.push(call(name, 't1', 'A'));
-    const pool = new Pool(2, 5, 3); // two regular workers and one spare thread
+    for (const name of ['a1', 'a2', 'a3', 'a4']) queue.push(call(name, 't1', 'A'));
+    const pool = new Pool(2, 5, 1); // two regular workers and one spare
     expect(pool.admitAll(queue)).toEqual(['a1', 'a2']);
     expect(queue.starved(pool.load())).toBeUndefined();
     queue.push(call('b1', 't1', 'B'));
@@ -136,8 +137,12 @@ describe('FairQueue admission order', () => {
     pool.finish('b1');
     expect(pool.admitAll(queue)).toEqual(['c1']);
     expect(queue.starved(pool.load())).toBeUndefined();
+    // A's own worker ends (killed at its timeout): a3 takes the regular one, never the spare.
+    pool.finish('a1');
     pool.finish('c1');
-    expect(pool.admitAll(queue)).toEqual([]);
+    expect(pool.admitAll(queue)).toEqual(['a3']);
+    expect(queue.next(pool.load(), 'spare')).toBeUndefined();
+    expect(queue.size).toBe(1);
   });
 
   it('does not count an install as starved while its extension is at its cap', () => {

@@ -14,10 +14,11 @@
  *   recently), then to the oldest call. Within a share, calls run in arrival order. So a share
  *   with 100 queued calls delays another share's single call by at most one turn, never by its
  *   whole backlog.
- * - **Regular capacity vs spare**: a share that already runs something may start a call only
- *   while fewer than `size` (`RUNNER_WORKERS`) calls run. A *starved* share (nothing running)
- *   may go beyond that on a spare worker, started on demand when every worker is busy
- *   (`RUNNER_SPARE_WORKERS`, default 1). Running
+ * - **Regular workers vs spares**: any call may start on one of the `RUNNER_WORKERS` regular
+ *   workers. A spare worker (`RUNNER_SPARE_WORKERS`, default 1), started on demand when every
+ *   worker is busy, only takes calls of a *starved* share (one with nothing running), so the
+ *   greedy extension can never grow onto it, even when one of its own workers is killed and
+ *   being replaced. Running
  *   guests are never pre-empted before their own timeout: fresh-instance semantics and limits
  *   stay as they were; the spare is what lets another extension through meanwhile. A single
  *   extension keeps all `size` workers when alone (no static reservation), and the spare also
@@ -35,12 +36,8 @@ export interface WaitingCall {
   seq: number;
 }
 
-/** What the pool is doing right now. */
+/** What the pool is running right now. */
 export interface PoolLoad {
-  /** Regular workers (`RUNNER_WORKERS`). */
-  size: number;
-  /** Workers running a call now, spares included. */
-  busy: number;
   /** `RUNNER_MAX_CONCURRENCY_PER_EXTENSION`. */
   perExtension: number;
   runningOfShare(share: string): number;
@@ -97,18 +94,17 @@ export class FairQueue<T extends WaitingCall> {
   }
 
   /**
-   * The call to start on a free worker, or undefined when none may. Order: fewest running calls
-   * of its share, then the share served least recently (round robin), then the oldest call.
-   * A share that runs something may start only while fewer than `size` calls run; beyond that
-   * (spare workers) only starved shares start.
+   * The call to start on a free `worker`, or undefined when none may. Order: fewest running
+   * calls of its share, then the share served least recently (round robin), then the oldest
+   * call. A spare worker only takes calls of shares with nothing running.
    */
-  next(load: PoolLoad): T | undefined {
+  next(load: PoolLoad, worker: 'regular' | 'spare' = 'regular'): T | undefined {
     let best: { call: T; running: number; servedAt: number } | undefined;
     for (const [share, line] of this.#lines) {
       const head = line.calls[0] as T;
       const running = load.runningOfShare(share);
       if (load.runningOfExtension(head.extension) >= load.perExtension) continue;
-      if (running > 0 && load.busy >= load.size) continue;
+      if (running > 0 && worker === 'spare') continue;
       const candidate = { call: head, running, servedAt: line.servedAt };
       if (!best || before(candidate, best)) best = candidate;
     }
