@@ -88,6 +88,20 @@ describe('spare workers', () => {
     expect(p.threads).toBe(1);
   });
 
+  it('keeps an idle spare for a second after a regular worker frees, for the starved extension\'s next call', async () => {
+    const p = pool(1, 1, 60_000);
+    await call(p, A, '/global', 10_000);
+    const spinning = call(p, A, '/spin', 800).catch(() => undefined);
+    await call(p, B, '/global', 10_000); // starts the spare
+    await sleep(600);
+    await call(p, B, '/global', 10_000); // the spare's last call, shortly before A's timeout
+    await spinning;
+    await sleep(300); // A's worker is replaced and idle by now; the spare is idle for < 1 s
+    expect(p.threads).toBe(2);
+    await until(() => p.threads === 1, 3000);
+    expect(p.threads).toBe(1);
+  });
+
   it('starts a standby spare, before anyone starves, once a call has run 100 ms with every worker busy', async () => {
     const p = pool(1, 1);
     await call(p, A, '/global', 10_000);

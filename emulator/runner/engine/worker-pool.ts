@@ -77,6 +77,12 @@ const SECRETS_INTERFACE = 'alga:extension/secrets';
  * runaway does, and another install's next call then finds a started, warm worker.
  */
 const STANDBY_AFTER_MS = 100;
+/**
+ * How long an idle spare outlives the need for it. A runaway's loop of timeouts and retries
+ * frees and refills a regular worker every few seconds; retiring the spare at each gap made the
+ * starved install's next call pay a worker start-up.
+ */
+const SPARE_LINGER_MS = 1000;
 
 /**
  * Runs guests on worker threads so a runaway guest never blocks the server. Bounded globally
@@ -108,6 +114,7 @@ export class WorkerPool {
   /** Components of the latest calls, most recent first: what a new worker warms up. */
   #recent: LoadedComponent[] = [];
   #standbyTimer: NodeJS.Timeout | undefined;
+  #retireTimer: NodeJS.Timeout | undefined;
   #nextId = 1;
   #closed = false;
 
@@ -155,6 +162,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#standbyTimer);
+    clearTimeout(this.#retireTimer);
     for (const job of this.#queue.drain()) {
       clearTimeout(job.deadline);
       job.reject(executeFailed('the runner is shutting down'));
@@ -233,11 +241,26 @@ export class WorkerPool {
     this.#slots.push(warmSlot(this.#spawn(true), this.#recent.filter((c) => !running.has(componentKey(c)))));
   }
 
-  /** Idle spares go once a regular worker is idle and ready; otherwise one idle spare is kept. */
+  /**
+   * Idle spares go once a regular worker is idle and ready (otherwise one idle spare is kept),
+   * each after SPARE_LINGER_MS idle; a timer looks again for those not idle that long yet.
+   */
   #retireIdleSpares(): void {
     const regularFree = this.#slots.some((s) => !s.spare && s.ready && !s.job);
     const idleSpares = this.#slots.filter((s) => s.spare && !s.job);
-    for (const slot of regularFree ? idleSpares : idleSpares.slice(1)) this.#discard(slot);
+    const now = performance.now();
+    let wait = Infinity;
+    for (const slot of regularFree ? idleSpares : idleSpares.slice(1)) {
+      const left = slot.idleSince + SPARE_LINGER_MS - now;
+      if (left <= 0) this.#discard(slot);
+      else wait = Math.min(wait, left);
+    }
+    if (wait === Infinity || this.#retireTimer || this.#closed) return;
+    this.#retireTimer = setTimeout(() => {
+      this.#retireTimer = undefined;
+      this.#retireIdleSpares();
+    }, wait);
+    this.#retireTimer.unref();
   }
 
   #start(slot: Slot<Job>, job: Job): void {
@@ -258,6 +281,7 @@ export class WorkerPool {
   }
 
   #finish(slot: Slot<Job>, job: Job): void {
+    slot.idleSince = performance.now();
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;

@@ -19,6 +19,8 @@ export interface Slot<J> {
   spare: boolean;
   /** Components this worker ran last, most recent first: what its replacement warms up. */
   recent: LoadedComponent[];
+  /** When its last call ended (or it was started): how long a spare has been idle. */
+  idleSince: number;
 }
 
 const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
@@ -38,6 +40,7 @@ export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: 
   return {
     worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
     job: undefined, timer: undefined, knownKeys: new Set(), resetting: false, spare, recent: [],
+    idleSince: performance.now(),
   };
 }
 
