@@ -218,7 +218,7 @@ export class WorkerPool {
 
   /** Every worker busy: look again in STANDBY_AFTER_MS for a call running all that time. */
   #armStandby(): void {
-    if (this.#standbyTimer || this.#slots.some((s) => !s.job)) return;
+    if (this.#options.spare === 0 || this.#standbyTimer || this.#slots.some((s) => !s.job)) return;
     const armedAt = performance.now();
     this.#standbyTimer = setTimeout(() => {
       this.#standbyTimer = undefined;
