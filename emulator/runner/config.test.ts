@@ -32,6 +32,7 @@ describe('loadRunnerConfig', () => {
       debugMaxEventBytes: 8192,
       workers,
       perExtensionConcurrency: workers,
+      spareWorkers: 1,
       defaultTimeoutMs: 30_000,
       defaultMemoryMb: 256,
       idempotencyCapacity: 10_000,
@@ -84,6 +85,12 @@ describe('loadRunnerConfig', () => {
       perExtensionConcurrency: 1,
       defaultTimeoutMs: 500,
     });
+  });
+
+  it('reads RUNNER_SPARE_WORKERS, where 0 turns spare workers off and a negative count is refused', () => {
+    expect(loadRunnerConfig({ RUNNER_SPARE_WORKERS: '0' }).spareWorkers).toBe(0);
+    expect(loadRunnerConfig({ RUNNER_SPARE_WORKERS: '3' }).spareWorkers).toBe(3);
+    expect(configError({ RUNNER_SPARE_WORKERS: '-1' }).message).toBe('RUNNER_SPARE_WORKERS must be an integer >= 0, got "-1". Fix or unset it.');
   });
 
   it('treats empty variables as unset', () => {

@@ -24,6 +24,8 @@ export interface RunnerConfig {
   debugMaxEventBytes: number;
   workers: number;
   perExtensionConcurrency: number;
+  /** `RUNNER_SPARE_WORKERS`: extra threads for installs starved by busy workers (worker-pool.ts). */
+  spareWorkers: number;
   defaultTimeoutMs: number;
   defaultMemoryMb: number;
   idempotencyCapacity: number;
@@ -46,6 +48,7 @@ const OWN_SETTINGS: readonly SettingRow[] = [
   ['RUNNER_DEBUG_MAX_EVENT_BYTES', '8192', 'longest debug-event message before it is cut'],
   ['RUNNER_WORKERS', 'min(4, cores)', 'guest worker threads = concurrent executions'],
   ['RUNNER_MAX_CONCURRENCY_PER_EXTENSION', 'RUNNER_WORKERS', 'concurrent executions of one extension; the rest queue'],
+  ['RUNNER_SPARE_WORKERS', '1', 'extra worker threads started while every worker is busy and another install (tenant × extension) waits with nothing running, so one runaway extension cannot starve the others; 0 = none'],
   ['RUNNER_DEFAULT_TIMEOUT_MS', '30000', 'timeout when a request has no limits.timeout_ms'],
   ['HOST', '127.0.0.1', 'address the servers bind to'],
 ];
@@ -78,6 +81,7 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     debugMaxEventBytes: int(env, 'RUNNER_DEBUG_MAX_EVENT_BYTES', 8192, 1),
     workers,
     perExtensionConcurrency: int(env, 'RUNNER_MAX_CONCURRENCY_PER_EXTENSION', workers, 1),
+    spareWorkers: int(env, 'RUNNER_SPARE_WORKERS', 1, 0),
     defaultTimeoutMs: int(env, 'RUNNER_DEFAULT_TIMEOUT_MS', 30_000, 1),
     defaultMemoryMb: 256,
     idempotencyCapacity: 10_000,

@@ -156,6 +156,7 @@ export class Runner implements Rewindable {
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
+      spare: config.spareWorkers,
       hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
       faults: { plan: this.faults, admits: this.#capabilities.admission },

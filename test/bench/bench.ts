@@ -112,6 +112,7 @@ try {
   await registryFigures(join(dataDir, 'emulator'), bytes);
   await harnessFigures(results);
   await hostApiFigures(results);
+  await (await import('./fairness-figures.ts')).fairnessFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }

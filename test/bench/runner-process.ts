@@ -15,8 +15,9 @@ export interface RunnerProcess {
   stop(): Promise<void>;
 }
 
-export function startRunnerProcess(dataDir: string): Promise<RunnerProcess> {
-  return startServerProcess(RUNNER_CLI, 'runner listening', { PORT: '0', EMULATOR_DATA_DIR: dataDir });
+/** `env` adds Runner settings (e.g. `RUNNER_WORKERS`) to the inherited environment. */
+export function startRunnerProcess(dataDir: string, env: Record<string, string> = {}): Promise<RunnerProcess> {
+  return startServerProcess(RUNNER_CLI, 'runner listening', { ...env, PORT: '0', EMULATOR_DATA_DIR: dataDir });
 }
 
 /** The whole emulator (main port + Runner on `runnerPort`) with a known dev API key. */

@@ -43,8 +43,9 @@ describe('default timeout', () => {
 });
 
 describe('global concurrency bound', () => {
-  it('queues a second extension behind a busy single worker instead of failing it', async () => {
-    const fx = await start({ workers: 1 });
+  it('queues a second extension behind a busy single worker instead of failing it, without spare workers', async () => {
+    // RUNNER_SPARE_WORKERS=0: no extra thread for the starved extension (test/e2e/hostile/starvation.test.ts covers the spare).
+    const fx = await start({ workers: 1, spareWorkers: 0 });
     const hash = await fx.install(TEST_GUEST_DIR, EXT);
     const otherHash = await fx.install(TEST_GUEST_DIR, OTHER);
     await fx.execute(executeBody(OTHER, otherHash, 'GET', '/global'));

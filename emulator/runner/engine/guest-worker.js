@@ -163,5 +163,11 @@ async function invoke(msg) {
 parentPort.on('message', (msg) => {
   if (msg.type === 'invoke') void invoke(msg);
   else if (msg.type === 'preload') importGlue(msg.glueUrl).catch(() => undefined);
+  else if (msg.type === 'warm') {
+    // A replacement worker instantiates what its killed predecessor ran last, before a call needs
+    // it; nothing is called, so every call still starts from the post-instantiation snapshot.
+    if (!modulesByKey.has(msg.key)) modulesByKey.set(msg.key, msg.modules);
+    instanceFor(msg.key, msg.glueUrl).catch(() => undefined);
+  }
 });
 parentPort.postMessage({ type: 'ready' });

@@ -1,4 +1,3 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { executeFailed } from '../../errors.ts';
 import type { Admission, HostTable, ImportShape } from '../../capabilities/index.ts';
 import type { HostCallRecord } from '../../contracts/host-call.ts';
@@ -8,6 +7,8 @@ export type { HostCallRecord };
 import { applyFault, type FaultPlan } from '../faults/fault-plan.ts';
 import type { LoadedComponent } from './component-loader.ts';
 import { REDACTED, recordValue, secretValues } from './host-call-values.ts';
+import { FairQueue, shareKey, type PoolLoad } from './fair-queue.ts';
+import { closeSlot, componentKey, openSlot, pickSlot, remember, warmSlot, type HostCallMessage, type HostReply, type Slot, type WorkerMessage } from './worker-slot.ts';
 
 export interface GuestRequest {
   context: {
@@ -35,8 +36,14 @@ export interface InvocationResult {
 }
 
 export interface WorkerPoolOptions {
+  /** Regular workers (`RUNNER_WORKERS`): how many calls run at once when no install is starved. */
   size: number;
+  /** `RUNNER_MAX_CONCURRENCY_PER_EXTENSION`, per registry id. */
   perExtension: number;
+  /** `RUNNER_SPARE_WORKERS`: extra threads for installs that would otherwise wait with nothing running. */
+  spare: number;
+  /** How long a call runs in a full pool before a standby spare starts; default STANDBY_AFTER_MS. */
+  standbyAfterMs?: number;
   hostTable: HostTable;
   importShape: ImportShape;
   /** Planned host-call failures and the grant checks they wait behind; none = every call is real. */
@@ -45,6 +52,12 @@ export interface WorkerPoolOptions {
 
 interface Job {
   id: number;
+  /** Arrival order (the id), the install (tenant × registry id) and the registry id: see fair-queue.ts. */
+  seq: number;
+  share: string;
+  extension: string;
+  /** Ends the wait of a call still queued when its own timeout passes. */
+  deadline: NodeJS.Timeout | undefined;
   component: LoadedComponent;
   scope: InvocationScope;
   request: GuestRequest;
@@ -56,51 +69,75 @@ interface Job {
   reject(err: Error): void;
 }
 
-interface Slot {
-  worker: Worker;
-  replyPort: MessagePort;
-  flag: Int32Array;
-  ready: boolean;
-  job: Job | undefined;
-  timer: NodeJS.Timeout | undefined;
-  knownKeys: Set<string>;
-  /** Still restoring its instance after the last call; usable, but a reset worker is faster. */
-  resetting: boolean;
-}
-
 /** Whose `get` result is always recorded as `"[redacted]"`. */
 const SECRETS_INTERFACE = 'alga:extension/secrets';
-const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
+/**
+ * How long a call must have run, with every worker busy, before a standby spare is started.
+ * Ordinary calls take milliseconds, so a saturated pool of short calls never starts one; a
+ * runaway does, and another install's next call then finds a started, warm worker.
+ */
+const STANDBY_AFTER_MS = 100;
+/**
+ * How long an idle spare outlives the need for it. A runaway's loop of timeouts and retries
+ * frees and refills a regular worker every few seconds; retiring the spare at each gap made the
+ * starved install's next call pay a worker start-up.
+ */
+const SPARE_LINGER_MS = 1000;
 
 /**
  * Runs guests on worker threads so a runaway guest never blocks the server. Bounded globally
- * (`size` workers) and per extension; extra calls wait in a FIFO queue.
+ * (`size` workers) and per extension; extra calls wait in a fair queue (fair-queue.ts: the
+ * install with the fewest running calls goes first, round robin between equals).
+ *
+ * A runaway install cannot hold every worker against the others: when every worker is busy and
+ * an install waits with nothing running, a spare worker (up to `spare`) is started for it. A
+ * spare only runs calls of installs with nothing running, so the greedy install never grows onto
+ * it; it stays while every regular worker is busy (ready for the starved install's next call)
+ * and is retired as soon as a regular worker is idle. When a call has held a full pool for
+ * STANDBY_AFTER_MS, the spare is started ahead of need (a standby), warm with recent components
+ * no call is running. A killed regular worker is replaced at
+ * once, and workers start without module loaders (worker-exec-argv.ts), so capacity returns in
+ * about the time of one worker start-up.
+ *
+ * A call that waits keeps its own deadline: if `timeoutMs` passes before it starts it answers
+ * the timeout failure without running (it gets its full `timeoutMs` once it does start, as in
+ * production, which times from instantiation).
  */
 export class WorkerPool {
   readonly #options: WorkerPoolOptions;
-  readonly #slots: Slot[] = [];
-  readonly #queue: Job[] = [];
+  readonly #slots: Slot<Job>[] = [];
+  readonly #queue = new FairQueue<Job>();
+  /** Running calls by install (share) and by registry id. */
   readonly #running = new Map<string, number>();
+  readonly #runningByExtension = new Map<string, number>();
   readonly #preloaded = new Set<string>();
+  /** Components of the latest calls, most recent first: what a new worker warms up. */
+  #recent: LoadedComponent[] = [];
+  #standbyTimer: NodeJS.Timeout | undefined;
+  #retireTimer: NodeJS.Timeout | undefined;
   #nextId = 1;
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
     this.#options = { ...options };
-    for (let i = 0; i < options.size; i++) this.#slots.push(this.#spawn());
+    for (let i = 0; i < options.size; i++) this.#slots.push(this.#spawn(false));
   }
 
   run(component: LoadedComponent, scope: InvocationScope, request: GuestRequest, timeoutMs: number): Promise<InvocationResult> {
     if (this.#closed) return Promise.reject(executeFailed('the runner is shutting down'));
     return new Promise((resolve, reject) => {
       const hostCalls: HostCallRecord[] = [];
+      const id = this.#nextId++;
       const job: Job = {
-        id: this.#nextId++, component, scope, request, timeoutMs,
+        id, seq: id, share: shareKey(scope.tenantId, scope.extensionId), extension: scope.extensionId, deadline: undefined,
+        component, scope, request, timeoutMs,
         enqueuedAt: performance.now(), startedAt: 0, hostCalls, resolve,
         // A failed call still made host calls (e.g. a denial the guest did not catch): keep them.
         reject: (err) => reject(Object.assign(err, { hostCalls })),
       };
       this.#queue.push(job);
+      // Real time, like the run timer: this bounds how long a caller can be kept waiting.
+      job.deadline = setTimeout(() => this.#expire(job), timeoutMs);
       this.#dispatch();
     });
   }
@@ -114,82 +151,155 @@ export class WorkerPool {
 
   /** Number of calls waiting for a worker. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue.size;
+  }
+
+  /** Live worker threads, starting ones and spares included. */
+  get threads(): number {
+    return this.#slots.length;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) job.reject(executeFailed('the runner is shutting down'));
+    clearTimeout(this.#standbyTimer);
+    clearTimeout(this.#retireTimer);
+    for (const job of this.#queue.drain()) {
+      clearTimeout(job.deadline);
+      job.reject(executeFailed('the runner is shutting down'));
+    }
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
 
-  #spawn(): Slot {
-    const { port1, port2 } = new MessageChannel();
-    const signal = new SharedArrayBuffer(4);
-    const worker = new Worker(WORKER_URL, {
-      workerData: { signal, replyPort: port2, importShape: this.#options.importShape },
-      transferList: [port2],
-    });
-    const slot: Slot = {
-      worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
-      job: undefined, timer: undefined, knownKeys: new Set(), resetting: false,
-    };
-    for (const glueUrl of this.#preloaded) worker.postMessage({ type: 'preload', glueUrl });
-    worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
-    worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
-    worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));
+  /** Starts a worker that imports `glueUrls` (default: every glue module seen) ahead of use. */
+  #spawn(spare: boolean, glueUrls: Iterable<string> = this.#preloaded): Slot<Job> {
+    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls);
+    slot.worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
+    slot.worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
+    slot.worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));
     return slot;
   }
 
+  /** Starts every call the policy admits on an idle worker, then sizes the spare workers. */
   #dispatch(): void {
-    for (let i = 0; i < this.#queue.length; ) {
-      const job = this.#queue[i] as Job;
-      const extension = job.scope.extensionId;
-      if ((this.#running.get(extension) ?? 0) >= this.#options.perExtension) {
-        i++;
-        continue;
+    for (;;) {
+      const idle = this.#slots.filter((s) => s.ready && !s.job);
+      const regular = idle.filter((s) => !s.spare);
+      const spare = idle.filter((s) => s.spare);
+      let job = regular.length > 0 ? this.#queue.next(this.#load()) : undefined;
+      let from = regular;
+      if (!job && spare.length > 0) {
+        job = this.#queue.next(this.#load(), 'spare');
+        from = spare;
       }
-      const slot = this.#pickSlot(componentKey(job.component));
-      if (!slot) return;
-      this.#queue.splice(i, 1);
-      this.#start(slot, job);
+      if (!job) break;
+      this.#queue.take(job);
+      this.#start(pickSlot(from, componentKey(job.component)), job);
     }
+    this.#armStandby();
+    this.#startSpare();
+    this.#retireIdleSpares();
   }
 
-  /** Prefer an idle worker holding this component already reset, then one holding it at all. */
-  #pickSlot(key: string): Slot | undefined {
-    const idle = this.#slots.filter((s) => s.ready && !s.job);
-    return (
-      idle.find((s) => s.knownKeys.has(key) && !s.resetting) ??
-      idle.find((s) => s.knownKeys.has(key)) ??
-      idle.find((s) => !s.resetting) ??
-      idle[0]
-    );
+  #load(): PoolLoad {
+    return {
+      perExtension: this.#options.perExtension,
+      runningOfShare: (share) => this.#running.get(share) ?? 0,
+      runningOfExtension: (extension) => this.#runningByExtension.get(extension) ?? 0,
+    };
   }
 
-  #start(slot: Slot, job: Job): void {
+  /** Every worker busy (none starting either) and an install starved: one more spare, if allowed. */
+  #startSpare(): void {
+    if (this.#closed || this.#slots.some((s) => !s.job)) return;
+    if (this.#slots.filter((s) => s.spare).length >= this.#options.spare) return;
+    const starved = this.#queue.starved(this.#load());
+    if (starved) this.#slots.push(this.#spawn(true, [starved.component.glueUrl]));
+  }
+
+  /** Every worker busy: look again in STANDBY_AFTER_MS for a call running all that time. */
+  #armStandby(): void {
+    if (this.#options.spare === 0 || this.#standbyTimer || this.#slots.some((s) => !s.job)) return;
+    const armedAt = performance.now();
+    this.#standbyTimer = setTimeout(() => {
+      this.#standbyTimer = undefined;
+      this.#startStandby(armedAt);
+    }, this.#options.standbyAfterMs ?? STANDBY_AFTER_MS);
+    this.#standbyTimer.unref();
+  }
+
+  /** A spare started before anyone starves: a call running since `armedAt` holds a busy worker. */
+  #startStandby(armedAt: number): void {
+    if (this.#closed || this.#slots.some((s) => !s.job)) return;
+    if (this.#slots.filter((s) => s.spare).length >= this.#options.spare) return;
+    if (!this.#slots.some((s) => s.job && s.job.startedAt <= armedAt)) {
+      this.#armStandby(); // only younger calls (the pool turned over): look again while it stays full
+      return;
+    }
+    // Only components no call is running: the long call's own would be of no use on a spare
+    // (its install has something running), and it may be a first, cold instantiation.
+    const running = new Set(this.#slots.map((s) => s.job && componentKey(s.job.component)));
+    this.#slots.push(warmSlot(this.#spawn(true), this.#recent.filter((c) => !running.has(componentKey(c)))));
+  }
+
+  /**
+   * Idle spares go once a regular worker is idle and ready (otherwise one idle spare is kept),
+   * each after SPARE_LINGER_MS idle; a timer looks again for those not idle that long yet.
+   */
+  #retireIdleSpares(): void {
+    const regularFree = this.#slots.some((s) => !s.spare && s.ready && !s.job);
+    const idleSpares = this.#slots.filter((s) => s.spare && !s.job);
+    const now = performance.now();
+    let wait = Infinity;
+    for (const slot of regularFree ? idleSpares : idleSpares.slice(1)) {
+      const left = slot.idleSince + SPARE_LINGER_MS - now;
+      if (left <= 0) this.#discard(slot);
+      else wait = Math.min(wait, left);
+    }
+    if (wait === Infinity || this.#retireTimer || this.#closed) return;
+    this.#retireTimer = setTimeout(() => {
+      this.#retireTimer = undefined;
+      this.#retireIdleSpares();
+    }, wait);
+    this.#retireTimer.unref();
+  }
+
+  #start(slot: Slot<Job>, job: Job): void {
     const key = componentKey(job.component);
     job.startedAt = performance.now();
+    clearTimeout(job.deadline);
     slot.job = job;
-    this.#running.set(job.scope.extensionId, (this.#running.get(job.scope.extensionId) ?? 0) + 1);
+    bump(this.#running, job.share, 1);
+    bump(this.#runningByExtension, job.extension, 1);
     const modules = slot.knownKeys.has(key) ? undefined : job.component.modules;
     slot.knownKeys.add(key);
+    slot.recent = remember(slot.recent, job.component);
+    this.#recent = remember(this.#recent, job.component);
     // Always real time, never the emulator's (possibly virtual) Clock: this timer is what stops a
     // looping guest, so it must bound real CPU time whatever a test does to the clock.
     slot.timer = setTimeout(() => this.#onTimeout(slot, job), job.timeoutMs);
     slot.worker.postMessage({ type: 'invoke', id: job.id, key, glueUrl: job.component.glueUrl, modules, request: job.request });
   }
 
-  #finish(slot: Slot, job: Job): void {
+  #finish(slot: Slot<Job>, job: Job): void {
+    slot.idleSince = performance.now();
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;
-    const left = (this.#running.get(job.scope.extensionId) ?? 1) - 1;
-    if (left === 0) this.#running.delete(job.scope.extensionId);
-    else this.#running.set(job.scope.extensionId, left);
+    bump(this.#running, job.share, -1);
+    bump(this.#runningByExtension, job.extension, -1);
   }
 
-  #onMessage(slot: Slot, msg: WorkerMessage): void {
+  /** A call still waiting when its own timeout passes answers the timeout failure, never having run. */
+  #expire(job: Job): void {
+    if (!this.#queue.remove(job)) return;
+    job.reject(executeFailed(
+      `wasm trap: interrupt (limits.timeout_ms ${job.timeoutMs} exceeded while waiting for a guest worker; the guest never ran. ` +
+      `Fix: raise limits.timeout_ms or RUNNER_WORKERS (${this.#options.size}), or stop the calls holding the workers)`,
+    ));
+    this.#dispatch();
+  }
+
+  #onMessage(slot: Slot<Job>, msg: WorkerMessage): void {
     if (msg.type === 'ready' || msg.type === 'reset') {
       slot.ready = true;
       slot.resetting = false;
@@ -212,7 +322,7 @@ export class WorkerPool {
     this.#dispatch();
   }
 
-  async #hostCall(slot: Slot, job: Job, msg: HostCallMessage): Promise<void> {
+  async #hostCall(slot: Slot<Job>, job: Job, msg: HostCallMessage): Promise<void> {
     const started = performance.now();
     const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
     const secrets = secretValues(job.scope.secrets);
@@ -254,14 +364,15 @@ export class WorkerPool {
     return faults.plan.take(call, () => faults.admits(msg.iface, msg.fn, scope, msg.args));
   }
 
-  #onTimeout(slot: Slot, job: Job): void {
+  #onTimeout(slot: Slot<Job>, job: Job): void {
     if (slot.job !== job) return;
     this.#finish(slot, job);
     job.reject(executeFailed(`wasm trap: interrupt (limits.timeout_ms ${job.timeoutMs} exceeded)`));
     this.#replace(slot);
+    this.#dispatch();
   }
 
-  #onCrash(slot: Slot, reason: string): void {
+  #onCrash(slot: Slot<Job>, reason: string): void {
     const index = this.#slots.indexOf(slot);
     if (index < 0 || this.#closed) return;
     const job = slot.job;
@@ -270,38 +381,31 @@ export class WorkerPool {
       job.reject(executeFailed(reason));
     }
     this.#replace(slot);
+    this.#dispatch();
   }
 
-  /** A terminated or crashed worker is discarded with everything in it, and a new one started. */
-  #replace(slot: Slot): void {
+  /**
+   * A timed-out or crashed worker is discarded with everything in it. A regular one is replaced
+   * at once, and the replacement instantiates the components it ran last, so the next call does
+   * not pay for that; a spare is started again only when a starved install needs one.
+   */
+  #replace(slot: Slot<Job>): void {
+    if (!this.#discard(slot) || this.#closed || slot.spare) return;
+    this.#slots.push(warmSlot(this.#spawn(false), slot.recent));
+  }
+
+  /** Stops a worker and forgets it; false when it was already gone. */
+  #discard(slot: Slot<Job>): boolean {
     const index = this.#slots.indexOf(slot);
-    if (index < 0) return;
-    slot.worker.removeAllListeners();
-    void slot.worker.terminate();
-    slot.replyPort.close();
-    if (this.#closed) return;
-    this.#slots[index] = this.#spawn();
+    if (index < 0) return false;
+    this.#slots.splice(index, 1);
+    closeSlot(slot);
+    return true;
   }
 }
 
-function componentKey(component: LoadedComponent): string {
-  return `${component.contentHash}:${component.memoryMb}`;
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const value = (counts.get(key) ?? 0) + by;
+  if (value <= 0) counts.delete(key);
+  else counts.set(key, value);
 }
-
-type HostReply = { ok: true; value: unknown } | { ok: false; payload: string } | { ok: false; message: string };
-
-interface HostCallMessage {
-  type: 'host-call';
-  id: number;
-  iface: string;
-  fn: string;
-  args: unknown[];
-  oneway?: boolean;
-}
-
-type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'reset' }
-  | HostCallMessage
-  | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
-  | { type: 'result'; id: number; ok: false; error: string };

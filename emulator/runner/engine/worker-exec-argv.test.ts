@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { workerExecArgv } from './worker-exec-argv.ts';
+
+describe('workerExecArgv', () => {
+  it('drops module loaders with their values, in both spellings', () => {
+    expect(workerExecArgv([
+      '--require', '/x/preflight.cjs', '--import', 'file:///x/loader.mjs', '-r', 'a.cjs',
+      '--loader=ts-node/esm', '--experimental-loader', 'l.mjs', '--import=tsx',
+    ])).toEqual([]);
+  });
+
+  it('keeps every other option in order', () => {
+    expect(workerExecArgv(['--stack-size=2000', '--import', 'tsx', '--experimental-wasm-stack-switching', '--conditions', 'dev']))
+      .toEqual(['--stack-size=2000', '--experimental-wasm-stack-switching', '--conditions', 'dev']);
+  });
+});

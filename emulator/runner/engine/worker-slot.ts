@@ -1,0 +1,101 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { ImportShape } from '../../capabilities/index.ts';
+import type { LoadedComponent } from './component-loader.ts';
+import type { GuestResponse } from './worker-pool.ts';
+import { workerExecArgv } from './worker-exec-argv.ts';
+
+/** One guest worker thread as the pool sees it; `J` is the pool's call record. */
+export interface Slot<J> {
+  worker: Worker;
+  replyPort: MessagePort;
+  flag: Int32Array;
+  ready: boolean;
+  job: J | undefined;
+  timer: NodeJS.Timeout | undefined;
+  knownKeys: Set<string>;
+  /** Still restoring its instance after the last call; usable, but a reset worker is faster. */
+  resetting: boolean;
+  /** Beyond `size`: runs only calls of installs with nothing running, and is retired when idle. */
+  spare: boolean;
+  /** Components this worker ran last, most recent first: what its replacement warms up. */
+  recent: LoadedComponent[];
+  /** When its last call ended (or it was started): how long a spare has been idle. */
+  idleSince: number;
+}
+
+const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
+/** How many recent components a new worker (replacement or standby) instantiates ahead of use. */
+export const WARM_COMPONENTS = 2;
+
+/** Starts a worker thread that imports `glueUrls` ahead of use; the pool adds the listeners. */
+export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>): Slot<J> {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new SharedArrayBuffer(4);
+  const worker = new Worker(WORKER_URL, {
+    workerData: { signal, replyPort: port2, importShape },
+    transferList: [port2],
+    execArgv: workerExecArgv(process.execArgv),
+  });
+  for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
+  return {
+    worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
+    job: undefined, timer: undefined, knownKeys: new Set(), resetting: false, spare, recent: [],
+    idleSince: performance.now(),
+  };
+}
+
+/** Has `slot` instantiate up to WARM_COMPONENTS of `components` before any call needs them. */
+export function warmSlot<J>(slot: Slot<J>, components: readonly LoadedComponent[]): Slot<J> {
+  for (const component of components.slice(0, WARM_COMPONENTS)) {
+    const key = componentKey(component);
+    slot.knownKeys.add(key);
+    slot.recent.push(component);
+    slot.worker.postMessage({ type: 'warm', key, glueUrl: component.glueUrl, modules: component.modules });
+  }
+  return slot;
+}
+
+/** Stops a worker thread for good (listeners first, so its exit is not taken for a crash). */
+export function closeSlot<J>(slot: Slot<J>): void {
+  slot.worker.removeAllListeners();
+  void slot.worker.terminate();
+  slot.replyPort.close();
+}
+
+/** `recent` with `component` moved to the front, at most WARM_COMPONENTS long. */
+export function remember(recent: readonly LoadedComponent[], component: LoadedComponent): LoadedComponent[] {
+  const key = componentKey(component);
+  return [component, ...recent.filter((c) => componentKey(c) !== key)].slice(0, WARM_COMPONENTS);
+}
+
+/** Prefer an idle worker holding this component already reset, then one holding it at all. */
+export function pickSlot<J>(idle: Slot<J>[], key: string): Slot<J> {
+  return (
+    idle.find((s) => s.knownKeys.has(key) && !s.resetting) ??
+    idle.find((s) => s.knownKeys.has(key)) ??
+    idle.find((s) => !s.resetting) ??
+    (idle[0] as Slot<J>)
+  );
+}
+
+export function componentKey(component: LoadedComponent): string {
+  return `${component.contentHash}:${component.memoryMb}`;
+}
+
+export type HostReply = { ok: true; value: unknown } | { ok: false; payload: string } | { ok: false; message: string };
+
+export interface HostCallMessage {
+  type: 'host-call';
+  id: number;
+  iface: string;
+  fn: string;
+  args: unknown[];
+  oneway?: boolean;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'reset' }
+  | HostCallMessage
+  | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
+  | { type: 'result'; id: number; ok: false; error: string };

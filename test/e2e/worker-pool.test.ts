@@ -1,0 +1,134 @@
+// The worker pool on its own, with the real test guest: spare workers and the replacement of a
+// killed worker, observed through the pool's timings and thread count (the Runner hides both).
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { packExtension } from '../../emulator/bundles/pack.ts';
+import { importShape, type HostTable } from '../../emulator/capabilities/index.ts';
+import { ComponentLoader, type LoadedComponent } from '../../emulator/runner/engine/component-loader.ts';
+import { WorkerPool, type GuestRequest } from '../../emulator/runner/engine/worker-pool.ts';
+import type { InvocationScope } from '../../emulator/contracts/invocation.ts';
+import { WIT_PATH } from '../../emulator/wit/world.ts';
+import { TEST_GUEST_DIR } from '../../harness/runner-fixture.ts';
+
+const A = 'a7000000-0000-4000-8000-00000000000a';
+const B = 'b7000000-0000-4000-8000-00000000000b';
+let component: LoadedComponent;
+const pools: WorkerPool[] = [];
+afterEach(async () => {
+  for (const pool of pools.splice(0)) await pool.close();
+});
+
+beforeAll(async () => {
+  // The harness's shared cache: the test guest packed as `emu.install` packs it is transpiled once.
+  const { contentHash } = await packExtension(TEST_GUEST_DIR, { level: 1 });
+  const loader = new ComponentLoader({ cacheRoot: join(tmpdir(), 'alga-emulator-harness-cache'), witPath: WIT_PATH });
+  await loader.hostDeclarations();
+  component = await loader.load(contentHash, async () => new Uint8Array(await readFile(join(TEST_GUEST_DIR, 'dist/main.wasm'))), 256);
+});
+
+function pool(size: number, spare: number, standbyAfterMs?: number): WorkerPool {
+  const created = new WorkerPool({ size, perExtension: size, spare, standbyAfterMs, hostTable: new Map() as HostTable, importShape: importShape() });
+  pools.push(created);
+  return created;
+}
+
+function call(p: WorkerPool, extensionId: string, path: string, timeoutMs: number) {
+  const scope: InvocationScope = {
+    requestId: undefined, tenantId: 'tenant-1', extensionId, installId: undefined, versionId: undefined,
+    contentHash: component.contentHash, grants: new Set(), user: undefined, secrets: undefined, emit: () => undefined,
+  };
+  const request: GuestRequest = {
+    context: { requestId: undefined, tenantId: 'tenant-1', extensionId, installId: undefined, versionId: undefined },
+    http: { method: 'GET', url: path, headers: [], body: undefined },
+  };
+  return p.run(component, scope, request, timeoutMs);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const body = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check() && performance.now() < end) await sleep(20);
+}
+
+describe('replacing a killed worker', () => {
+  it('instantiates the killed worker\'s last component in the replacement before the next call', async () => {
+    const p = pool(1, 0);
+    await call(p, A, '/global', 10_000);
+    await expect(call(p, A, '/spin', 200)).rejects.toThrow('execute_failed: wasm trap: interrupt (limits.timeout_ms 200 exceeded)');
+    await sleep(2500); // the replacement starts and instantiates meanwhile
+    const next = await call(p, A, '/global', 10_000);
+    expect(body(next.response.body)).toEqual({ global: 1 });
+    // A cold instantiation of this guest takes tens of ms; a warm one is a resolved promise.
+    expect(next.timing.instantiateMs).toBeLessThan(5);
+  });
+});
+
+describe('spare workers', () => {
+  it('starts one on demand for a starved extension, never gives it to the greedy one, and retires it once a worker is free', async () => {
+    const p = pool(1, 1, 60_000); // no standby: the spare is started on demand for B
+    await call(p, A, '/global', 10_000);
+    expect(p.threads).toBe(1);
+    const spinning = call(p, A, '/spin', 1500).catch((err: Error) => ({ failed: err.message, at: performance.now() }));
+    const other = await call(p, B, '/global', 10_000);
+    expect(body(other.response.body)).toEqual({ global: 1 });
+    expect(p.threads).toBe(2);
+
+    // A's second call waits for A's own worker, although the spare is idle.
+    const own = call(p, A, '/global', 10_000).then((r) => ({ ...r, at: performance.now() }));
+    const [spun, ownDone] = await Promise.all([spinning, own]);
+    expect(spun).toMatchObject({ failed: 'execute_failed: wasm trap: interrupt (limits.timeout_ms 1500 exceeded)' });
+    expect(ownDone.at).toBeGreaterThan((spun as { at: number }).at);
+    expect(body(ownDone.response.body)).toEqual({ global: 1 });
+
+    await until(() => p.threads === 1, 3000);
+    expect(p.threads).toBe(1);
+  });
+
+  it('keeps an idle spare for a second after a regular worker frees, for the starved extension\'s next call', async () => {
+    const p = pool(1, 1, 60_000);
+    await call(p, A, '/global', 10_000);
+    const spinning = call(p, A, '/spin', 800).catch(() => undefined);
+    await call(p, B, '/global', 10_000); // starts the spare
+    await sleep(600);
+    await call(p, B, '/global', 10_000); // the spare's last call, shortly before A's timeout
+    await spinning;
+    await sleep(300); // A's worker is replaced and idle by now; the spare is idle for < 1 s
+    expect(p.threads).toBe(2);
+    await until(() => p.threads === 1, 3000);
+    expect(p.threads).toBe(1);
+  });
+
+  it('starts a standby spare, before anyone starves, once a call has run 100 ms with every worker busy', async () => {
+    const p = pool(1, 1);
+    await call(p, A, '/global', 10_000);
+    const spinning = call(p, A, '/spin', 1500).catch(() => undefined);
+    await until(() => p.threads === 2, 1000);
+    expect(p.threads).toBe(2);
+    await spinning;
+    await until(() => p.threads === 1, 3000);
+    expect(p.threads).toBe(1);
+  });
+
+  it('starts no standby for a busy pool of short calls', async () => {
+    const p = pool(1, 1);
+    const replies = await Promise.all(Array.from({ length: 30 }, () => call(p, A, '/global', 10_000)));
+    expect(replies.map((r) => body(r.response.body))).toEqual(Array(30).fill({ global: 1 }));
+    await sleep(150);
+    expect(p.threads).toBe(1);
+  });
+
+  it('starts none when RUNNER_SPARE_WORKERS is 0: the starved call waits for the timeout', async () => {
+    const p = pool(1, 0);
+    await call(p, A, '/global', 10_000);
+    const spinning = call(p, A, '/spin', 800).catch(() => performance.now());
+    await sleep(100);
+    const other = await call(p, B, '/global', 10_000);
+    expect(other.timing.queuedMs).toBeGreaterThan(600);
+    expect(p.threads).toBe(1);
+    await spinning;
+  });
+});
