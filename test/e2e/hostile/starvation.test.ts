@@ -8,9 +8,9 @@ import { RunnerFixture, TEST_GUEST_DIR, executeBody, type ExecuteReply } from '.
 const A = 'a7000000-0000-4000-8000-00000000000a';
 const B = 'b7000000-0000-4000-8000-00000000000b';
 /** Long enough that A's calls are certainly still looping when B's answer is checked. */
-const RUNAWAY_MS = 5000;
+const RUNAWAY_MS = 8000;
 /** Spare start-up (~100 ms idle) and B's call, with room for a machine busy with A's loops. */
-const OTHER_BOUND_MS = 2000;
+const OTHER_BOUND_MS = 4000;
 
 let fx: RunnerFixture;
 let hash: string;
