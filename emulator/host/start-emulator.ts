@@ -68,7 +68,7 @@ export async function openEmulatorData(options: EmulatorDataOptions = {}): Promi
   const store = createBundleStore(runnerConfig.bundleStoreBase, join(settings.dataDir, 'bundles'));
   const signing = loadSigningPolicy({ ...env, SIGNING_MODE: settings.signingMode }, settings.dataDir);
   const clock = options.clock ?? systemClock;
-  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()) });
+  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()), archiveLimits: runnerConfig.archiveLimits });
   const seed = registry.seed({ defaultTenantId: settings.tenantId, devApiKey: settings.apiKey });
   return { settings, runnerConfig, signing, store, registry, seed, close: async () => registry.close() };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ArchiveLimits } from '../bundles/limits.ts';
 import type { BundleStore } from '../bundles/store.ts';
 import { EmulatorError } from '../errors.ts';
 import type { SigningPolicy } from '../signing/index.ts';
@@ -21,6 +22,8 @@ export interface RegistryContext {
   newId: () => string;
   warn: (message: string) => void;
   maxBundleBytes: number;
+  /** Limits finalize reads an archive under: the Runner's (`EXT_BUNDLE_MAX_*`). */
+  archiveLimits: ArchiveLimits;
 }
 
 /** 200 MiB: the publish API's upload limit. */

@@ -123,7 +123,7 @@ export class Runner implements Rewindable {
     this.config = config;
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
     this.debugEvents = deps.debugEvents ?? new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes });
-    this.#cache = new BundleCache({ root: config.cacheRoot });
+    this.#cache = new BundleCache({ root: config.cacheRoot, limits: config.archiveLimits });
     this.#bundles = new BundleLoader({ store: this.store, cache: this.#cache, verifier: deps.verifier });
     this.#ui = new UiAssetServer({
       strict: config.staticStrictValidation,
