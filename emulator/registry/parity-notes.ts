@@ -9,4 +9,5 @@ export const REGISTRY_PARITY_NOTES: readonly string[] = [
   'A publish API key belongs to one user of one tenant: x-tenant-id naming another tenant answers 403 TENANT_MISMATCH, and install/uninstall/update need the extension:write permission (403 RBAC_FORBIDDEN).',
   '`npm run emulate` (and the dev loop) publishes a changed sample as a new active bundle of the same version instead of answering 409 EXTENSION_VERSION_ALREADY_EXISTS; the publish API and `alga-emulator publish` still answer 409.',
   'Finalize journals the archive it moves, so a crash between copying the archive and registering it leaves no orphaned archive: the next start removes it.',
+  'Finalize always reads the whole archive with the Runner\'s rules and limits, and a sent manifestJson must parse to the same JSON as the archive\'s manifest.json (400 MANIFEST_MISMATCH); an archive that does not unpack answers 400 BUNDLE_NOT_ZSTD / BUNDLE_BAD_TAR (production trusts manifestJson without opening the archive, and answers 500 MANIFEST_EXTRACTION_FAILED for an unreadable archive when it has to open it).',
 ];
