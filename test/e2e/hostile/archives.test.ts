@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeContentHash } from '../../../emulator/bundles/hash.ts';
-import { packExtension } from '../../../emulator/bundles/pack.ts';
+import { packEntries, packExtension, type PackEntry } from '../../../emulator/bundles/pack.ts';
 import { startEmulator, type RunningEmulator } from '../../../emulator/host/start-emulator.ts';
-import { HELLO_HOST_DIR } from '../../../harness/runner-fixture.ts';
-import { BOMB_MEMBER_BYTES, BOMB_UNPACKED_BYTES, buildZstdBomb, craftedArchives, type CraftedArchive } from './crafted-archives.ts';
+import { HELLO_HOST_DIR, RunnerFixture, executeBody } from '../../../harness/runner-fixture.ts';
+import { BOMB_MEMBER_BYTES, BOMB_UNPACKED_BYTES, buildZstdBomb, craftedArchives, text, type CraftedArchive } from './crafted-archives.ts';
 
 const API_KEY = 'hostile-key';
 let emu: RunningEmulator;
@@ -100,4 +100,26 @@ describe('finalize refuses crafted archives, and the emulator keeps serving othe
     expect((peak - before) / 1024 / 1024).toBeLessThan(50);
     expect(await otherTenantCall()).toBe(200);
   }, 120_000);
+});
+
+describe('the Runner extracts with the same rules and limits', () => {
+  it('refuses a stored archive finalize would refuse (two manifest.json), and one over EXT_BUNDLE_MAX_ENTRIES, without naming its folders', async () => {
+    const runner = await RunnerFixture.start({}, {}, { EXT_BUNDLE_MAX_ENTRIES: '3' });
+    try {
+      const ext = '11111111-1111-4111-8111-111111111111';
+      const cases: [PackEntry[], string][] = [
+        [[{ path: 'manifest.json', data: text('{}') }, { path: 'manifest.json', data: text('{"a":1}') }], 'bundle holds "manifest.json" more than once; one copy would be validated and another run. Fix: repack so that each path appears once.'],
+        [[1, 2, 3, 4].map((i) => ({ path: `ui/${i}.js`, data: text('1') })), 'bundle has more than 3 entries (EXT_BUNDLE_MAX_ENTRIES). Fix: bundle the UI into fewer files, or raise EXT_BUNDLE_MAX_ENTRIES.'],
+      ];
+      for (const [entries, message] of cases) {
+        const { bytes, contentHash } = await packEntries(entries);
+        await runner.putBundle(bytes, contentHash, ext);
+        const reply = await runner.execute(executeBody(ext, contentHash, 'GET', '/x'));
+        expect([reply.httpStatus, reply.envelope.status, reply.envelope.error]).toEqual([200, 502, `bundle_fetch_failed: ${message}`]);
+        expect(reply.envelope.error).not.toContain(runner.dataDir);
+      }
+    } finally {
+      await runner.close();
+    }
+  }, 60_000);
 });
