@@ -34,8 +34,8 @@ export interface ScanResult<E = ScannedEntry> {
   skipped: string[];
   unpackedBytes: number;
   compressedBytes: number;
-  /** collect mode: the first rule validate/extract would refuse the archive for. */
-  refusal?: { code: string; message: string };
+  /** collect mode: every entry validate/extract would refuse the archive for (they stop at the first). */
+  refusals?: { code: string; path: string; message: string }[];
 }
 
 export declare function scanArchive(bytes: Uint8Array, limits: ArchiveLimits, options: { mode: 'collect' }): ScanResult<CollectedEntry>;

@@ -161,7 +161,7 @@ describe('collectBundle', () => {
     const { bytes } = await packEntries([file('manifest.json', '1'), file('manifest.json', '2')]);
     const result = await collectBundle(bytes);
     expect(result.entries.map((e) => [e.path, new TextDecoder().decode(e.data)])).toEqual([['manifest.json', '1'], ['manifest.json', '2']]);
-    expect(result.refusal).toMatchObject({ code: 'BUNDLE_DUPLICATE_ENTRY' });
+    expect(result.refusals).toEqual([{ code: 'BUNDLE_DUPLICATE_ENTRY', path: 'manifest.json', message: 'bundle holds "manifest.json" more than once; one copy would be validated and another run. Fix: repack so that each path appears once.' }]);
     await expect(collectBundle(bytes, { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 1 })).rejects.toMatchObject({ code: 'BUNDLE_TOO_MANY_ENTRIES' });
   });
 });

@@ -33,7 +33,7 @@ export function scanBundle(bytes: Uint8Array, limits: ArchiveLimits, options: Sc
 
 /**
  * Every raw member with its data (paths as stored, links included), under the size limits;
- * `refusal` tells what `scanBundle` would refuse the archive for. For the doctor and tests.
+ * `refusals` lists every entry `scanBundle` would refuse the archive for. For the doctor and tests.
  */
 export function collectBundle(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<ScanResult<CollectedEntry>> {
   return runWorker(bytes, limits, 'collect', undefined) as Promise<ScanResult<CollectedEntry>>;
