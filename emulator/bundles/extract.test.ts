@@ -229,6 +229,14 @@ describe('BundleCache.ensureExtracted', () => {
     await expect(cache.ensureExtracted(contentHash, async () => Promise.reject(notFound))).rejects.toBe(notFound);
   });
 
+  it('remembers a refused archive: the next call answers the same BUNDLE_CORRUPT without fetching or reading it again', async () => {
+    const { cache, contentHash, fetchArchive } = await setup([{ path: 'ui', data: text('x') }]);
+    const first = await cache.ensureExtracted(contentHash, fetchArchive).catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'BUNDLE_CORRUPT', cause: { code: 'BUNDLE_PATH_CLASH' } });
+    await expect(cache.ensureExtracted(contentHash, fetchArchive)).rejects.toBe(first);
+    expect(fetchArchive).toHaveBeenCalledTimes(1);
+  });
+
   it('retries after a failure instead of caching it', async () => {
     const { cache, contentHash, bytes } = await setup(GOOD);
     const fetchArchive = vi.fn<() => Promise<Uint8Array>>().mockRejectedValueOnce(new Error('flaky')).mockResolvedValue(bytes);

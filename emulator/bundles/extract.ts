@@ -32,6 +32,8 @@ export interface BundleCacheOptions {
 const READY_MARKER = '.ready';
 const POLL_MS = 20;
 const DEFAULT_STALE_AFTER_MS = 2000;
+/** Hashes whose archive was refused, remembered so that each call does not read it again. */
+const MAX_REMEMBERED_REFUSALS = 256;
 
 /**
  * The Runner's extraction cache, keyed by content hash only: a hash is extracted once and served
@@ -48,6 +50,11 @@ export class BundleCache {
   readonly #limits: ArchiveLimits;
   /** One extraction per hash at a time within this instance; entries are removed when settled. */
   readonly #inflight = new Map<string, Promise<ExtractedBundle>>();
+  /**
+   * Content refusals (BUNDLE_CORRUPT) by hash: the same bytes under the same limits are refused
+   * again, so later calls answer at once instead of fetching and reading the archive each time.
+   */
+  readonly #refused = new Map<string, EmulatorError>();
 
   constructor(options: BundleCacheOptions) {
     this.root = path.resolve(options.root);
@@ -87,10 +94,22 @@ export class BundleCache {
   async #load(hash: string, fetchArchive: () => Promise<Uint8Array>): Promise<ExtractedBundle> {
     const layout = this.#layout(hash);
     if (await isFile(layout.marker)) return layout.bundle;
+    const refused = this.#refused.get(hash);
+    if (refused) throw refused;
     const bytes = await fetchBytes(hash, fetchArchive);
     verifyHash(hash, bytes);
-    await this.#extract(layout, bytes);
+    try {
+      await this.#extract(layout, bytes);
+    } catch (err) {
+      if (err instanceof EmulatorError && err.code === 'BUNDLE_CORRUPT') this.#remember(hash, err);
+      throw err;
+    }
     return layout.bundle;
+  }
+
+  #remember(hash: string, err: EmulatorError): void {
+    if (this.#refused.size >= MAX_REMEMBERED_REFUSALS) this.#refused.delete(this.#refused.keys().next().value as string);
+    this.#refused.set(hash, err);
   }
 
   async #extract(layout: CacheLayout, bytes: Uint8Array): Promise<void> {
