@@ -98,6 +98,7 @@ export function checkZstdFrames(bytes, maxWindowBytes) {
     if (bytes.byteLength - pos < 6) throw notZstd(pos === 0 ? 'invalid zstd data' : 'the archive is truncated');
     const magic = readLE(bytes, pos, 4);
     if (magic >= 0x184d2a50 && magic <= 0x184d2a5f) {
+      if (bytes.byteLength - pos < 8) throw notZstd('the archive is truncated');
       pos += 8 + readLE(bytes, pos + 4, 4);
       continue;
     }
