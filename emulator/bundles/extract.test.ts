@@ -284,6 +284,18 @@ describe('readBundleFile', () => {
     expect(await readBundleFile(bundle, 'manifest.json/x')).toBeNull();
   });
 
+  it('fails an unreadable path with BUNDLE_READ_FAILED naming the archive path, never the cache folder', async () => {
+    const bundle = await extracted();
+    const long = `ui/${'n'.repeat(300)}.js`;
+    const err = await readBundleFile(bundle, long).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'BUNDLE_READ_FAILED',
+      status: 500,
+      message: `cannot read ${JSON.stringify(long)} of bundle ${bundle.contentHash}: ENAMETOOLONG. Fix: check that the cache folder (EXT_CACHE_ROOT) is readable; deleting it makes the bundle extract again.`,
+      cause: { code: 'ENAMETOOLONG' },
+    });
+  });
+
   it.each(['../x', '/etc/passwd', '.ready', 'ui/.env', ''])('refuses %j with INVALID_BUNDLE_PATH (400)', async (rel) => {
     const bundle = await extracted();
     await expect(readBundleFile(bundle, rel)).rejects.toMatchObject({ code: 'INVALID_BUNDLE_PATH', status: 400 });
