@@ -20,7 +20,7 @@ import { pathRedactor } from './redact-paths.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
 
-/** The emulator's and harness's own source (no tests, no catalog), where codes are thrown. */
+/** The emulator's and harness's own source (no tests, no catalog), where codes are thrown; .js too (worker threads such as the archive reader throw catalog codes). */
 function sourceText(): string {
   const texts: string[] = [];
   const walk = (dir: string): void => {
@@ -28,7 +28,7 @@ function sourceText(): string {
       const file = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules' && entry.name !== 'dist') walk(file);
-      } else if (/\.ts$/.test(entry.name) && !/\.(test|spec)\.ts$/.test(entry.name) && relative(ROOT, file) !== join('emulator', 'error-catalog.ts')) {
+      } else if (/\.[tj]s$/.test(entry.name) && !/\.(test|spec)\.ts$/.test(entry.name) && relative(ROOT, file) !== join('emulator', 'error-catalog.ts')) {
         texts.push(readFileSync(file, 'utf8'));
       }
     }

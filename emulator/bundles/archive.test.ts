@@ -69,7 +69,7 @@ describe('readBundleArchive', () => {
     const { bytes } = await packEntries([{ path: 'a.bin', data: randomish(64 * 1024) }]);
     await expect(readBundleArchive(bytes.subarray(0, bytes.length >> 1))).rejects.toMatchObject({
       code: 'BUNDLE_NOT_ZSTD',
-      message: `bundle is not a valid zstd archive: unexpected EOF. ${HINT}`,
+      message: `bundle is not a valid zstd archive: the archive is truncated. ${HINT}`,
     });
   });
 
@@ -78,14 +78,14 @@ describe('readBundleArchive', () => {
     await expect(readBundleArchive(await compressZstd(tar.subarray(0, 1024)))).rejects.toMatchObject({
       code: 'BUNDLE_BAD_TAR',
       status: 400,
-      message: `bundle is not a valid tar archive inside its zstd frame: Tar archive is truncated. ${HINT}`,
+      message: `bundle is not a valid tar archive inside its zstd frame: the tar archive is truncated. ${HINT}`,
     });
   });
 
   it('rejects valid zstd around bytes that are not tar with BUNDLE_BAD_TAR', async () => {
     await expect(readBundleArchive(await compressZstd(new Uint8Array(1024).fill(7)))).rejects.toMatchObject({
       code: 'BUNDLE_BAD_TAR',
-      message: `bundle is not a valid tar archive inside its zstd frame: Invalid tar number. ${HINT}`,
+      message: `bundle is not a valid tar archive inside its zstd frame: a tar header checksum is wrong (the data is corrupt or not a tar). ${HINT}`,
     });
   });
 });

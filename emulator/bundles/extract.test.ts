@@ -5,6 +5,7 @@ import { EmulatorError } from '../errors.ts';
 import { BundleCache, readBundleFile, sanitizeEntryPath, type ExtractedBundle } from './extract.ts';
 import { computeContentHash, hashHex } from './hash.ts';
 import { packEntries, packExtension, type PackEntry } from './pack.ts';
+import { DEFAULT_ARCHIVE_LIMITS } from './limits.ts';
 import { processOwner } from './leftovers.ts';
 import { deadOwner, gnuTarZstd, listTree, randomish, tempDirs, text, writeTree } from './test-support.ts';
 
@@ -101,54 +102,38 @@ describe('BundleCache.ensureExtracted', () => {
     expect(await readBundleFile(bundle, 'ui/index.html')).toEqual(text('x'));
   });
 
-  it('never writes hostile entries anywhere, while their good siblings are extracted', async () => {
+  it.each([
+    ['../x', { path: '../x', data: text('evil') }, 'BUNDLE_UNSAFE_PATH', 'bundle entry "../x" contains ".."; the Runner never writes such an entry.'],
+    ['/abs/x', { path: '/abs/x', data: text('evil') }, 'BUNDLE_UNSAFE_PATH', 'bundle entry "/abs/x" is an absolute path;'],
+    ['ui/../../x', { path: 'ui/../../x', data: text('evil') }, 'BUNDLE_UNSAFE_PATH', 'bundle entry "ui/../../x" contains "..";'],
+    ['a//b', { path: 'a//b', data: text('evil') }, 'BUNDLE_UNSAFE_PATH', 'bundle entry "a//b" has an empty segment ("//");'],
+    ['dist/notes..txt', { path: 'dist/notes..txt', data: text('evil') }, 'BUNDLE_UNSAFE_PATH', 'bundle entry "dist/notes..txt" contains "..";'],
+    ['a symlink', { path: 'dist/link', type: 'symlink', linkTarget: '/etc/passwd' }, 'BUNDLE_UNSUPPORTED_ENTRY', 'bundle entry "dist/link" is a symlink to "/etc/passwd"; bundles may hold only regular files and folders.'],
+    ['a duplicate', { path: 'dist/main.wasm', data: text('second') }, 'BUNDLE_DUPLICATE_ENTRY', 'bundle holds "dist/main.wasm" more than once;'],
+    ['a file clashing with a folder', { path: 'dist', data: text('a file') }, 'BUNDLE_PATH_CLASH', 'bundle entry "dist" is a file, but "dist/" needs it to be a folder.'],
+  ] as [string, PackEntry, string, string][])('refuses the whole archive holding %s (BUNDLE_CORRUPT, cause %s) and writes nothing anywhere', async (_what, hostile, cause, start) => {
     // The cache sits one level down so that an entry climbing out of it would land in `outer`.
     const outer = await temp.make('bundle-outer-');
     const root = path.join(outer, 'cache');
-    const { bytes, contentHash } = await packEntries([
-      { path: '../x', data: text('evil') },
-      { path: '../../x', data: text('evil') },
-      { path: '../../../x', data: text('evil') },
-      { path: '../../../../x', data: text('evil') },
-      { path: '/abs/x', data: text('evil') },
-      { path: 'ui/../../x', data: text('evil') },
-      { path: 'ui/../../../../../x', data: text('evil') },
-      { path: '.hidden/x', data: text('evil') },
-      { path: 'ui/.env', data: text('evil') },
-      { path: 'a//b', data: text('evil') },
-      { path: 'dist/notes..txt', data: text('evil') },
-      { path: 'dist/link', type: 'symlink', linkTarget: '/etc/passwd' },
-      { path: 'ui/link', type: 'symlink', linkTarget: '../../..' },
-      { path: '././dist/main.wasm', data: text('good') },
-      { path: 'ui/index.html', data: text('good') },
-      { path: 'ui/', type: 'directory' },
-      { path: 'a/c', data: text('good') },
-    ]);
-    const hex = hashHex(contentHash);
-    await new BundleCache({ root }).ensureExtracted(contentHash, async () => bytes);
-    expect(await listTree(outer)).toEqual(
-      [
-        'cache/',
-        ...CACHE_PARENTS.map((p) => `cache/${p}`),
-        `cache/bundles/${hex}/`,
-        `cache/bundles/${hex}/.ready`,
-        `cache/bundles/${hex}/a/`,
-        `cache/bundles/${hex}/a/c`,
-        `cache/bundles/${hex}/dist/`,
-        `cache/bundles/${hex}/dist/main.wasm`,
-        `cache/ui/${hex}/`,
-        `cache/ui/${hex}/index.html`,
-      ].sort(),
-    );
+    const { bytes, contentHash } = await packEntries([{ path: 'dist/main.wasm', data: text('good') }, hostile, { path: 'ui/index.html', data: text('good') }]);
+    const err = await new BundleCache({ root }).ensureExtracted(contentHash, async () => bytes).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BUNDLE_CORRUPT', status: 500, cause: { code: cause, status: 400 } });
+    expect((err as Error).message.startsWith(start)).toBe(true);
+    expect(await listTree(outer)).toEqual(['cache/', ...CACHE_PARENTS.map((p) => `cache/${p}`)]);
   });
 
-  it('keeps the last of duplicate entries, as tar does', async () => {
-    const { cache, contentHash, fetchArchive } = await setup([
-      { path: 'dist/main.wasm', data: text('first') },
-      { path: 'dist/main.wasm', data: text('second') },
+  it('skips hidden (dot-prefixed) entries and the bundle root entry, extracting their siblings', async () => {
+    const { root, cache, contentHash, hex, fetchArchive } = await setup([
+      { path: './', type: 'directory' },
+      { path: '.hidden/x', data: text('skipped') },
+      { path: 'ui/.env', data: text('skipped') },
+      { path: '././dist/main.wasm', data: text('good') },
+      { path: 'ui/index.html', data: text('good') },
     ]);
-    const bundle = await cache.ensureExtracted(contentHash, fetchArchive);
-    expect(await readBundleFile(bundle, 'dist/main.wasm')).toEqual(text('second'));
+    await cache.ensureExtracted(contentHash, fetchArchive);
+    expect(await listTree(root)).toEqual(
+      [...CACHE_PARENTS, `bundles/${hex}/`, `bundles/${hex}/.ready`, `bundles/${hex}/dist/`, `bundles/${hex}/dist/main.wasm`, `ui/${hex}/`, `ui/${hex}/index.html`].sort(),
+    );
   });
 
   it('extracts once for 5 concurrent calls and does not fetch again once ready', async () => {
@@ -211,18 +196,18 @@ describe('BundleCache.ensureExtracted', () => {
     expect(await listTree(root)).toEqual(CACHE_PARENTS);
   });
 
-  it('fails with EXTRACT_FAILED when an entry cannot be written and removes the partial work', async () => {
-    // `dist` is first written as a file, so `dist/main.wasm` cannot be created under it.
-    const { root, cache, contentHash, fetchArchive } = await setup([
-      { path: 'manifest.json', data: text('{}') },
-      { path: 'dist', data: text('a file') },
-      { path: 'dist/main.wasm', data: text('w') },
-    ]);
-    const err = await cache.ensureExtracted(contentHash, fetchArchive).catch((e: unknown) => e);
+  it('fails with EXTRACT_FAILED when an entry cannot be written, never naming the cache folder, and removes the partial work', async () => {
+    // Limits raised so that the rules let through a path the file system cannot create (> PATH_MAX).
+    const deep = Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')}${'d'.repeat(240)}`).join('/');
+    const { bytes, contentHash } = await packEntries([{ path: 'manifest.json', data: text('{}') }, { path: `${deep}/f`, data: text('w') }]);
+    const root = await temp.make('bundle-cache-');
+    const limits = { ...DEFAULT_ARCHIVE_LIMITS, maxPathBytes: 10_000 };
+    const err = await new BundleCache({ root, limits }).ensureExtracted(contentHash, async () => bytes).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'EXTRACT_FAILED', status: 500 });
-    expect((err as Error).message).toMatch(
-      new RegExp(`^cannot extract bundle ${contentHash}: .*\\. Check that the cache folder ${root} \\(EXT_CACHE_ROOT\\) is writable and has free space\\.$`),
-    );
+    const message = (err as Error).message;
+    expect(message).toMatch(/^cannot write bundle entry "00d+…d+\/f" into the cache: ENAMETOOLONG\. Fix: check that the cache folder \(EXT_CACHE_ROOT\) is writable and has free space\.$/);
+    expect(message).not.toContain(root);
+    expect(String((err as Error).cause)).toContain('ENAMETOOLONG');
     expect(await listTree(root)).toEqual(CACHE_PARENTS);
   });
 
@@ -243,6 +228,14 @@ describe('BundleCache.ensureExtracted', () => {
     });
     const notFound = new EmulatorError('BUNDLE_NOT_FOUND', 'no such bundle');
     await expect(cache.ensureExtracted(contentHash, async () => Promise.reject(notFound))).rejects.toBe(notFound);
+  });
+
+  it('remembers a refused archive: the next call answers the same BUNDLE_CORRUPT without fetching or reading it again', async () => {
+    const { cache, contentHash, fetchArchive } = await setup([{ path: 'ui', data: text('x') }]);
+    const first = await cache.ensureExtracted(contentHash, fetchArchive).catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'BUNDLE_CORRUPT', cause: { code: 'BUNDLE_PATH_CLASH' } });
+    await expect(cache.ensureExtracted(contentHash, fetchArchive)).rejects.toBe(first);
+    expect(fetchArchive).toHaveBeenCalledTimes(1);
   });
 
   it('retries after a failure instead of caching it', async () => {
@@ -290,6 +283,18 @@ describe('readBundleFile', () => {
     expect(await readBundleFile(bundle, 'dist/missing.wasm')).toBeNull();
     expect(await readBundleFile(bundle, 'dist')).toBeNull();
     expect(await readBundleFile(bundle, 'manifest.json/x')).toBeNull();
+  });
+
+  it('fails an unreadable path with BUNDLE_READ_FAILED naming the archive path, never the cache folder', async () => {
+    const bundle = await extracted();
+    const long = `ui/${'n'.repeat(300)}.js`;
+    const err = await readBundleFile(bundle, long).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'BUNDLE_READ_FAILED',
+      status: 500,
+      message: `cannot read ${JSON.stringify(long)} of bundle ${bundle.contentHash}: ENAMETOOLONG. Fix: check that the cache folder (EXT_CACHE_ROOT) is readable; deleting it makes the bundle extract again.`,
+      cause: { code: 'ENAMETOOLONG' },
+    });
   });
 
   it.each(['../x', '/etc/passwd', '.ready', 'ui/.env', ''])('refuses %j with INVALID_BUNDLE_PATH (400)', async (rel) => {

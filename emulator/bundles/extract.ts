@@ -2,9 +2,11 @@ import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from '
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmulatorError, describeError } from '../errors.ts';
-import { readBundleArchive, type BundleEntry } from './archive.ts';
+import { cleanEntryPath, isHiddenPath } from './archive-scan.js';
 import { computeContentHash, hashHex, normalizeContentHash } from './hash.ts';
 import { OWNER_PATTERN, ownerIsGone, processOwner } from './leftovers.ts';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits.ts';
+import { scanBundle } from './scan.ts';
 
 /** Where one extracted bundle lives on disk. */
 export interface ExtractedBundle {
@@ -24,11 +26,15 @@ export interface BundleCacheOptions {
    * the final folders; after that the folders are treated as left over by a crash and replaced.
    */
   staleAfterMs?: number;
+  /** Limits of the one archive reading finalize also applies (`parseArchiveLimits`); default DEFAULT_ARCHIVE_LIMITS. */
+  limits?: ArchiveLimits;
 }
 
 const READY_MARKER = '.ready';
 const POLL_MS = 20;
 const DEFAULT_STALE_AFTER_MS = 2000;
+/** Hashes whose archive was refused, remembered so that each call does not read it again. */
+const MAX_REMEMBERED_REFUSALS = 256;
 
 /**
  * The Runner's extraction cache, keyed by content hash only: a hash is extracted once and served
@@ -42,12 +48,19 @@ const DEFAULT_STALE_AFTER_MS = 2000;
 export class BundleCache {
   readonly root: string;
   readonly #staleAfterMs: number;
+  readonly #limits: ArchiveLimits;
   /** One extraction per hash at a time within this instance; entries are removed when settled. */
   readonly #inflight = new Map<string, Promise<ExtractedBundle>>();
+  /**
+   * Content refusals (BUNDLE_CORRUPT) by hash: the same bytes under the same limits are refused
+   * again, so later calls answer at once instead of fetching and reading the archive each time.
+   */
+  readonly #refused = new Map<string, EmulatorError>();
 
   constructor(options: BundleCacheOptions) {
     this.root = path.resolve(options.root);
     this.#staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+    this.#limits = { ...(options.limits ?? DEFAULT_ARCHIVE_LIMITS) };
   }
 
   /**
@@ -82,10 +95,22 @@ export class BundleCache {
   async #load(hash: string, fetchArchive: () => Promise<Uint8Array>): Promise<ExtractedBundle> {
     const layout = this.#layout(hash);
     if (await isFile(layout.marker)) return layout.bundle;
+    const refused = this.#refused.get(hash);
+    if (refused) throw refused;
     const bytes = await fetchBytes(hash, fetchArchive);
     verifyHash(hash, bytes);
-    await this.#extract(layout, bytes);
+    try {
+      await this.#extract(layout, bytes);
+    } catch (err) {
+      if (err instanceof EmulatorError && err.code === 'BUNDLE_CORRUPT') this.#remember(hash, err);
+      throw err;
+    }
     return layout.bundle;
+  }
+
+  #remember(hash: string, err: EmulatorError): void {
+    if (this.#refused.size >= MAX_REMEMBERED_REFUSALS) this.#refused.delete(this.#refused.keys().next().value as string);
+    this.#refused.set(hash, err);
   }
 
   async #extract(layout: CacheLayout, bytes: Uint8Array): Promise<void> {
@@ -96,14 +121,15 @@ export class BundleCache {
       await Promise.all([tmpRoot, layout.bundlesDir, layout.uiDir].map((d) => mkdir(d, { recursive: true })));
       work = await mkdtemp(path.join(tmpRoot, workFolderPrefix(layout.bundle.contentHash)));
       const parts = { bundle: path.join(work, 'bundle'), ui: path.join(work, 'ui') };
-      await writeEntries(parts, await readBundleArchive(bytes));
+      // Read, checked and written on a worker thread, with finalize's rules and limits.
+      await scanBundle(bytes, this.#limits, { extractTo: parts });
       if (await this.#place(parts.bundle, layout.bundle.bundleRoot, layout.marker, placed)) return;
       if (await this.#place(parts.ui, layout.bundle.uiRoot, layout.marker, placed)) return;
       await writeMarker(layout.marker, layout.bundle.contentHash);
     } catch (err) {
       // Only folders this call renamed into place: another process may own the others.
       await Promise.all(placed.map((p) => rm(p, { recursive: true, force: true })));
-      throw toExtractError(err, layout.bundle.contentHash, this.root);
+      throw toExtractError(err, layout.bundle.contentHash);
     } finally {
       if (work !== undefined) await rm(work, { recursive: true, force: true });
     }
@@ -202,58 +228,25 @@ export async function readBundleFile(bundle: ExtractedBundle, relPath: string): 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${file}: ${describeError(err)}. Fix: check that the cache folder (EXT_CACHE_ROOT) is readable; deleting it makes the bundle extract again.`, { cause: err });
+    const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new EmulatorError('BUNDLE_READ_FAILED', `cannot read ${JSON.stringify(clean)} of bundle ${bundle.contentHash}: ${reason}. Fix: check that the cache folder (EXT_CACHE_ROOT) is readable; deleting it makes the bundle extract again.`, { cause: err });
   }
 }
 
 /**
- * The archive path an entry may be written to, or null when it must be skipped: leading `./` is
+ * The archive path an entry may be read at, or null when it is refused: leading `./` is
  * stripped; empty, absolute, `..`-containing, backslash/NUL-containing paths and paths with an
- * empty or dot-prefixed segment are refused. A trailing `/` (directory entries) is ignored.
+ * empty or dot-prefixed segment are refused. A trailing `/` (directory entries) is ignored. The
+ * same rules `scanBundle` applies when an archive is validated and extracted (archive-scan.js).
  */
 export function sanitizeEntryPath(raw: string): string | null {
-  let p = raw;
-  while (p.startsWith('./')) p = p.slice(2);
-  if (p.endsWith('/')) p = p.slice(0, -1);
-  if (p === '' || p.startsWith('/') || p.includes('..') || p.includes('\\') || p.includes('\0')) return null;
-  if (p.split('/').some((segment) => segment === '' || segment.startsWith('.'))) return null;
-  return p;
-}
-
-interface PlannedEntry {
-  dest: string;
-  type: 'file' | 'directory';
-  data: Uint8Array;
-}
-
-/** Maps safe file/directory entries to their work-folder destination; the last duplicate wins, as in tar. */
-function planEntries(parts: { bundle: string; ui: string }, entries: BundleEntry[]): PlannedEntry[] {
-  const planned = new Map<string, PlannedEntry>();
-  for (const entry of entries) {
-    if (entry.type !== 'file' && entry.type !== 'directory') continue;
-    const clean = sanitizeEntryPath(entry.path);
-    if (clean === null) continue;
-    const dest = clean === 'ui' || clean.startsWith('ui/')
-      ? path.join(parts.ui, clean.slice(3))
-      : path.join(parts.bundle, clean);
-    planned.set(dest, { dest, type: entry.type, data: entry.data });
+  let clean: string | null;
+  try {
+    clean = cleanEntryPath(raw);
+  } catch {
+    return null;
   }
-  return [...planned.values()];
-}
-
-async function writeEntries(parts: { bundle: string; ui: string }, entries: BundleEntry[]): Promise<void> {
-  // Both parts exist even when the archive has nothing for them (a UI-only or handler-only bundle).
-  await mkdir(parts.bundle);
-  await mkdir(parts.ui);
-  for (const entry of planEntries(parts, entries)) {
-    if (entry.type === 'directory') {
-      await mkdir(entry.dest, { recursive: true });
-      continue;
-    }
-    await mkdir(path.dirname(entry.dest), { recursive: true });
-    // Read-only from creation: cached bundles are immutable, keyed by their hash.
-    await writeFile(entry.dest, entry.data, { mode: 0o444, flag: 'wx' });
-  }
+  return clean === null || isHiddenPath(clean) ? null : clean;
 }
 
 async function fetchBytes(hash: string, fetchArchive: () => Promise<Uint8Array>): Promise<Uint8Array> {
@@ -285,18 +278,20 @@ export function archiveHashMismatch(expected: string, actual: string): EmulatorE
 }
 
 /**
- * The archive's own refusals (BUNDLE_NOT_ZSTD, BUNDLE_BAD_TAR: 400, the caller's bytes) become
- * BUNDLE_CORRUPT (500) with the same message: here the archive came from our store, not from the
- * caller. Other EmulatorErrors keep their code; anything else becomes EXTRACT_FAILED.
+ * The archive's own refusals (BUNDLE_NOT_ZSTD, BUNDLE_BAD_TAR, a limit or an entry rule: 400, the
+ * caller's bytes at finalize) become BUNDLE_CORRUPT (500) with the same message: here the archive
+ * came from our store, not from the caller. EXTRACT_FAILED and other codes are kept. Messages
+ * never name the cache folder; the file system's own error stays in `cause` for the server log.
  */
-function toExtractError(err: unknown, hash: string, root: string): EmulatorError {
-  if (err instanceof EmulatorError && (err.code === 'BUNDLE_NOT_ZSTD' || err.code === 'BUNDLE_BAD_TAR')) {
+function toExtractError(err: unknown, hash: string): EmulatorError {
+  if (err instanceof EmulatorError && err.status === 400) {
     return new EmulatorError('BUNDLE_CORRUPT', err.message, { cause: err });
   }
   if (err instanceof EmulatorError) return err;
+  const code = (err as NodeJS.ErrnoException).code ?? 'an unexpected error';
   return new EmulatorError(
     'EXTRACT_FAILED',
-    `cannot extract bundle ${hash}: ${describeError(err)}. Check that the cache folder ${root} (EXT_CACHE_ROOT) is writable and has free space.`,
+    `cannot extract bundle ${hash}: ${code}. Check that the cache folder (EXT_CACHE_ROOT) is writable and has free space.`,
     { cause: err },
   );
 }

@@ -1,7 +1,9 @@
-// Public surface of the bundles module: hashing, packing, reading archives, the bundle store and
-// the Runner's extraction cache. Everything else in this folder is internal.
+// Public surface of the bundles module: hashing, packing, reading archives (and their limits), the
+// bundle store and the Runner's extraction cache. Everything else in this folder is internal.
 export { computeContentHash, hashHex, normalizeContentHash } from './hash.ts';
 export { readBundleArchive, type BundleEntry } from './archive.ts';
+export { collectBundle, scanBundle, type ScanOptions, type ScanResult, type ScannedEntry, type CollectedEntry } from './scan.ts';
+export { ARCHIVE_LIMIT_SETTINGS, DEFAULT_ARCHIVE_LIMITS, parseArchiveLimits, type ArchiveLimits } from './limits.ts';
 export {
   compressZstd,
   DEFAULT_PACK_LEVEL,

@@ -2,12 +2,12 @@ import type { BundleEntry } from '../bundles/archive.ts';
 import { sanitizeEntryPath } from '../bundles/extract.ts';
 import type { Findings } from './problems.ts';
 
-/** The files the Runner would extract: clean archive path → bytes (the last duplicate wins, as in tar). */
+/** The files the Runner would extract: clean archive path → bytes (duplicates are reported, the last one is kept). */
 export type BundleFiles = ReadonlyMap<string, Uint8Array>;
 
 /**
- * Reports every entry the Runner's extraction would skip (see `sanitizeEntryPath`) and returns
- * the files it would keep.
+ * Reports every entry that publish and the Runner's extraction would refuse or skip (see
+ * `scanBundle`) and returns the files they would keep.
  */
 export function checkEntries(entries: readonly BundleEntry[], findings: Findings): BundleFiles {
   const files = new Map<string, Uint8Array>();
@@ -22,16 +22,16 @@ export function checkEntries(entries: readonly BundleEntry[], findings: Findings
 /** True when the entry is skipped at extraction (and reported). */
 function reportSkipped(entry: BundleEntry, findings: Findings): boolean {
   if (entry.type === 'symlink' || (entry.type === 'other' && entry.linkTarget !== undefined)) {
-    findings.problem('LINK_ENTRY', entry.path, `${quote(entry.path)} is a link to ${quote(entry.linkTarget ?? '')}; links are never extracted`);
+    findings.problem('LINK_ENTRY', entry.path, `${quote(entry.path)} is a link to ${quote(entry.linkTarget ?? '')}; publish and the Runner refuse a bundle holding links`);
     return true;
   }
   if (entry.type === 'other') {
-    findings.problem('UNSAFE_ENTRY', entry.path, `${quote(entry.path)} is neither a regular file nor a directory; it is never extracted`);
+    findings.problem('UNSAFE_ENTRY', entry.path, `${quote(entry.path)} is neither a regular file nor a directory; publish and the Runner refuse the bundle for it`);
     return true;
   }
   if (sanitizeEntryPath(entry.path) !== null) return false;
   const unsafe = unsafeReason(entry.path);
-  if (unsafe !== undefined) findings.problem('UNSAFE_ENTRY', entry.path, `${quote(entry.path)} ${unsafe}; it is never extracted`);
+  if (unsafe !== undefined) findings.problem('UNSAFE_ENTRY', entry.path, `${quote(entry.path)} ${unsafe}; publish and the Runner refuse the bundle for it`);
   else findings.problem('HIDDEN_ENTRY', entry.path, `${quote(entry.path)} has a hidden (dot-prefixed) segment; it is never extracted or served`);
   return true;
 }

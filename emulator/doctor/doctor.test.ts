@@ -69,8 +69,8 @@ describe('runDoctor: a deliberately broken bundle', () => {
     ]);
     expect(report.problems.map((p) => p.message).slice(0, 10)).toEqual([
       '"ui/.env" has a hidden (dot-prefixed) segment; it is never extracted or served',
-      '"../escape.txt" contains ".."; it is never extracted',
-      '"ui/link.js" is a link to "/etc/passwd"; links are never extracted',
+      '"../escape.txt" contains ".."; publish and the Runner refuse the bundle for it',
+      '"ui/link.js" is a link to "/etc/passwd"; publish and the Runner refuse a bundle holding links',
       "Unknown top-level field 'description'",
       `Unknown capability 'cap:teleport'; known capabilities: ${KNOWN_CAPS}`,
       'must not contain whitespace, got "/bad path"',
@@ -96,10 +96,33 @@ describe('runDoctor: a deliberately broken bundle', () => {
     ]);
     const report = await runDoctor(file, { mode: 'off' });
     expect(report.problems.map((p) => [p.code, p.message])).toEqual([
-      ['UNSAFE_ENTRY', '"/abs.txt" is an absolute path; it is never extracted'],
-      ['UNSAFE_ENTRY', '"ui\\\\win.js" contains a backslash; it is never extracted'],
-      ['UNSAFE_ENTRY', '"ui//double.js" has an empty segment ("//"); it is never extracted'],
+      ['UNSAFE_ENTRY', '"/abs.txt" is an absolute path; publish and the Runner refuse the bundle for it'],
+      ['UNSAFE_ENTRY', '"ui\\\\win.js" contains a backslash; publish and the Runner refuse the bundle for it'],
+      ['UNSAFE_ENTRY', '"ui//double.js" has an empty segment ("//"); publish and the Runner refuse the bundle for it'],
     ]);
+  });
+});
+
+describe('runDoctor: what publish refuses beyond single entries', () => {
+  it('should report duplicate paths and a file where a folder is needed, as finalize would refuse them', async () => {
+    const { file } = await writeBundle([
+      manifestEntry(uiOnly),
+      { path: 'ui/index.html', data: text('<p>') },
+      manifestEntry(uiOnly),
+      { path: 'ui', data: text('x') },
+    ]);
+    const report = await runDoctor(file, { mode: 'off' });
+    expect(report.problems.map((p) => [p.code, p.where, p.message])).toEqual([
+      ['BUNDLE_DUPLICATE_ENTRY', 'manifest.json', 'bundle holds "manifest.json" more than once; one copy would be validated and another run. Fix: repack so that each path appears once.'],
+      ['BUNDLE_PATH_CLASH', 'ui', 'bundle entry "ui" is a file, but "ui/" needs it to be a folder (the Runner extracts the UI into the folder ui/). Fix: rename one of them.'],
+    ]);
+  });
+
+  it('should report an archive over a limit as ARCHIVE_LIMIT with the limit\'s message', async () => {
+    const { file } = await writeBundle([manifestEntry(uiOnly), { path: `ui/${'n'.repeat(300)}`, data: text('x') }]);
+    const report = await runDoctor(file, { mode: 'off' });
+    expect(report.problems.map((p) => [p.code, p.where])).toEqual([['ARCHIVE_LIMIT', 'bundle.tar.zst']]);
+    expect(report.problems[0]?.message).toMatch(/has a 300-byte name; the limit is 255 bytes per file or folder name \(EXT_BUNDLE_MAX_NAME_BYTES/);
   });
 });
 

@@ -1,4 +1,5 @@
-import { readBundleArchive, type BundleEntry } from '../bundles/archive.ts';
+import type { BundleEntry } from '../bundles/archive.ts';
+import { collectBundle } from '../bundles/scan.ts';
 import { describeError, EmulatorError } from '../errors.ts';
 import { checkEntries, type BundleFiles } from './archive-checks.ts';
 import { checkComponent } from './component-check.ts';
@@ -55,14 +56,21 @@ async function checkLoaded(loaded: LoadedTarget, options: DoctorOptions, finding
   findings.checked.push('signature');
 }
 
+/** Limit refusals of the archive reading, reported under one doctor code. */
+const LIMIT_CODES = new Set(['BUNDLE_UNPACKED_TOO_LARGE', 'BUNDLE_TOO_MANY_ENTRIES', 'BUNDLE_ENTRY_TOO_LARGE', 'BUNDLE_PATH_TOO_LONG', 'BUNDLE_PATH_TOO_DEEP', 'BUNDLE_RATIO_TOO_HIGH', 'BUNDLE_ZSTD_WINDOW_TOO_LARGE']);
+
 async function readEntries(bytes: Uint8Array, findings: Findings): Promise<BundleEntry[] | undefined> {
   try {
-    const entries = await readBundleArchive(bytes);
+    const collected = await collectBundle(bytes);
     findings.checked.push('archive');
-    return entries;
+    // Duplicates and file/folder clashes: what publish refuses beyond the per-entry checks below.
+    for (const refusal of collected.refusals ?? []) {
+      if (refusal.code === 'BUNDLE_DUPLICATE_ENTRY' || refusal.code === 'BUNDLE_PATH_CLASH') findings.problem(refusal.code, refusal.path, refusal.message);
+    }
+    return collected.entries;
   } catch (err) {
     const code = err instanceof EmulatorError ? err.code : 'BUNDLE_BAD_TAR';
-    findings.fromError('BUNDLE_BAD_TAR', 'bundle.tar.zst', code, describeError(err));
+    findings.fromError('BUNDLE_BAD_TAR', 'bundle.tar.zst', LIMIT_CODES.has(code) ? 'ARCHIVE_LIMIT' : code, describeError(err));
     return undefined;
   }
 }

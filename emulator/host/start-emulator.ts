@@ -70,7 +70,7 @@ export async function openEmulatorData(options: EmulatorDataOptions = {}): Promi
   const store = createBundleStore(runnerConfig.bundleStoreBase, join(settings.dataDir, 'bundles'));
   const signing = loadSigningPolicy({ ...env, SIGNING_MODE: settings.signingMode }, settings.dataDir);
   const clock = options.clock ?? systemClock;
-  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()), stagingTtlMs: settings.stagingTtlMs });
+  const registry = await Registry.open({ dataDir: settings.dataDir, store, signing, warn: options.warn, now: () => new Date(clock.now()), stagingTtlMs: settings.stagingTtlMs, archiveLimits: runnerConfig.archiveLimits });
   const { orphanArchives, stagedUploads, tempFiles } = registry.repaired;
   if (orphanArchives.length + stagedUploads.length + tempFiles.length > 0) {
     options.warn?.(`Removed what interrupted work left in the bundle store: ${orphanArchives.length} unfinished publish(es), ${stagedUploads.length} expired or abandoned upload(s), ${tempFiles.length} temp file(s).`);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ArchiveLimits } from '../bundles/limits.ts';
 import type { BundleStore } from '../bundles/store.ts';
 import { EmulatorError } from '../errors.ts';
 import type { SigningPolicy } from '../signing/index.ts';
@@ -23,6 +24,8 @@ export interface RegistryContext {
   maxBundleBytes: number;
   /** BUNDLE_STAGING_TTL_MS: how long an upload may wait for its finalize. */
   stagingTtlMs: number;
+  /** Limits finalize reads an archive under: the Runner's (`EXT_BUNDLE_MAX_*`). */
+  archiveLimits: ArchiveLimits;
 }
 
 /** 200 MiB: the publish API's upload limit. */

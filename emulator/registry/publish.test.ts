@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_ARCHIVE_LIMITS } from '../bundles/limits.ts';
 import { packEntries } from '../bundles/pack.ts';
 import { generateSigningKey, signContentHash } from '../signing/index.ts';
 import { Registry } from './registry.ts';
@@ -19,6 +20,76 @@ function count(table: string): number {
     db.close();
   }
 }
+
+describe('publish: finalize always reads the archive the Runner will run', () => {
+  it('should accept a manifestJson that parses to the archive\'s manifest, whatever its formatting', async () => {
+    t = await openTestRegistry();
+    const b = await bundleOf();
+    const pretty = JSON.stringify(JSON.parse(b.manifestJson), null, 2);
+    expect((await t.registry.publishBytes(b.bytes, { manifestJson: pretty })).version.version).toBe('1.0.0');
+  });
+
+  it('should refuse a manifestJson differing from the archive\'s manifest.json with MANIFEST_MISMATCH and register nothing', async () => {
+    t = await openTestRegistry();
+    const b = await bundleOf();
+    const sent = JSON.stringify(manifest({ version: '9.9.9' }));
+    await expect(t.registry.publishBytes(b.bytes, { manifestJson: sent })).rejects.toMatchObject({
+      code: 'MANIFEST_MISMATCH',
+      status: 400,
+      message: 'manifestJson differs from the archive\'s manifest.json at version (sent "9.9.9", archive has "1.0.0"); the Runner runs what the archive holds. Fix: send the manifest.json that was packed into the bundle, or omit manifestJson.',
+    });
+    expect(count('extension_registry')).toBe(0);
+  });
+
+  it('should name a missing key as the difference', async () => {
+    t = await openTestRegistry();
+    const b = await bundleOf();
+    const sent = { ...manifest() } as Record<string, unknown>;
+    delete sent.api;
+    await expect(t.registry.publishBytes(b.bytes, { manifestJson: JSON.stringify(sent) })).rejects.toMatchObject({
+      code: 'MANIFEST_MISMATCH',
+      message: expect.stringMatching(/^manifestJson differs from the archive's manifest\.json at api \(sent nothing, archive has \{"endpoints":/),
+    });
+  });
+
+  it('should open the archive even when manifestJson is sent: random bytes answer BUNDLE_NOT_ZSTD', async () => {
+    t = await openTestRegistry();
+    const junk = new TextEncoder().encode('not an archive at all, just text');
+    await expect(t.registry.publishBytes(junk, { manifestJson: JSON.stringify(manifest()) })).rejects.toMatchObject({ code: 'BUNDLE_NOT_ZSTD', status: 400 });
+  });
+
+  it('should refuse an archive without manifest.json even when manifestJson is sent (MANIFEST_NOT_FOUND)', async () => {
+    t = await openTestRegistry();
+    const none = await packEntries([{ path: 'ui/index.html', data: new Uint8Array([60]) }]);
+    await expect(t.registry.publishBytes(none.bytes, { manifestJson: JSON.stringify(manifest()) })).rejects.toMatchObject({
+      code: 'MANIFEST_NOT_FOUND',
+      status: 400,
+      message: 'the archive has no manifest.json at its root or one folder deep; it is where the registry reads the manifest from. Fix: put manifest.json at the bundle root and pack again.',
+    });
+  });
+
+  it('should refuse two manifest.json entries with BUNDLE_DUPLICATE_ENTRY, with or without manifestJson', async () => {
+    t = await openTestRegistry();
+    const first = JSON.stringify(manifest());
+    const two = await packEntries([
+      { path: 'manifest.json', data: new TextEncoder().encode(first) },
+      { path: 'manifest.json', data: new TextEncoder().encode(JSON.stringify(manifest({ capabilities: ['cap:secrets.get'] }))) },
+    ]);
+    await expect(t.registry.publishBytes(two.bytes)).rejects.toMatchObject({ code: 'BUNDLE_DUPLICATE_ENTRY', status: 400 });
+    await expect(t.registry.publishBytes(two.bytes, { manifestJson: first })).rejects.toMatchObject({ code: 'BUNDLE_DUPLICATE_ENTRY', status: 400 });
+  });
+
+  it('should validate under the registry\'s archive limits', async () => {
+    const dataDir = (t = await openTestRegistry()).dataDir;
+    t.close();
+    const registry = await Registry.open({ dataDir, file: ':memory:', store: t.store, signing: t.registry.signing, archiveLimits: { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 2 } });
+    try {
+      await expect(registry.publishBytes((await bundleOf()).bytes)).rejects.toMatchObject({ code: 'BUNDLE_TOO_MANY_ENTRIES', status: 400 });
+    } finally {
+      registry.close();
+    }
+  });
+});
 
 describe('publish: stage + finalize', () => {
   it('should register extension, version, bundle and endpoints and move the archive to its canonical key', async () => {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readBundleArchive } from '../bundles/archive.ts';
 import { computeContentHash, hashHex } from '../bundles/hash.ts';
 import { ownerIsGone, processOwner } from '../bundles/leftovers.ts';
-import { EmulatorError, describeError, type ErrorBody } from '../errors.ts';
-import { invalidManifestError, isWildcardVersion, parseManifestText, resolveWildcardVersion, type ExtensionManifest } from '../manifest/index.ts';
+import { scanBundle } from '../bundles/scan.ts';
+import { EmulatorError, type ErrorBody } from '../errors.ts';
+import { isWildcardVersion, resolveWildcardVersion, type ExtensionManifest } from '../manifest/index.ts';
 import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
+import { manifestFromScan } from './manifest-match.ts';
 import { claimForFinalize, discardStaged, recordStaged, stagedNotFound } from './leftovers.ts';
 import type { BundleRow, RegistryRow, VersionRow } from './statements.ts';
 
@@ -108,7 +109,9 @@ export interface FinalizeResult {
 }
 
 /**
- * Step 2 of publish: hash the staged bytes, read and validate the manifest, check the signature,
+ * Step 2 of publish: hash the staged bytes, read the whole archive once under the archive limits
+ * with the rules the Runner extracts by (`scanBundle`, off the main thread), take its
+ * manifest.json (a sent `manifestJson` must equal it) and validate it, check the signature,
  * copy the archive to its canonical key, then check the version is free and register extension,
  * version, bundle and endpoints in one transaction. A failure at any point leaves neither rows nor
  * a new archive behind.
@@ -140,32 +143,10 @@ async function finalizeStaged(ctx: RegistryContext, key: string, input: Finalize
     throw new EmulatorError('HASH_MISMATCH', `the staged bundle hashes to ${hex}, not the declared ${declaredHash}: the upload was altered or the hash was computed over other bytes.`);
   }
   options.onStep?.('hashed');
-  const manifest = await readManifest(bytes, input.manifestJson);
+  const scan = await scanBundle(bytes, ctx.archiveLimits);
+  const manifest = manifestFromScan(scan, input.manifestJson);
   const signatureText = typeof input.signature?.text === 'string' ? input.signature.text : null;
   return register(ctx, bytes, hex, manifest, signatureText, options);
-}
-
-async function readManifest(bytes: Uint8Array, manifestJson: unknown): Promise<ExtensionManifest> {
-  let text = typeof manifestJson === 'string' && manifestJson.trim() !== '' ? manifestJson : undefined;
-  if (text === undefined) text = await manifestFromArchive(bytes);
-  const parsed = parseManifestText(text);
-  if (!parsed.ok) throw invalidManifestError(parsed.issues);
-  return parsed.manifest;
-}
-
-async function manifestFromArchive(bytes: Uint8Array): Promise<string> {
-  let entries;
-  try {
-    entries = await readBundleArchive(bytes);
-  } catch (err) {
-    throw new EmulatorError('MANIFEST_NOT_FOUND', `no manifestJson was sent and the archive cannot be read: ${describeError(err)}. Fix: send a bundle made by \`alga-emulator pack\`, or send manifestJson.`);
-  }
-  const files = entries.filter((e) => e.type === 'file').map((e) => ({ ...e, path: e.path.replace(/^\.\//, '') }));
-  const found = files.find((e) => e.path === 'manifest.json') ?? files.find((e) => /^[^/]+\/manifest\.json$/.test(e.path));
-  if (!found) {
-    throw new EmulatorError('MANIFEST_NOT_FOUND', 'no manifestJson was sent and the archive has no manifest.json at its root or one folder deep. Put manifest.json at the bundle root.');
-  }
-  return Buffer.from(found.data).toString('utf8');
 }
 
 /** What a publish does, decided from the rows as they are now. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { computeContentHash, normalizeContentHash } from '../bundles/hash.ts';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../bundles/limits.ts';
 import { EmulatorError } from '../errors.ts';
 import { nextRunAfter } from '../scheduler/next-run.ts';
 import { SqliteSavepoints } from '../sqlite-savepoints.ts';
@@ -27,6 +28,8 @@ export interface RegistryOptions {
   /** Clock for timestamps; ISO strings. */
   now?: () => Date;
   maxBundleBytes?: number;
+  /** Archive limits finalize validates under; pass the Runner's (`RunnerConfig.archiveLimits`). Default DEFAULT_ARCHIVE_LIMITS. */
+  archiveLimits?: ArchiveLimits;
   /** Database file; default `{dataDir}/registry.sqlite`. `:memory:` for throwaway registries. */
   file?: string;
   /** BUNDLE_STAGING_TTL_MS: an upload not finalized within this long (on `now`'s clock) is removed; default 1 hour. */
@@ -127,6 +130,7 @@ export class Registry {
       warn: options.warn ?? (() => undefined),
       maxBundleBytes: options.maxBundleBytes ?? MAX_BUNDLE_BYTES,
       stagingTtlMs: options.stagingTtlMs ?? DEFAULT_STAGING_TTL_MS,
+      archiveLimits: { ...(options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS) },
     };
     const registry = new Registry(ctx);
     try {

@@ -24,6 +24,16 @@ describe('loadRunnerConfig', () => {
       bundleStoreBase: join(dataDir, 'bundles'),
       cacheRoot: join(dataDir, 'cache'),
       cacheMaxBytes: null,
+      archiveLimits: {
+        maxUnpackedBytes: 256 * 1024 * 1024,
+        maxEntries: 10_000,
+        maxEntryBytes: 64 * 1024 * 1024,
+        maxPathBytes: 1024,
+        maxNameBytes: 255,
+        maxPathDepth: 32,
+        maxCompressionRatio: 100,
+        maxZstdWindowBytes: 32 * 1024 * 1024,
+      },
       staticStrictValidation: true,
       staticMaxFileBytes: 10 * 1024 * 1024,
       uiContentSecurityPolicy: undefined,
@@ -37,6 +47,10 @@ describe('loadRunnerConfig', () => {
       defaultMemoryMb: 256,
       idempotencyCapacity: 10_000,
     });
+  });
+
+  it('reads the archive limits (EXT_BUNDLE_MAX_*) the registry\'s finalize also applies', () => {
+    expect(loadRunnerConfig({ EXT_BUNDLE_MAX_ENTRIES: '20000', EXT_BUNDLE_MAX_UNPACKED_BYTES: '1073741824' }).archiveLimits).toMatchObject({ maxEntries: 20_000, maxUnpackedBytes: 1024 ** 3 });
   });
 
   it('puts the cache and bundle store under the data folder', () => {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SettingRow } from '../capabilities/capability.ts';
 import { CAPABILITY_SETTING_ROWS, parseCapabilitySettings, type CapabilitySettingValues } from '../capabilities/index.ts';
+import { ARCHIVE_LIMIT_SETTINGS, parseArchiveLimits, type ArchiveLimits } from '../bundles/limits.ts';
 import { EmulatorError } from '../errors.ts';
 
 /** Resolved Runner settings. Environment names are production's wherever it has one. */
@@ -11,6 +12,8 @@ export interface RunnerConfig {
   bundleStoreBase: string;
   cacheRoot: string;
   cacheMaxBytes: string | null;
+  /** `EXT_BUNDLE_MAX_*`: what reading one archive may cost; the registry's finalize reads the same variables. */
+  archiveLimits: ArchiveLimits;
   /** `EXT_STATIC_STRICT_VALIDATION`: /ext-ui needs a tenant and a confirmed install. */
   staticStrictValidation: boolean;
   /** `EXT_STATIC_MAX_FILE_BYTES`: largest UI file /ext-ui serves (413 above). */
@@ -41,6 +44,7 @@ const OWN_SETTINGS: readonly SettingRow[] = [
   ['BUNDLE_STORE_BASE', '<data>/bundles', 'bundle store: a folder path or file:// URL'],
   ['EXT_CACHE_ROOT', '<data>/cache', 'extracted bundles and transpiled components, keyed by content hash'],
   ['EXT_CACHE_MAX_BYTES', 'unset', 'reported by /healthz (eviction is not implemented)'],
+  ...ARCHIVE_LIMIT_SETTINGS,
   ['EXT_STATIC_STRICT_VALIDATION', 'unset (strict)', '/ext-ui: unset, empty, 1, true or yes = a tenant and a confirmed install are required; anything else relaxes it'],
   ['EXT_STATIC_MAX_FILE_BYTES', '10485760', '/ext-ui: largest UI file served (10 MiB); larger files answer 413'],
   ['EXT_UI_CONTENT_SECURITY_POLICY', 'unset', '/ext-ui: replaces the whole default Content-Security-Policy of HTML pages'],
@@ -73,6 +77,7 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     bundleStoreBase: env.BUNDLE_STORE_BASE || join(dataDir, 'bundles'),
     cacheRoot: resolve(env.EXT_CACHE_ROOT || join(dataDir, 'cache')),
     cacheMaxBytes: env.EXT_CACHE_MAX_BYTES || null,
+    archiveLimits: parseArchiveLimits(env),
     staticStrictValidation: strictFlag(env, 'EXT_STATIC_STRICT_VALIDATION'),
     staticMaxFileBytes: int(env, 'EXT_STATIC_MAX_FILE_BYTES', DEFAULT_STATIC_MAX_FILE_BYTES, 1),
     uiContentSecurityPolicy: env.EXT_UI_CONTENT_SECURITY_POLICY || undefined,

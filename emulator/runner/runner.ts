@@ -127,7 +127,7 @@ export class Runner implements Rewindable {
     this.store = deps.store ?? createBundleStore(config.bundleStoreBase, join(config.dataDir, 'bundles'));
     this.redact = emulatorPathRedactor(config);
     this.debugEvents = deps.debugEvents ?? new DebugEventHub({ maxMessageBytes: config.debugMaxEventBytes, redact: this.redact });
-    this.#cache = new BundleCache({ root: config.cacheRoot });
+    this.#cache = new BundleCache({ root: config.cacheRoot, limits: config.archiveLimits });
     this.#bundles = new BundleLoader({ store: this.store, cache: this.#cache, verifier: deps.verifier });
     this.#ui = new UiAssetServer({
       strict: config.staticStrictValidation,

@@ -12,6 +12,7 @@ import { BENCH_EMULATOR_TENANT, freePort, publishViaApi } from './publish-client
 import { startEchoProcess, startEmulatorProcess, startRunnerProcess } from './runner-process.ts';
 import { harnessFigures } from './harness-figures.ts';
 import { hostApiFigures } from './host-api-figures.ts';
+import { bombFigures, bombRow } from './bomb-figures.ts';
 
 const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
@@ -113,6 +114,7 @@ try {
   await harnessFigures(results);
   await hostApiFigures(results);
   await (await import('./fairness-figures.ts')).fairnessFigures(results);
+  await bombFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }
@@ -199,6 +201,7 @@ const rows: [string, string, string, string][] = [
   ['(n) 100 isolated handler tests, `vitest run` wall-clock', `${results.n_suite100_wall_ms?.toFixed(0)} ms`, '', '≤ 10000 ms'],
   ['(o) Gateway → guest → clients.list-clients, p50', `${results.o_clients_list_p50_ms?.toFixed(2)} ms`, `+${((results.o_clients_list_p50_ms ?? NaN) - (results.o_baseline_probe_p50_ms ?? NaN)).toFixed(2)} ms`, 'reported (vs get-context call)'],
   ['(p) Gateway → guest → invoicing.create-manual-invoice, p50', `${results.p_invoice_create_p50_ms?.toFixed(2)} ms`, `+${((results.p_invoice_create_p50_ms ?? NaN) - (results.o_baseline_probe_p50_ms ?? NaN)).toFixed(2)} ms`, 'reported (vs get-context call)'],
+  bombRow(results),
   ['(i) /ext-ui asset, strict validation, sequential p50', `${results.i_ext_ui_p50_ms?.toFixed(2)} ms`, `${((results.i_ext_ui_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
