@@ -105,11 +105,12 @@ describe('staged uploads expire', () => {
 describe('a failed finalize removes its upload at once', () => {
   it.each([
     ['HASH_MISMATCH', async (b: Awaited<ReturnType<typeof bundleOf>>) => ({ declaredHash: 'f'.repeat(64), manifestJson: b.manifestJson })],
-    ['INVALID_MANIFEST', async (b: Awaited<ReturnType<typeof bundleOf>>) => ({ declaredHash: b.hex, manifestJson: JSON.stringify(manifest({ capabilities: ['cap:nope'] })) })],
+    ['MANIFEST_MISMATCH', async (b: Awaited<ReturnType<typeof bundleOf>>) => ({ declaredHash: b.hex, manifestJson: JSON.stringify(manifest({ capabilities: ['cap:nope'] })) })],
+    ['INVALID_MANIFEST', async (b: Awaited<ReturnType<typeof bundleOf>>) => ({ declaredHash: b.hex, manifestJson: b.manifestJson }), manifest({ capabilities: ['cap:nope'] })],
     ['INVALID_DECLARED_HASH', async () => ({ declaredHash: 'XYZ', manifestJson: undefined })],
-  ])('should remove the upload when finalize fails with %s', async (code, body) => {
+  ] as const)('should remove the upload when finalize fails with %s', async (code, body, bundled?: Record<string, unknown>) => {
     const { registry, store, dataDir } = await memoryRegistry();
-    const b = await bundleOf();
+    const b = await bundleOf(bundled);
     const key = await stage(registry, b.bytes, b.hex);
     await expect(registry.finalize({ key, ...(await body(b)) })).rejects.toMatchObject({ code });
     expect([await store.has(key), stagedRows(dataDir)]).toEqual([false, []]);
