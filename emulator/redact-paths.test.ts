@@ -21,6 +21,12 @@ describe('scrubQuotedPaths', () => {
     const text = "no route GET /api/ext/x; file 'ui/app.js' and 'hello'";
     expect(scrubQuotedPaths(text)).toBe(text);
   });
+
+  it('should leave quoted extension routes whole: only a path a failing system call names is scrubbed', () => {
+    const text = `Add {"method":"GET","path":"/nope/:id"} to api.endpoints; emu.uiProxy.route('/api/tickets', …) or add "/api/tickets" to the routes file`;
+    expect(scrubQuotedPaths(text)).toBe(text);
+    expect(scrubQuotedPaths("route '/api/x' failed: ENOENT: no such file or directory, open '/srv/a/b.json'")).toBe("route '/api/x' failed: ENOENT: no such file or directory, open '…/b.json'");
+  });
 });
 
 describe('pathRedactor', () => {

@@ -17,9 +17,12 @@ export interface RedactRoot {
   label: string;
 }
 
-// A quoted absolute path, as Node's system errors print them (`stat '/a/b'`, `-> '/c'`), or a
-// quoted Windows one. The quote is kept; the path becomes `…/<last segment>`.
-const QUOTED_ABSOLUTE = /(['"`])((?:\/|[A-Za-z]:[\\/])[^'"`\n]*)\1/g;
+// A quoted absolute path where Node's system errors print one: after the failing call's name
+// (`stat '/a/b'`, `open "C:\\x"`) or after `->` (`rename '/a' -> '/b'`). Only there: messages also
+// quote extension routes ("/api/tickets", '/nope/:id'), which are not file paths and must stay
+// whole. The quote is kept; the path becomes `…/<last segment>`.
+const SYSCALLS = 'open|stat|lstat|fstat|mkdir|mkdtemp|rmdir|rm|rename|scandir|opendir|unlink|access|readlink|realpath|copyfile|cp|chmod|chown|utime|symlink|link|watch|spawn';
+const QUOTED_ABSOLUTE = new RegExp(`((?:\\b(?:${SYSCALLS})|->) )(['"\`])((?:\\/|[A-Za-z]:[\\\\/])[^'"\`\\n]*)\\2`, 'g');
 
 /**
  * Replaces every quoted absolute path (`ENOENT: …, open '/x/y/z.js'` → `open '…/z.js'`). Needs no
@@ -28,7 +31,7 @@ const QUOTED_ABSOLUTE = /(['"`])((?:\/|[A-Za-z]:[\\/])[^'"`\n]*)\1/g;
  * @example scrubQuotedPaths("ENAMETOOLONG: name too long, stat '/home/a/.emulator/cache/x'") // "ENAMETOOLONG: name too long, stat '…/x'"
  */
 export function scrubQuotedPaths(text: string): string {
-  return text.replace(QUOTED_ABSOLUTE, (_whole, quote: string, path: string) => `${quote}…/${lastSegment(path)}${quote}`);
+  return text.replace(QUOTED_ABSOLUTE, (_whole, before: string, quote: string, path: string) => `${before}${quote}…/${lastSegment(path)}${quote}`);
 }
 
 /**

@@ -304,7 +304,7 @@ export class Runner implements Rewindable {
       message: report.message,
     };
     if (report.tenant !== undefined) this.debugEvents.publish(event);
-    this.#log({ ...event, source: 'ext-ui' });
+    this.#log({ ...event, source: 'ext-ui', ...(report.detail === undefined ? {} : { detail: report.detail }) });
   }
 
   #failed(emit: Emit, envelope: ExecuteEnvelope): ExecuteOutcome {

@@ -26,6 +26,8 @@ export interface UiReport {
   extensionId: string;
   contentHash: string;
   tenant?: string;
+  /** For the server log only, never the debug stream: the underlying failure (it may name folders). */
+  detail?: string;
 }
 
 export interface UiAssetOptions {
@@ -154,7 +156,8 @@ export class UiAssetServer {
       const mismatch = code === 'ARCHIVE_HASH_MISMATCH';
       const label = mismatch ? 'archive_hash_mismatch' : 'extract_failed';
       const detail = message.startsWith(`${code}: `) ? message : `${code}: ${message}`;
-      this.#report('error', `ext-ui ${label}: ${detail}`, { ...about, tenant });
+      const cause = err instanceof Error && err.cause !== undefined ? describeError(err.cause) : undefined;
+      this.#report('error', `ext-ui ${label}: ${detail}`, { ...about, tenant, ...(cause === undefined ? {} : { detail: cause }) });
       return mismatch ? jsonCode(502, label, head) : jsonCode(500, label, head);
     }
   }
@@ -183,7 +186,7 @@ export class UiAssetServer {
     });
   }
 
-  #report(level: UiReport['level'], message: string, about: About & { tenant?: string }): void {
+  #report(level: UiReport['level'], message: string, about: About & { tenant?: string; detail?: string }): void {
     this.#options.report({ level, message, ...about });
   }
 }
