@@ -169,11 +169,15 @@ describe('POST /api/ext-bundles/finalize', () => {
     ]);
   });
 
-  it('should answer 400 INVALID_KEY for a key outside staging', async () => {
+  it('should answer 400 INVALID_KEY for a key outside staging, or one climbing out of it', async () => {
     await start();
-    const res = await post('/api/ext-bundles/finalize', { key: 'tenants/x/bundle.tar.zst', declaredHash: 'a'.repeat(64) });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'INVALID_KEY' });
+    for (const key of ['tenants/x/bundle.tar.zst', 'sha256/_staging/../../keys/x/bundle.tar.zst', 'sha256/_staging/a/../b/bundle.tar.zst', 'sha256/_staging/a/other.bin']) {
+      const res = await post('/api/ext-bundles/finalize', { key, declaredHash: 'a'.repeat(64) });
+      expect([res.status, await res.json()]).toEqual([400, {
+        code: 'INVALID_KEY',
+        error: `key must be the staging key upload-proxy returned (sha256/_staging/<id>/bundle.tar.zst), got ${JSON.stringify(key)}. Fix: send upload.key from the upload-proxy answer unchanged.`,
+      }]);
+    }
   });
 
   it('should answer 400 HASH_MISMATCH and 400 MANIFEST_NOT_FOUND', async () => {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ScanResult } from '../bundles/scan.ts';
-import { EmulatorError } from '../errors.ts';
+import { EmulatorError, describeError } from '../errors.ts';
 import { invalidManifestError, parseManifestText, type ExtensionManifest } from '../manifest/index.ts';
 
 /**
@@ -12,6 +12,12 @@ import { invalidManifestError, parseManifestText, type ExtensionManifest } from 
  * @example manifestFromScan(await scanBundle(bytes, limits), body.manifestJson)
  */
 export function manifestFromScan(scan: Pick<ScanResult, 'manifests'>, manifestJson: unknown): ExtensionManifest {
+  if (manifestJson !== undefined && manifestJson !== null && typeof manifestJson !== 'string') {
+    throw new EmulatorError(
+      'INVALID_BODY',
+      `manifestJson is ${Array.isArray(manifestJson) ? 'an array' : typeof manifestJson === 'object' ? 'an object' : `a ${typeof manifestJson}`}, not a string: finalize compares the text of manifest.json with the archive's. Fix: send the file's text (JSON.stringify of the manifest), or omit manifestJson.`,
+    );
+  }
   const found = scan.manifests.find((m) => m.path === 'manifest.json') ?? scan.manifests[0];
   if (!found) {
     throw new EmulatorError('MANIFEST_NOT_FOUND', 'the archive has no manifest.json at its root or one folder deep; it is where the registry reads the manifest from. Fix: put manifest.json at the bundle root and pack again.');
@@ -27,9 +33,11 @@ function checkSameManifest(where: string, archived: string, sent: string): void 
   let sentValue: unknown;
   try {
     sentValue = JSON.parse(sent);
-  } catch {
-    const parsed = parseManifestText(sent);
-    if (!parsed.ok) throw invalidManifestError(parsed.issues);
+  } catch (err) {
+    throw new EmulatorError(
+      'MANIFEST_MISMATCH',
+      `manifestJson is not valid JSON (${describeError(err)}), so it cannot be the archive's ${where}, which is. Fix: send the manifest.json that was packed into the bundle, or omit manifestJson.`,
+    );
   }
   const archivedValue: unknown = JSON.parse(archived);
   if (isDeepStrictEqual(sentValue, archivedValue)) return;

@@ -11,6 +11,8 @@ import { claimForFinalize, discardStaged, recordStaged, stagedNotFound } from '.
 import type { BundleRow, RegistryRow, VersionRow } from './statements.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** The only keys finalize takes: what `stageUpload` returns (`{id}` is a UUID there). */
+const STAGING_KEY = /^sha256\/_staging\/[A-Za-z0-9_-]{1,64}\/bundle\.tar\.zst$/;
 
 export interface StageInput {
   bytes: Uint8Array;
@@ -118,8 +120,8 @@ export interface FinalizeResult {
  */
 export async function finalizeUpload(ctx: RegistryContext, input: FinalizeInput, options: PublishOptions = {}): Promise<FinalizeResult> {
   const key = typeof input.key === 'string' ? input.key : '';
-  if (!key.startsWith('sha256/') || !key.includes('/_staging/')) {
-    throw new EmulatorError('INVALID_KEY', `key must be the staging key returned by upload-proxy (sha256/_staging/…), got ${JSON.stringify(input.key ?? null)}.`);
+  if (!STAGING_KEY.test(key)) {
+    throw new EmulatorError('INVALID_KEY', `key must be the staging key upload-proxy returned (sha256/_staging/<id>/bundle.tar.zst), got ${JSON.stringify(input.key ?? null)}. Fix: send upload.key from the upload-proxy answer unchanged.`);
   }
   await claimForFinalize(ctx, key);
   // Whatever happens next, the upload is used up: a failed finalize removes it at once.
