@@ -114,6 +114,7 @@ try {
   await harnessFigures(results);
   await hostApiFigures(results);
   await (await import('./fairness-figures.ts')).fairnessFigures(results);
+  await (await import('./schedule-figures.ts')).scheduleFigures(results);
   await bombFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
