@@ -124,9 +124,18 @@ export class ScheduleTimer {
     return this.#store.nextDue(untilMs) !== undefined;
   }
 
-  /** Fires one schedule now, due or not (production's "run now"); SCHEDULE_NOT_FOUND for an unknown id. */
+  /**
+   * Fires one schedule now, due or not (production's "run now"); SCHEDULE_NOT_FOUND for an unknown
+   * id, RUN_NOW_RATE_LIMITED past production's 5 run-nows per tenant a minute (emulator clock).
+   * A run-now of a disabled install is skipped without counting (production refuses it first).
+   */
   runNow(scheduleId: string): Promise<ScheduleRun> {
-    return this.#serial(async () => this.#fire(this.#store.detail(scheduleId)));
+    return this.#serial(async () => {
+      const row = this.#store.detail(scheduleId);
+      const install = this.#registry.installs(row.tenant_id).find((i) => i.installId === row.install_id);
+      if (install?.enabled) this.#store.claimRunNow(row, this.#options.clock.now());
+      return this.#fire(row);
+    });
   }
 
   /** Resolves when no run is in flight. */
