@@ -133,8 +133,9 @@ export class ScheduleTimer {
     return this.#serial(async () => {
       const row = this.#store.detail(scheduleId);
       const install = this.#registry.installs(row.tenant_id).find((i) => i.installId === row.install_id);
-      if (install?.enabled) this.#store.claimRunNow(row, this.#options.clock.now());
-      return this.#fire(row);
+      const nowMs = this.#options.clock.now();
+      if (install?.enabled) this.#store.claimRunNow(row, nowMs);
+      return this.#fire(row, nowMs);
     });
   }
 
@@ -156,8 +157,8 @@ export class ScheduleTimer {
     return next;
   }
 
-  async #fire(row: ScheduleDetailRow): Promise<ScheduleRun> {
-    const ranAt = new Date(this.#options.clock.now()).toISOString();
+  async #fire(row: ScheduleDetailRow, nowMs = this.#options.clock.now()): Promise<ScheduleRun> {
+    const ranAt = new Date(nowMs).toISOString();
     const base = { scheduleId: row.id, installId: row.install_id, ranAt };
     const skipped = (error: string): ScheduleRun => ({ ...base, status: 'skipped', error, requestId: null, request: null, response: null });
     if (row.enabled !== 1) return skipped('schedule disabled; skipping');
