@@ -123,7 +123,9 @@ export interface TestEmulator {
   schedules(ext: ExtensionRef, options?: { tenant?: TenantRef }): ScheduleView[];
   /**
    * Fires a schedule now, due or not, as production's "run now": the Runner gets the scheduled
-   * execute body; resolves with what was sent and answered. SCHEDULE_NOT_FOUND for an unknown id.
+   * execute body; resolves with what was sent and answered. SCHEDULE_NOT_FOUND for an unknown id;
+   * RUN_NOW_RATE_LIMITED (429) for a sixth run-now of the tenant within 60 s of the emulator clock
+   * (production's limit; `emu.clock.advance` past the time the message names lets it run again).
    * @example const run = await emu.runSchedule(id); run.status // 'success'
    */
   runSchedule(scheduleId: string): Promise<ScheduleRun>;

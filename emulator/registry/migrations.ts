@@ -262,4 +262,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE publish_journal ADD COLUMN owner TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'scheduler: run-now requests for the per-tenant run-now limit',
+    sql: `
+      -- Production counts its 'extension_schedule_run_now' jobs of the tenant created in the last
+      -- minute (ee/server/src/lib/actions/extensionScheduleActions.ts). Kept here so the limit holds
+      -- across CLI processes on one data folder. Times: the emulator clock, epoch ms.
+      CREATE TABLE schedule_run_now (
+        tenant_id TEXT NOT NULL,
+        install_id TEXT NOT NULL,
+        schedule_id TEXT NOT NULL,
+        requested_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX schedule_run_now_tenant ON schedule_run_now (tenant_id, requested_at_ms);
+    `,
+  },
 ];

@@ -8,6 +8,7 @@
  */
 import { EmulatorError } from '../errors.ts';
 import { nextRunAfter } from '../scheduler/next-run.ts';
+import { RUN_NOW_WINDOW_MS, runNowAllowedAt, runNowLimited } from '../scheduler/run-now-limit.ts';
 import {
   MAX_SCHEDULES_PER_INSTALL,
   ScheduleFieldError,
@@ -205,6 +206,22 @@ export class ScheduleStore {
   /** Moves a schedule's next firing past `afterMs` (after it fired or was skipped). */
   advance(row: ScheduleDetailRow, afterMs: number): void {
     this.#ctx.sql.setNextRun.run({ id: row.id, next_run_ms: nextRun(row.cron, row.timezone, afterMs) });
+  }
+
+  /**
+   * Counts a run-now of `row` at `nowMs` against the tenant's limit (production's 5 a minute),
+   * or throws RUN_NOW_RATE_LIMITED saying when it can run again. Kept in the registry so separate
+   * CLI processes on one data folder share it.
+   */
+  claimRunNow(row: ScheduleDetailRow, nowMs: number): void {
+    const sql = this.#ctx.sql;
+    this.#ctx.db.transaction(() => {
+      sql.pruneRunNow.run({ tenant_id: row.tenant_id, before: nowMs - RUN_NOW_WINDOW_MS });
+      const recent = sql.runNowSince.all({ tenant_id: row.tenant_id, since: nowMs - RUN_NOW_WINDOW_MS }).map((r) => r.requested_at_ms);
+      const allowedAt = runNowAllowedAt(recent, nowMs);
+      if (allowedAt !== null) throw runNowLimited(row.id, row.tenant_id, nowMs, allowedAt);
+      sql.insertRunNow.run({ tenant_id: row.tenant_id, install_id: row.install_id, schedule_id: row.id, at: nowMs });
+    })();
   }
 
   /** Production's last-run fields (error cut at 4000 characters). */

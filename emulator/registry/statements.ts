@@ -292,6 +292,14 @@ export function registryStatements(db: Database.Database) {
          payload_json = @payload_json, next_run_ms = @next_run_ms, updated_at = @now WHERE id = @id`,
     ),
     setNextRun: db.prepare<{ id: string; next_run_ms: number | null }>(`UPDATE tenant_extension_schedule SET next_run_ms = @next_run_ms WHERE id = @id`),
+    /** Run-now requests of a tenant at or after `since` (epoch ms), oldest first. */
+    runNowSince: db.prepare<{ tenant_id: string; since: number }, { requested_at_ms: number }>(
+      `SELECT requested_at_ms FROM schedule_run_now WHERE tenant_id = @tenant_id AND requested_at_ms >= @since ORDER BY requested_at_ms`,
+    ),
+    insertRunNow: db.prepare<{ tenant_id: string; install_id: string; schedule_id: string; at: number }>(
+      `INSERT INTO schedule_run_now (tenant_id, install_id, schedule_id, requested_at_ms) VALUES (@tenant_id, @install_id, @schedule_id, @at)`,
+    ),
+    pruneRunNow: db.prepare<{ tenant_id: string; before: number }>(`DELETE FROM schedule_run_now WHERE tenant_id = @tenant_id AND requested_at_ms < @before`),
     recordScheduleRun: db.prepare<{ id: string; status: string; error: string | null; now: string }>(
       `UPDATE tenant_extension_schedule SET last_run_at = @now, last_run_status = @status, last_error = @error, updated_at = @now WHERE id = @id`,
     ),

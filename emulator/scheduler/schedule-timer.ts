@@ -124,9 +124,19 @@ export class ScheduleTimer {
     return this.#store.nextDue(untilMs) !== undefined;
   }
 
-  /** Fires one schedule now, due or not (production's "run now"); SCHEDULE_NOT_FOUND for an unknown id. */
+  /**
+   * Fires one schedule now, due or not (production's "run now"); SCHEDULE_NOT_FOUND for an unknown
+   * id, RUN_NOW_RATE_LIMITED past production's 5 run-nows per tenant a minute (emulator clock).
+   * A run-now of a disabled install is skipped without counting (production refuses it first).
+   */
   runNow(scheduleId: string): Promise<ScheduleRun> {
-    return this.#serial(async () => this.#fire(this.#store.detail(scheduleId)));
+    return this.#serial(async () => {
+      const row = this.#store.detail(scheduleId);
+      const install = this.#registry.installs(row.tenant_id).find((i) => i.installId === row.install_id);
+      const nowMs = this.#options.clock.now();
+      if (install?.enabled) this.#store.claimRunNow(row, nowMs);
+      return this.#fire(row, nowMs);
+    });
   }
 
   /** Resolves when no run is in flight. */
@@ -147,8 +157,8 @@ export class ScheduleTimer {
     return next;
   }
 
-  async #fire(row: ScheduleDetailRow): Promise<ScheduleRun> {
-    const ranAt = new Date(this.#options.clock.now()).toISOString();
+  async #fire(row: ScheduleDetailRow, nowMs = this.#options.clock.now()): Promise<ScheduleRun> {
+    const ranAt = new Date(nowMs).toISOString();
     const base = { scheduleId: row.id, installId: row.install_id, ranAt };
     const skipped = (error: string): ScheduleRun => ({ ...base, status: 'skipped', error, requestId: null, request: null, response: null });
     if (row.enabled !== 1) return skipped('schedule disabled; skipping');

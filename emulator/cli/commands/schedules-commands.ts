@@ -58,7 +58,10 @@ export const SCHEDULES_COMMANDS: readonly CommandSpec[] = [
     args: { min: 1, max: 1 },
     options: {},
     example: `${BIN} schedules run 6f0c…`,
-    details: ['Needs `npm run emulate` running on the same data folder: the run is POSTed to its Runner (RUNNER_PORT) and recorded as the schedule\'s last run.'],
+    details: [
+      'Needs `npm run emulate` running on the same data folder: the run is POSTed to its Runner (RUNNER_PORT) and recorded as the schedule\'s last run.',
+      'Production\'s limit applies: 5 run-nows per tenant in 60 s, counted in the data folder with the emulator\'s own; the sixth fails with RUN_NOW_RATE_LIMITED, saying when it can run again.',
+    ],
     run: runSchedule,
   },
 ];
