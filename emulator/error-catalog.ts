@@ -89,6 +89,7 @@ export const ERROR_CATALOG = {
   REQUEST_BODY_TOO_LARGE: { status: 413, meaning: 'a JSON request body on the main port is over the limit of its route (the message names the route and the limit)' },
   REQUEST_BODY_UNREADABLE: { status: 400, meaning: 'a request body on the main port cannot be read: cut off, or its compression is corrupt' },
   RESET_REFUSED: { status: 400, meaning: 'alga-emulator reset refused to delete the folder given' },
+  RUNNING_EMULATOR_UNREACHABLE: { status: 502, meaning: 'the emulator named in the data folder\'s running-emulator.json accepted a run-now but did not answer it (crashed, hung or not an emulator)' },
   RUN_NOW_RATE_LIMITED: { status: 429, meaning: 'a schedule was run manually (run now) more than 5 times per tenant in 60 s, production\'s limit; the message says when it can run again' },
   RUNNER_PROXY_PATH_REFUSED: { status: 404, meaning: 'a /runner path on the main port that does not stay under /runner/ext-ui/ once decoded and normalised; only UI files are proxied to the Runner' },
   SCAFFOLD_DIR_NOT_EMPTY: { status: 409, meaning: 'the folder for a new project is not empty' },

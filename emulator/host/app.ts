@@ -5,6 +5,8 @@ import { gatewayRouter } from '../gateway/router.ts';
 import type { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import type { Registry } from '../registry/registry.ts';
 import { publishApiRouter } from './publish-api.ts';
+import { schedulesApiRouter } from './schedules-api.ts';
+import type { ScheduleTimer } from '../scheduler/schedule-timer.ts';
 import { requestBodyError } from '../request-body-errors.ts';
 
 export interface HostAppDeps {
@@ -17,6 +19,8 @@ export interface HostAppDeps {
   shell?: express.Router;
   /** Serves `GET /api/emulator/metrics` (Prometheus text) when given. */
   metrics?: Pick<EmulatorMetrics, 'prometheus' | 'contentType'>;
+  /** Serves `POST /api/emulator/schedules/:id/run` (run now through this scheduler) when given. */
+  scheduler?: Pick<ScheduleTimer, 'runNow'>;
   /** Hears unexpected errors (message and stack); clients get 500 INTERNAL without them. Default: none. */
   log?: LogLine;
 }
@@ -30,6 +34,9 @@ export function createHostApp(deps: HostAppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(publishApiRouter(deps.registry, { log: deps.log }));
   if (deps.gateway) app.use(gatewayRouter(deps.gateway, { log: deps.log }));
+  // Before the shell: its sign-in secret gate covers the shell's own /api/emulator/* routes; this
+  // one needs an API key instead, as the publish API does (README: "Binding to another address").
+  if (deps.scheduler) app.use(schedulesApiRouter(deps.registry, deps.scheduler, { log: deps.log }));
   const metrics = deps.metrics;
   if (metrics) {
     app.get('/api/emulator/metrics', async (_req, res) => {

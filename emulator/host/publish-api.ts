@@ -1,15 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { EmulatorError, errorResponse, type LogLine } from '../errors.ts';
-import { PERMISSIONS, type EmulatorUser } from '../registry/identity.ts';
 import { checkDeclaredSize } from '../registry/publish.ts';
 import type { Registry } from '../registry/registry.ts';
+import { authorizeApiKey, type ApiKeyCaller } from './api-key-auth.ts';
 import { formatBytes, requestBodyError, type BodyLimit } from '../request-body-errors.ts';
-
-/** Who called: the API key's user and the tenant the call acts for. */
-interface Caller {
-  user: EmulatorUser;
-  tenantId: string;
-}
 
 /** The cap on the publish API's JSON bodies (finalize, install, uninstall, update). */
 export const PUBLISH_JSON_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -99,24 +93,8 @@ export function publishApiRouter(registry: Registry, options: { log?: LogLine } 
   return router;
 }
 
-function authorize(registry: Registry, req: Request, options: { admin?: boolean } = {}): Caller {
-  const key = header(req, 'x-api-key');
-  const user = key ? registry.identity.authenticateApiKey(key) : null;
-  if (!user) {
-    throw new EmulatorError(
-      'UNAUTHORIZED',
-      `${key ? 'unknown' : 'missing'} API key: send x-api-key with the dev key printed at start-up (or set ALGA_API_KEY before starting the emulator).`,
-    );
-  }
-  const tenantId = header(req, 'x-tenant-id') || user.tenantId;
-  if (tenantId !== user.tenantId) {
-    throw new EmulatorError('TENANT_MISMATCH', `the API key belongs to tenant ${user.tenantId}, not ${tenantId}. Use that tenant's key or fix x-tenant-id.`);
-  }
-  const admin = !options.admin || header(req, 'x-alga-admin') === 'true';
-  if (!admin || !user.permissions.includes(PERMISSIONS.write)) {
-    throw new EmulatorError('RBAC_FORBIDDEN', 'Forbidden');
-  }
-  return { user, tenantId };
+function authorize(registry: Registry, req: Request, options: { admin?: boolean } = {}): ApiKeyCaller {
+  return authorizeApiKey(registry, (name) => header(req, name), options);
 }
 
 function header(req: Request, name: string): string | undefined {

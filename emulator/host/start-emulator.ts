@@ -25,6 +25,7 @@ import { httpUrl, resolveSigninPolicy, runnerBindHost, type SigninPolicy } from 
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
 import { PlatformSavepoints } from './platform-savepoints.ts';
+import { writeRunningFile } from './running-file.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -176,8 +177,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
   let devLoop: ExtensionDevLoop | undefined;
+  let runningFile: { remove(): Promise<void> } | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // First: from here on a CLI on this folder no longer sends runs to this emulator.
+      await runningFile?.remove();
       devLoop?.close();
       await stagingSweeps.stop();
       await scheduler?.close();
@@ -233,8 +237,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       });
     }
     progress('the main port to listen');
-    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router, metrics, log: errorLog }), settings.port, settings.host, 'PORT', 'emulator');
+    const main = await bind(createHostApp({ registry, describe: options.describe, gateway, shell: shellServer?.router, metrics, scheduler, log: errorLog }), settings.port, settings.host, 'PORT', 'emulator');
     servers.push(main.server);
+    // Tells `alga-emulator schedules run` on this data folder to fire runs through this emulator.
+    runningFile = await writeRunningFile(settings.dataDir, { url: main.url, runnerUrl: runnerServed.url, pid: process.pid, startedAt: new Date((options.clock ?? systemClock).now()).toISOString() });
     const listeners = new Set<(event: DevLoopEvent) => void>();
     const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined> => {
       if (onEvent) listeners.add(onEvent);

@@ -20,13 +20,15 @@ describe('alga-emulator reset', () => {
     await writeFile(join(fx.dataDir, 'storage.sqlite-wal'), 'wal');
     await mkdir(join(fx.dataDir, 'cache/transpiled'), { recursive: true });
     await writeFile(join(fx.dataDir, 'cache/transpiled/x.js'), 'js');
-    const names = ['bundles', 'cache', 'keys', 'registry.sqlite', 'storage.sqlite', 'storage.sqlite-wal'];
+    // What a running emulator writes (a stale one after a crash is the emulator's too).
+    await writeFile(join(fx.dataDir, 'running-emulator.json'), '{}');
+    const names = ['bundles', 'cache', 'keys', 'registry.sqlite', 'running-emulator.json', 'storage.sqlite', 'storage.sqlite-wal'];
     expect((await readdir(fx.dataDir)).sort()).toEqual(names);
     const sizes = await Promise.all(names.map((n) => du(join(fx.dataDir, n))));
     const total = sizes.reduce((a, b) => a + b, 0);
     const { code, out } = await fx.run(['reset']);
     expect(code).toBe(0);
-    expect(out).toEqual([...names.map((n, i) => `removed ${join(fx.dataDir, n)} (${formatBytes(sizes[i] as number)})`), `reset ${fx.dataDir}: removed 6 items, ${formatBytes(total)}`]);
+    expect(out).toEqual([...names.map((n, i) => `removed ${join(fx.dataDir, n)} (${formatBytes(sizes[i] as number)})`), `reset ${fx.dataDir}: removed 7 items, ${formatBytes(total)}`]);
     expect(await readdir(fx.dataDir)).toEqual([]);
     expect((await fx.run(['reset'])).out).toEqual([`nothing to remove in ${fx.dataDir}`]);
   });

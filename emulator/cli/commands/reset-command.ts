@@ -2,6 +2,7 @@
 import { lstat, readdir, realpath, rm } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { EmulatorError } from '../../errors.ts';
+import { RUNNING_FILE } from '../../host/running-file.ts';
 import { BIN, flagOption } from './args.ts';
 import { count, formatBytes, report } from './output.ts';
 import type { CliContext, CommandInput, CommandSpec, Output } from './types.ts';
@@ -13,6 +14,7 @@ export const EMULATOR_ENTRIES: ReadonlySet<string> = new Set([
   'bundles',
   'cache',
   'keys',
+  RUNNING_FILE,
 ]);
 
 function refused(message: string): EmulatorError {
