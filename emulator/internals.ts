@@ -22,7 +22,7 @@ export { THEME_STORAGE_KEY } from './shell/app/lib/theme.ts';
 export type { ShellAutomation } from './shell/app/ui/automation.ts';
 export type { Rewindable } from './sqlite-savepoints.ts';
 export type { PsaStore } from './psa/psa-store.ts';
-export type { FixtureClient, FixtureMode, FixtureService, FixtureTaxRate, PsaFixture } from './psa/fixture.ts';
+export type { FixtureClient, FixtureInvoice, FixtureInvoiceItem, FixtureMode, FixtureService, FixtureTaxRate, PsaFixture, PsaFixtureData } from './psa/fixture.ts';
 export type { PsaInvoice, PsaInvoiceItem } from './psa/invoices.ts';
 export type { ScheduleView } from './registry/schedules.ts';
 export type { ScheduleRun, ScheduledExecuteBody } from './scheduler/schedule-timer.ts';

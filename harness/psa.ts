@@ -1,4 +1,4 @@
-import type { FixtureClient, FixtureMode, FixtureService, FixtureTaxRate, PsaFixture, PsaInvoice, PsaStore } from '../emulator/internals.ts';
+import type { FixtureClient, FixtureMode, FixtureService, FixtureTaxRate, PsaFixture, PsaFixtureData, PsaInvoice, PsaStore } from '../emulator/internals.ts';
 import type { TenantRef } from './identities.ts';
 
 /** Options of `emu.psa.seed`. */
@@ -32,7 +32,7 @@ export interface PsaView {
   /** Invoices in creation order, each with its lines, subtotal, tax and total. */
   invoices(options?: TenantOption): PsaInvoice[];
   /** All of the tenant's PSA data in the fixture format (what `alga-emulator data export` writes). */
-  export(options?: TenantOption): Required<PsaFixture>;
+  export(options?: TenantOption): PsaFixtureData;
 }
 
 export function psaView(store: PsaStore, tenantOf: (tenant: TenantRef | undefined) => string): PsaView {

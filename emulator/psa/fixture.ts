@@ -5,7 +5,12 @@
  * transaction, so a refused fixture changes nothing.
  */
 import { EmulatorError } from '../errors.ts';
+import { PsaFixtureError } from './fixture-error.ts';
+import { priceFixtureInvoice, type FixtureInvoice } from './fixture-invoices.ts';
 import { insertInvoice, isCalendarDate, listInvoices, type PsaInvoice } from './invoices.ts';
+
+export { PsaFixtureError };
+export type { FixtureInvoice, FixtureInvoiceItem } from './fixture-invoices.ts';
 import type { psaStatements } from './sql.ts';
 
 type Sql = ReturnType<typeof psaStatements>;
@@ -44,33 +49,27 @@ export interface PsaFixture {
   taxRates?: FixtureTaxRate[];
   clients?: FixtureClient[];
   services?: FixtureService[];
-  invoices?: PsaInvoice[];
+  /** Totals and line amounts are computed as `create-manual-invoice` computes them; given ones must agree. */
+  invoices?: FixtureInvoice[];
 }
+
+/** A tenant's PSA data as `data export` / `emu.psa.export()` give it: every kind, invoices computed. */
+export type PsaFixtureData = Required<Omit<PsaFixture, 'invoices'>> & { invoices: PsaInvoice[] };
 
 /** `replace`: the tenant's PSA data becomes the fixture. `extend`: records are added or replaced by id. */
 export type FixtureMode = 'replace' | 'extend';
-
-/** A refused fixture: `record` is e.g. `clients[2]`, `field` the property at fault. */
-export class PsaFixtureError extends EmulatorError {
-  readonly record: string;
-  readonly field: string;
-  constructor(record: string, field: string, why: string, fix: string) {
-    const where = field === '' ? record : `${record}.${field}`;
-    super('PSA_FIXTURE_INVALID', `Failed to load the PSA fixture: ${where} ${why}. Fix: ${fix}`);
-    this.record = record;
-    this.field = field;
-  }
-}
 
 type Kind = 'string' | 'uuid' | 'boolean' | 'cents' | 'number' | 'date' | readonly string[] | 'items';
 interface FieldSpec { kind: Kind; required?: boolean; nullable?: boolean }
 const req = (kind: Kind): FieldSpec => ({ kind, required: true });
 const opt = (kind: Kind): FieldSpec => ({ kind, nullable: true });
 
+// Inputs, then what they compute to (optional: filled in, or checked against the computation).
 const ITEM_FIELDS: Record<string, FieldSpec> = {
-  itemId: req('uuid'), serviceId: opt('uuid'), description: req('string'), quantity: req('number'), unitPrice: req('cents'),
-  netAmount: req('cents'), taxAmount: req('cents'), taxRegion: opt('string'), taxRate: req('number'), totalPrice: req('cents'),
-  isDiscount: req('boolean'), isTaxable: req('boolean'), discountType: opt(['percentage', 'fixed']), appliesToItemId: opt('uuid'), appliesToServiceId: opt('uuid'),
+  itemId: req('uuid'), serviceId: opt('uuid'), description: req('string'), quantity: req('number'), rate: { kind: 'number' },
+  isDiscount: { kind: 'boolean' }, discountType: opt(['percentage', 'fixed']), appliesToItemId: opt('uuid'), appliesToServiceId: opt('uuid'),
+  unitPrice: { kind: 'cents' }, netAmount: { kind: 'cents' }, taxAmount: { kind: 'cents' }, taxRegion: opt('string'), taxRate: { kind: 'number' },
+  totalPrice: { kind: 'cents' }, isTaxable: { kind: 'boolean' },
 };
 
 const KINDS = {
@@ -88,7 +87,7 @@ const KINDS = {
   },
   invoices: {
     invoiceId: req('uuid'), invoiceNumber: req('string'), clientId: req('uuid'), invoiceDate: req('date'), dueDate: req('date'),
-    poNumber: opt('string'), status: req('string'), subtotal: req('cents'), tax: req('cents'), total: req('cents'),
+    poNumber: opt('string'), status: req('string'), subtotal: { kind: 'cents' }, tax: { kind: 'cents' }, total: { kind: 'cents' },
     isManual: { kind: 'boolean' }, createdBy: opt('uuid'), items: { kind: 'items' },
   },
 } satisfies Record<keyof PsaFixture, Record<string, FieldSpec>>;
@@ -179,7 +178,8 @@ export function writeFixture(sql: Sql, tenant: string, fixture: PsaFixture, mode
       unit_of_measure: s.unitOfMeasure, unit_code: null, is_active: s.isActive === false ? 0 : 1, sku: s.sku ?? null, tax_rate_id: s.taxRateId ?? null,
     });
   }
-  for (const inv of fixture.invoices ?? []) insertInvoice(sql, tenant, { ...inv, isManual: inv.isManual ?? true, items: inv.items ?? [] });
+  // After services and tax rates: an invoice is priced against them (its own and, when extending, stored ones).
+  (fixture.invoices ?? []).forEach((inv, i) => insertInvoice(sql, tenant, priceFixtureInvoice(sql, tenant, inv, `invoices[${i}]`)));
   checkReferences(sql, tenant, fixture);
   sql.markSeeded.run(tenant);
 }
@@ -205,7 +205,7 @@ function checkReferences(sql: Sql, tenant: string, fixture: PsaFixture): void {
 }
 
 /** The tenant's PSA data in the fixture format (loading it back gives the same data). */
-export function readFixture(sql: Sql, tenant: string): Required<PsaFixture> {
+export function readFixture(sql: Sql, tenant: string): PsaFixtureData {
   return {
     users: sql.allUsers.all(tenant).map((u) => ({ userId: u.user_id, firstName: u.first_name, lastName: u.last_name, email: u.email })),
     serviceTypes: sql.allServiceTypes.all(tenant).map((t) => ({ serviceTypeId: t.id, name: t.name })),

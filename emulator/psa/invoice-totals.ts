@@ -7,6 +7,9 @@
  */
 import type { ValidItem } from './invoice-input.ts';
 
+/** An item to price: a guest's validated input, or a fixture's line keeping its own id. */
+export type PricedItem = ValidItem & { itemId?: string };
+
 /** One invoice line as production stores it in invoice_charges. */
 export interface Charge {
   itemId: string;
@@ -49,7 +52,7 @@ export interface PricedInvoice {
   total: number;
 }
 
-export function priceManualInvoice(items: readonly ValidItem[], lookups: PricingLookups): PricedInvoice {
+export function priceManualInvoice(items: readonly PricedItem[], lookups: PricingLookups): PricedInvoice {
   // The host API rounds every rate to whole cents before anything else.
   const rounded = items.map((item) => ({ ...item, rate: Math.round(item.rate) }));
   const taxRateIds = new Map<string, string | null>();
@@ -66,7 +69,7 @@ export function priceManualInvoice(items: readonly ValidItem[], lookups: Pricing
     const taxRateId = taxRateIds.get(item.serviceId) ?? null;
     const region = taxRateId === null ? null : (lookups.regionOfTaxRate(taxRateId) ?? null);
     const net = cents(Math.round(item.quantity * item.rate));
-    const charge = line(item, lookups.newItemId(), { unitPrice: item.rate, net, region, isDiscount: false, isTaxable: region !== null });
+    const charge = line(item, item.itemId ?? lookups.newItemId(), { unitPrice: item.rate, net, region, isDiscount: false, isTaxable: region !== null });
     charges.push(charge);
     itemOfService.set(item.serviceId, charge.itemId);
   }
@@ -78,7 +81,7 @@ export function priceManualInvoice(items: readonly ValidItem[], lookups: Pricing
 }
 
 function line(
-  item: ValidItem,
+  item: PricedItem,
   itemId: string,
   values: { unitPrice: number; net: number; region: string | null; isDiscount: boolean; isTaxable: boolean },
 ): Charge {
@@ -101,7 +104,7 @@ function line(
   };
 }
 
-function discountLine(item: ValidItem, charges: Charge[], itemOfService: Map<string, string>, taxRateIds: Map<string, string | null>, lookups: PricingLookups): Charge {
+function discountLine(item: PricedItem, charges: Charge[], itemOfService: Map<string, string>, taxRateIds: Map<string, string | null>, lookups: PricingLookups): Charge {
   let targetId = item.appliesToItemId;
   if (item.appliesToServiceId && !targetId) {
     targetId = itemOfService.get(item.appliesToServiceId);
@@ -121,7 +124,7 @@ function discountLine(item: ValidItem, charges: Charge[], itemOfService: Map<str
   const taxRateId = taxRateIds.get(item.serviceId) ?? null;
   const region = taxRateId === null ? null : (lookups.regionOfTaxRate(taxRateId) ?? null);
   return {
-    ...line(item, lookups.newItemId(), { unitPrice: percentage ? 0 : cents(-Math.abs(item.rate)), net: cents(net), region, isDiscount: true, isTaxable: false }),
+    ...line(item, item.itemId ?? lookups.newItemId(), { unitPrice: percentage ? 0 : cents(-Math.abs(item.rate)), net: cents(net), region, isDiscount: true, isTaxable: false }),
     discountType: item.discountType ?? 'fixed',
     appliesToItemId: targetId ?? null,
     appliesToServiceId: item.appliesToServiceId ?? null,

@@ -91,6 +91,19 @@ describe('alga-emulator data load / export', () => {
     expect(data.clients).toHaveLength(6);
   });
 
+  it('should price a YAML invoice without totals as create-manual-invoice does, and refuse one whose total disagrees', async () => {
+    const fx = await cliFixture();
+    const bare = YAML_FIXTURE.replace(/^ {4}(subtotal|tax|total): \d+\n/gm, '').replace(/^ {8}(netAmount|taxAmount|taxRegion|taxRate|totalPrice|isTaxable): .+\n/gm, '');
+    expect(bare).not.toContain('total');
+    await writeFile(join(fx.cwd, 'bare.yaml'), bare);
+    expect((await fx.run(['data', 'load', 'bare.yaml'])).code).toBe(0);
+    const [invoice] = (JSON.parse((await fx.run(['data', 'export', '--format', 'json'])).out.join('\n')) as { invoices: Record<string, unknown>[] }).invoices;
+    expect([invoice?.subtotal, invoice?.tax, invoice?.total]).toEqual([50000, 10000, 60000]);
+    await writeFile(join(fx.cwd, 'off.yaml'), YAML_FIXTURE.replace('    total: 60000', '    total: 60001'));
+    const run = await fx.run(['data', 'load', 'off.yaml']);
+    expect([run.code, run.err]).toEqual([1, ['error PSA_FIXTURE_INVALID: Failed to load the PSA fixture: invoices[0].total is 60001, but its lines come to 60000. Fix: leave total out to have it computed, or correct it (amounts are cents)']]);
+  });
+
   it('should refuse a file that is not YAML with PSA_FIXTURE_SYNTAX', async () => {
     const fx = await cliFixture();
     await writeFile(join(fx.cwd, 'broken.json'), '{ "clients": [ ');
