@@ -8,7 +8,7 @@ import type {
   ServiceSummary,
   ServicesListResult,
 } from '../wit/generated/host/interfaces/alga-extension-types.js';
-import { parseFixture, readFixture, writeFixture, type FixtureMode, type PsaFixture, type PsaFixtureData } from './fixture.ts';
+import { parseFixture, readFixture, writeFixture, type FixtureMode, type PsaFixtureData } from './fixture.ts';
 import type { ValidInvoiceInput } from './invoice-input.ts';
 import { createManualInvoice, listInvoices, type CreateOptions, type ManualInvoiceOutcome, type PsaInvoice } from './invoices.ts';
 import { SEED_CLIENTS, SEED_SERVICE_TYPES, SEED_SERVICES, SEED_TAX_RATES, SEED_USERS } from './seed.ts';
