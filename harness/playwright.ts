@@ -18,6 +18,7 @@ import { BridgeLog, describeMessages, toHaveMessage } from './bridge-log.ts';
 import { createEmulator, type CreateEmulatorOptions, type TestEmulator } from './create-emulator.ts';
 import type { ExtensionSource, InstallOptions, InstallResult } from './install.ts';
 import { AlgaShell, type Shell } from './shell-driver.ts';
+import type { TestClock } from './test-clock.ts';
 
 export { BridgeLog, type BridgeMessage, type BridgeMessageFilter, type ToHaveMessageOptions } from './bridge-log.ts';
 export { type OpenOptions, type OpenedExtension, type Portal, type Shell, type ThemeMode, type WaitFor } from './shell-driver.ts';
@@ -65,6 +66,13 @@ export interface AlgaTestFixtures {
   extensionFrame: FrameLocator;
   /** The page's postMessage log, both directions; assert with `expect(bridgeLog).toHaveMessage(…)`. */
   bridgeLog: BridgeLog;
+  /**
+   * The worker emulator's clock, as `emu.clock` in Vitest (not the browser's `page.clock`). Virtual
+   * with `test.use({ emulatorOptions: { clock: 'virtual' } })`: `await clock.advance(ms)` fires every
+   * schedule due on the way through the Runner. The worker's tests share it, as they share the emulator.
+   * @example await clock.advance(60 * 60_000); await shell.reloadExtension(); // the UI reads the runs
+   */
+  clock: TestClock;
 }
 
 interface InternalFixtures {
@@ -127,6 +135,9 @@ export const test = base.extend<AlgaTestFixtures & InternalFixtures, AlgaWorkerO
   },
   bridgeLog: async ({ page, algaFailureArtifacts: _ }, use) => {
     await use(new BridgeLog(page));
+  },
+  clock: async ({ emulator }, use) => {
+    await use(emulator.clock);
   },
 });
 

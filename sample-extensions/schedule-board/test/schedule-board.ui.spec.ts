@@ -1,12 +1,15 @@
 // schedule-board in the emulator's shell, with the public Playwright fixtures only: the UI lists
 // the extension's endpoints, creates a schedule through its form (the row appears), deletes it
-// (the row goes), and shows the field error of a cron the scheduler refuses.
+// (the row goes), and shows the field error of a cron the scheduler refuses. The worker's emulator
+// runs on a virtual clock: an hourly schedule made in the UI runs as a test advances the clock, and
+// the iframe shows the run counter move.
 import { fileURLToPath } from 'node:url';
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../../../harness/playwright.ts';
 
 const SAMPLE_DIR = fileURLToPath(new URL('..', import.meta.url));
-test.use({ extensions: [{ source: SAMPLE_DIR, key: 'schedule-board' }] });
+// Worker options: Playwright takes them only at the top of a file (each set gets its own worker).
+test.use({ extensions: [{ source: SAMPLE_DIR, key: 'schedule-board' }], emulatorOptions: { clock: 'virtual' } });
 // The first apiproxy call of a worker compiles the component.
 test.describe.configure({ timeout: 60_000 });
 
@@ -75,5 +78,29 @@ test.describe('schedule-board in the shell', () => {
     await expect(extensionFrame.locator('#message')).toHaveClass('error');
     expect(await rows(extensionFrame.locator('#schedules'))).toEqual([HEADER]);
     expect(emulator.schedules(installed['schedule-board']!)).toEqual([]);
+  });
+
+  test('should run the schedule created in the UI as the clock advances, and show the runs', async ({ shell, extensionFrame, clock, emulator }) => {
+    // The worker's tests share the emulator: leave it as this test found it (schedule, runs, time).
+    const before = await emulator.snapshot();
+    try {
+      clock.set(new Date('2025-01-01T00:00:00.000Z'));
+      await shell.open({ extension: 'schedule-board', as: 'admin', waitFor: 'ready' });
+      await expect(extensionFrame.locator('#ticks')).toHaveText('Runs of POST /tick: 0', { timeout: 30_000 });
+      await expect(extensionFrame.locator('#endpoint')).toHaveValue('POST /tick');
+      await extensionFrame.locator('#name').fill('hourly tick');
+      await extensionFrame.locator('#cron').fill('0 * * * *');
+      await extensionFrame.locator('#create').click();
+      await expect(extensionFrame.locator('#message')).toHaveText('Created "hourly tick"');
+      expect(await rows(extensionFrame.locator('#schedules'))).toEqual([HEADER, ['hourly tick', 'POST /tick', '0 * * * * UTC', 'never', 'Delete']]);
+
+      // Two hours and a minute: the 01:00 and 02:00 runs have finished when advance resolves.
+      expect(await clock.advance(2 * 60 * 60_000 + 60_000)).toBe(Date.parse('2025-01-01T02:01:00.000Z'));
+      await shell.reloadExtension({ waitFor: 'ready' });
+      await expect(extensionFrame.locator('#ticks')).toHaveText('Runs of POST /tick: 2');
+      expect(await rows(extensionFrame.locator('#schedules'))).toEqual([HEADER, ['hourly tick', 'POST /tick', '0 * * * * UTC', '2025-01-01T02:00:00.000Z (success)', 'Delete']]);
+    } finally {
+      await emulator.restore(before);
+    }
   });
 });
