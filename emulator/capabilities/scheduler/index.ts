@@ -53,7 +53,7 @@ export const schedulerCapability = defineCapability<typeof SchedulerWit>()({
     'scheduler: payload text that is not a JSON object or array answers `error: "Payload must be valid JSON object or array"` with field-errors (spec 03); production forwards the text as a JSON string, which its host API then refuses.',
     'scheduler: `schedulable` is production\'s rule (GET or POST without path parameters); a manifest\'s `schedulable` key is ignored as production ignores it (spec 03 asks for `schedulable: true`).',
     'scheduler: the 10-writes-a-minute limit runs on the emulator clock and is per Runner (production: per server process, wall clock); snapshots do not restore it.',
-    'scheduler: run now (emu.runSchedule, `alga-emulator schedules run`) keeps production\'s 5 per tenant in 60 s on the emulator clock but refuses with 429 RUN_NOW_RATE_LIMITED naming when it can run again (production: `{ success: false, message: "Run-now rate limit exceeded (try again later)" }`); production\'s per-minute singleton key that can drop a second run-now of one schedule in the same UTC minute is not modelled.',
+    'scheduler: run now (emu.runSchedule, `POST /api/emulator/schedules/:id/run`, `alga-emulator schedules run`) keeps production\'s 5 per tenant in 60 s on the emulator clock but refuses with 429 RUN_NOW_RATE_LIMITED naming when it can run again (production: `{ success: false, message: "Run-now rate limit exceeded (try again later)" }`); production\'s per-minute singleton key that can drop a second run-now of one schedule in the same UTC minute is not modelled.',
   ],
   open: (services): SchedulerDeps => schedulerDeps(undefined, services.clock),
   guard: () => requireGrantAndInstall(GRANT, 'denied'),
