@@ -64,4 +64,38 @@ describe('alga-emulator schedules', () => {
     ]);
     expect(JSON.parse(run.out.join('\n'))).toMatchObject({ scheduleId: id, status: 'error', error: 'runner unreachable: fetch failed', via: { kind: 'direct', runnerUrl: runner, reason: `the emulator in ${RUNNING_FILE} (pid ${process.pid}) refused the connection` } });
   }, 60_000);
+
+  it('should fail with RUNNING_EMULATOR_UNREACHABLE, and not fall back, when the running emulator takes the run but answers no run', async () => {
+    const fx = await cliFixture();
+    const id = await withSchedule(fx);
+    // One server hangs up mid-request (the run may have started: no second run), one answers 500 without a body.
+    const hangUp = createServer((req) => req.socket.destroy());
+    const blank = createServer((_req, res) => res.writeHead(500).end());
+    const urls: string[] = [];
+    for (const server of [hangUp, blank]) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+    try {
+      const runWith = async (url: string) => {
+        writeFileSync(join(fx.dataDir, RUNNING_FILE), JSON.stringify({ url, runnerUrl: url, pid: process.pid, startedAt: '2025-01-01T00:00:00.000Z', instance: 'x' }));
+        return fx.run(['schedules', 'run', id], { RUNNER_BASE_URL: await closedUrl() });
+      };
+      const hung = await runWith(urls[0] as string);
+      expect([hung.code, hung.out, hung.err.slice(1)]).toEqual([
+        1,
+        [],
+        [`error RUNNING_EMULATOR_UNREACHABLE: Failed to run schedule ${id} through the emulator at ${urls[0]} (pid ${process.pid}): fetch failed. Fix: check that emulator (its terminal shows why), or stop it and run again to use its Runner directly.`],
+      ]);
+      const empty = await runWith(urls[1] as string);
+      expect([empty.code, empty.err.slice(1)]).toEqual([
+        1,
+        [`error RUNNING_EMULATOR_UNREACHABLE: Failed to run schedule ${id} through the emulator at ${urls[1]}: it answered HTTP 500 without an error body. Fix: check that emulator's terminal.`],
+      ]);
+      const data = await fx.open();
+      expect(data.registry.scheduleStore.view(id).lastRunAt).toBeNull();
+    } finally {
+      for (const server of [hangUp, blank]) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 60_000);
 });
