@@ -18,7 +18,7 @@ import {
 } from './runner-request.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { PREFLIGHT_HEADERS, baseHeaders, jsonAnswer, type GatewayResponse } from './responses.ts';
-import { callRunner } from './runner-client.ts';
+import { httpRunnerTransport, type RunnerTransport } from './runner-client.ts';
 import type { Authenticator, Principal } from './sessions.ts';
 
 /** 10 MiB: the largest request body either route accepts (413 `payload_too_large` above). */
@@ -46,6 +46,8 @@ export interface GatewayOptions {
   debugEvents: Pick<DebugEventHub, 'publish'>;
   /** `RUNNER_BASE_URL`, without a trailing slash. */
   runnerBaseUrl: string;
+  /** How `/v1/execute` is reached; default HTTP to `runnerBaseUrl`. */
+  runner?: RunnerTransport;
   endpointMode?: EndpointMode;
   /** `EXT_GATEWAY_TIMEOUT_MS`; default 30000. */
   timeoutMs?: number;
@@ -89,6 +91,7 @@ export class Gateway {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly runnerServiceToken: string;
+  readonly #runner: RunnerTransport;
   readonly #registry: Registry;
   readonly #sessions: Authenticator;
   readonly #events: Pick<DebugEventHub, 'publish'>;
@@ -102,6 +105,7 @@ export class Gateway {
     this.#sessions = options.sessions;
     this.#events = options.debugEvents;
     this.runnerBaseUrl = options.runnerBaseUrl.replace(/\/+$/, '');
+    this.#runner = options.runner ?? httpRunnerTransport(this.runnerBaseUrl);
     this.endpointMode = options.endpointMode ?? 'advisory';
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_GATEWAY_BODY_BYTES;
@@ -208,7 +212,7 @@ export class Gateway {
         timeoutMs: this.timeoutMs,
       });
       const transport = transportHeaders(a.req.route, ids, { serviceToken: this.runnerServiceToken, configVersion: config.version, secretsVersion: secretEnvelope?.version ?? undefined });
-      const reply = await callRunner(this.runnerBaseUrl, transport, envelope, this.timeoutMs);
+      const reply = await this.#runner(transport, envelope, this.timeoutMs);
       if (reply.kind === 'timeout') {
         return finish(jsonAnswer(504, { error: 'timeout', requestId: a.requestId }, a.headers, `the Runner did not answer within EXT_GATEWAY_TIMEOUT_MS=${this.timeoutMs} ms: raise it or make the handler faster`), 'timeout', 'timeout');
       }

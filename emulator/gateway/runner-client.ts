@@ -7,6 +7,19 @@ export type RunnerReply =
   | { kind: 'timeout' };
 
 /**
+ * How the Gateway and the scheduler reach the Runner's `/v1/execute`: the envelope goes in, the
+ * Runner's answer comes out as a `RunnerReply`. Over HTTP (`httpRunnerTransport`, the production
+ * shape and any `RUNNER_BASE_URL`) or, when the Runner lives in the same process, handed over
+ * directly (`host/in-process-runner.ts`); both give up after `timeoutMs`.
+ */
+export type RunnerTransport = (headers: Record<string, string>, envelope: unknown, timeoutMs: number) => Promise<RunnerReply>;
+
+/** The HTTP transport to a Runner at `baseUrl` (no trailing slash). */
+export function httpRunnerTransport(baseUrl: string): RunnerTransport {
+  return (headers, envelope, timeoutMs) => callRunner(baseUrl, headers, envelope, timeoutMs);
+}
+
+/**
  * POSTs an execute envelope to `{baseUrl}/v1/execute` over real HTTP, giving up after
  * `timeoutMs` (connect, headers and body included).
  */
@@ -30,7 +43,8 @@ export async function callRunner(baseUrl: string, headers: Record<string, string
   }
 }
 
-function parseEnvelope(text: string): RunnerReply {
+/** Reads the Runner's answer text as the Gateway judges it (the HTTP and in-process transports share this). */
+export function parseEnvelope(text: string): RunnerReply {
   let json: unknown;
   try {
     json = JSON.parse(text);

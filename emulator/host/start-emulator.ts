@@ -7,6 +7,7 @@ import { ScheduleTimer } from '../scheduler/schedule-timer.ts';
 import { EmulatorError, type LogLine } from '../errors.ts';
 import { emulatorPathRedactor } from '../redact-paths.ts';
 import { Gateway } from '../gateway/gateway.ts';
+import { inProcessRunnerTransport } from './in-process-runner.ts';
 import { Sessions } from '../gateway/sessions.ts';
 import type { SeedResult } from '../registry/identity.ts';
 import { Registry, type InstallView } from '../registry/registry.ts';
@@ -200,11 +201,14 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     const runnerServed = await bind(createRunnerApp(runner, { log: errorLog }), settings.runnerPort, runnerBindHost(settings.host), 'RUNNER_PORT', 'Runner');
     servers.push(runnerServed.server);
     const sessions = new Sessions(registry, { devAdminToken: settings.devToken });
+    // The Runner is in this process unless RUNNER_BASE_URL names another: then no loopback hop.
+    const runnerTransport = settings.runnerBaseUrl ? undefined : inProcessRunnerTransport(runner, errorLog);
     const gateway = new Gateway({
       registry,
       sessions,
       debugEvents,
       runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url,
+      runner: runnerTransport,
       endpointMode: settings.endpointMode,
       timeoutMs: settings.gatewayTimeoutMs,
       rateLimit: settings.gatewayRateLimit,
@@ -214,7 +218,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       // The Gateway→Runner timeout (EXT_GATEWAY_TIMEOUT_MS) is a real timer for the same reason.
       stopwatch: () => performance.now(),
     });
-    scheduler = new ScheduleTimer({ registry, runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url, clock: options.clock ?? systemClock, timeoutMs: settings.gatewayTimeoutMs, debugEvents });
+    scheduler = new ScheduleTimer({ registry, runnerBaseUrl: settings.runnerBaseUrl ?? runnerServed.url, runner: runnerTransport, clock: options.clock ?? systemClock, timeoutMs: settings.gatewayTimeoutMs, debugEvents });
     if (!(options.clock instanceof VirtualClock)) scheduler.start();
     const shellEvents = new ShellEvents();
     if (options.shell !== false) {

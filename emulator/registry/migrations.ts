@@ -6,6 +6,8 @@
  * A data folder records the last migration it ran in `PRAGMA user_version`. Never edit a
  * migration that has shipped: add a new one at the end.
  */
+import { readStampSql } from './read-cache.ts';
+
 export interface Migration {
   version: number;
   name: string;
@@ -277,5 +279,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX schedule_run_now_tenant ON schedule_run_now (tenant_id, requested_at_ms);
     `,
+  },
+  {
+    version: 8,
+    name: 'registry: a read stamp that every write to what a Gateway call reads re-draws',
+    // Emulator-only: lets the Gateway answer install, config and identity reads from memory
+    // until any process changes them (read-cache.ts).
+    sql: readStampSql(),
   },
 ];

@@ -13,6 +13,7 @@ import { IdentityStore, type SeedOptions, type SeedResult } from './identity.ts'
 import * as state from './install-state.ts';
 import { installVersion, setEnabled, uninstall, updateInstall, type InstallResult } from './installs.ts';
 import { DEFAULT_STAGING_TTL_MS, sweepStagedUploads } from './leftovers.ts';
+import { RegistryReadCache } from './read-cache.ts';
 import { finalizeUpload, sweepPublishJournal, stageUpload, type FinalizeInput, type FinalizeResult, type PublishOptions, type StageInput, type StageResult } from './publish.ts';
 import { ScheduleStore } from './schedules.ts';
 import { SecretSealer } from './secret-sealer.ts';
@@ -99,11 +100,14 @@ export class Registry {
   #repaired: RepairReport = { orphanArchives: [], stagedUploads: [], tempFiles: [] };
   readonly #ctx: RegistryContext;
   readonly #db: Database.Database;
+  /** What every Gateway call reads (install view, config, secret envelope), until a write changes it. */
+  readonly #reads: RegistryReadCache;
   #closed = false;
 
   private constructor(ctx: RegistryContext) {
     this.#ctx = ctx;
     this.#db = ctx.db;
+    this.#reads = new RegistryReadCache(ctx.db);
     this.store = ctx.store;
     this.signing = ctx.signing;
     this.sealer = ctx.sealer;
@@ -234,7 +238,7 @@ export class Registry {
   }
 
   secretEnvelope(installId: string): ReturnType<typeof state.secretEnvelope> {
-    return state.secretEnvelope(this.#ctx, installId);
+    return this.#reads.read(`secrets\n${installId}`, () => state.secretEnvelope(this.#ctx, installId));
   }
 
   configOf(installId: string): state.InstallConfig {
@@ -324,6 +328,10 @@ export class Registry {
    * with a bundle counts; anything else is null.
    */
   activeInstall(tenantId: string, ref: string): InstallView | null {
+    return this.#reads.read(`install\n${tenantId}\n${ref}`, () => this.#activeInstall(tenantId, ref));
+  }
+
+  #activeInstall(tenantId: string, ref: string): InstallView | null {
     const byInstallId = this.#ctx.sql.installById.get(ref);
     const registry = this.#ctx.sql.registryById.get(ref) ?? this.#ctx.sql.registryBySlug.get(ref);
     const row = byInstallId?.tenant_id === tenantId ? byInstallId : registry ? this.#ctx.sql.installOf.get(tenantId, registry.id) : undefined;
@@ -334,7 +342,7 @@ export class Registry {
 
   /** The install's config row, or null when it has none (the Gateway answers 404 then). */
   storedConfigOf(installId: string): state.InstallConfig | null {
-    return this.#ctx.sql.configOf.get(installId) ? state.readConfig(this.#ctx, installId) : null;
+    return this.#reads.read(`config\n${installId}`, () => (this.#ctx.sql.configOf.get(installId) ? state.readConfig(this.#ctx, installId) : null));
   }
 
   /** Starts an execution-log row (status `started`) and returns its id. */

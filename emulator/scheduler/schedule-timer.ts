@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { DebugEvent } from '../contracts/debug-event.ts';
-import { callRunner, type RunnerReply } from '../gateway/runner-client.ts';
+import { callRunner, type RunnerReply, type RunnerTransport } from '../gateway/runner-client.ts';
 import type { ExecutionStatus, Registry } from '../registry/registry.ts';
 import type { ScheduleStore } from '../registry/schedules.ts';
 import type { ScheduleDetailRow } from '../registry/statements.ts';
@@ -57,6 +57,8 @@ export interface ScheduleRun {
 export interface ScheduleTimerOptions {
   registry: Registry;
   runnerBaseUrl: string;
+  /** How `/v1/execute` is reached; default HTTP to `runnerBaseUrl`. */
+  runner?: RunnerTransport;
   clock: Clock;
   /** `EXT_GATEWAY_TIMEOUT_MS`, production's limit of a scheduled call too. */
   timeoutMs: number;
@@ -210,7 +212,7 @@ export class ScheduleTimer {
     };
     const logId = this.#registry.startExecution({ tenantId: install.tenantId, registryId: install.registryId, versionId: install.versionId, requestId });
     const started = this.#stopwatch();
-    const reply = await callRunner(this.#options.runnerBaseUrl, headers, secretEnvelope ? { ...request, secret_envelope: secretEnvelope } : request, this.#options.timeoutMs);
+    const reply = await (this.#options.runner ?? ((h, e, t) => callRunner(this.#options.runnerBaseUrl, h, e, t)))(headers, secretEnvelope ? { ...request, secret_envelope: secretEnvelope } : request, this.#options.timeoutMs);
     const outcome = judge(reply);
     this.#registry.finishExecution(logId, {
       status: outcome.log,

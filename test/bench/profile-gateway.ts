@@ -1,0 +1,117 @@
+// Where the Gateway path's time goes (`npx tsx test/bench/profile-gateway.ts`). Starts the
+// emulator in its own process, publishes hello-host, profiles the main thread while the KV counter
+// runs at concurrency 8, and prints self time per source file and per function (PROFILE_LINES=<re>
+// adds line ticks of matching functions). Numbers for an engineer's note, not pass/fail.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
+import { freePort, publishViaApi } from './publish-client.ts';
+
+const CALLS = Number(process.env.PROFILE_CALLS ?? 3000);
+const CONCURRENCY = Number(process.env.PROFILE_CONCURRENCY ?? 8);
+const EMULATOR = fileURLToPath(new URL('./profiled-emulator.ts', import.meta.url));
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[]; positionTicks?: { line: number; ticks: number }[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+
+const work = await mkdtemp(join(tmpdir(), 'profile-'));
+try {
+  const runnerPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', EMULATOR], {
+    env: { ...process.env, PROFILE_OUT: join(work, 'main.cpuprofile'), EMULATOR_DATA_DIR: join(work, 'data'), RUNNER_PORT: String(runnerPort), ALGA_API_KEY: 'profile-key-0123456789', EMULATOR_DEV_TOKEN: 'profile-dev-token-0123', EXT_GATEWAY_RATE_LIMIT: 'off' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /"msg":"emulator listening","url":"([^"]+)"/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+  });
+  const bytes = new Uint8Array(execFileSync('sh', ['-c', `tar -C "${HELLO_HOST_DIR}" -cf - manifest.json dist/main.wasm | zstd -3 -q -c`], { maxBuffer: 64 * 1024 * 1024 }));
+  const manifest = execFileSync('sh', ['-c', 'zstd -d -q -c | tar -xOf - manifest.json'], { input: bytes }).toString();
+  await publishViaApi(url, 'profile-key-0123456789', bytes, manifest);
+  const call = async () => {
+    const res = await fetch(`${url}/api/ext/alga-emulator.hello-host/counter`, { method: 'POST', headers: { authorization: 'Bearer profile-dev-token-0123' } });
+    if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  for (let i = 0; i < 100; i++) await call();
+  child.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 200));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next++ < CALLS) await call(); }));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${CALLS} calls at concurrency ${CONCURRENCY}: ${(CALLS / seconds).toFixed(0)} req/s`);
+  await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+
+  summarize('main thread, measured window only', JSON.parse(await readFile(join(work, 'main.cpuprofile'), 'utf8')) as CpuProfile);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+function summarize(name: string, p: CpuProfile): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const byFile = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  for (const [id, us] of self) {
+    const f = byId.get(id)?.callFrame;
+    if (!f) continue;
+    const file = label(f.url) || `(${f.functionName || 'program'})`;
+    byFile.set(file, (byFile.get(file) ?? 0) + us);
+    const fn = `${f.functionName || '(anonymous)'} ${label(f.url)}:${f.lineNumber + 1}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+  }
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
+  console.log(`\n== ${name}: ${(total / 1000).toFixed(0)} ms sampled`);
+  for (const [k, us] of top(byFile, 25)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`);
+  console.log('  -- functions');
+  for (const [k, us] of top(byFn, 30)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`);
+  const callers = process.env.PROFILE_CALLERS;
+  if (callers) {
+    const parent = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const chains = new Map<string, number>();
+    for (const [id, us] of self) {
+      const n = byId.get(id);
+      if (!n || !new RegExp(callers).test(n.callFrame.functionName)) continue;
+      const chain: string[] = [];
+      for (let up = parent.get(id); up !== undefined && chain.length < 6; up = parent.get(up)) {
+        const f = byId.get(up)?.callFrame;
+        if (f) chain.push(`${f.functionName || '(anon)'}@${label(f.url).split('/').pop()}`);
+      }
+      const k = `${n.callFrame.functionName} <- ${chain.join(' <- ')}`;
+      chains.set(k, (chains.get(k) ?? 0) + us);
+    }
+    console.log('  -- callers');
+    for (const [k, us] of top(chains, 12)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+  }
+  const lines = process.env.PROFILE_LINES;
+  if (!lines) return;
+  const ticks = new Map<string, number>();
+  for (const n of p.nodes) {
+    if (!new RegExp(lines).test(n.callFrame.functionName)) continue;
+    for (const t of n.positionTicks ?? []) {
+      const k = `${n.callFrame.functionName} ${label(n.callFrame.url)}:${t.line}`;
+      ticks.set(k, (ticks.get(k) ?? 0) + t.ticks);
+    }
+  }
+  console.log('  -- lines (ticks)');
+  for (const [k, t] of top(ticks, 20)) console.log(`  ${String(t).padStart(7)}  ${k}`);
+}
+
+function label(url: string): string {
+  if (!url) return '';
+  const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+  if (path.includes('/node_modules/')) return `npm:${path.split('/node_modules/').pop()?.split('/').slice(0, 2).join('/')}`;
+  return path.startsWith(ROOT) ? relative(ROOT, path) : path;
+}
