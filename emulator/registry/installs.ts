@@ -139,7 +139,7 @@ export function regrantInstallsOf(ctx: RegistryContext, versionId: string): void
 
 /**
  * The providers an install has once its granted caps become `caps`: those caps and the defaults,
- * plus the grants added by hand (`config --add-provider`) beyond what its previous caps gave. So a
+ * plus the grants added by hand (`config set --grant`) beyond what its previous caps gave. So a
  * capability the manifest drops is taken away, and a hand-added one survives a reinstall.
  */
 function providersAfter(ctx: RegistryContext, installId: string, previousCaps: readonly string[] | undefined, caps: readonly string[]): string[] {
