@@ -164,6 +164,19 @@ function providersFor(caps: readonly string[]): string[] {
   return [...new Set([...caps, ...DEFAULT_CAPABILITIES])];
 }
 
+/**
+ * Dev loop: once a version's active bundle changed, every tenant with an install of it gets the
+ * copy the Runner reads (`tenants/{tenant}/extensions/{id}/sha256/{hash}`), not only the tenant
+ * the dev loop reinstalls for.
+ */
+export async function placeCopiesForInstallsOf(ctx: RegistryContext, versionId: string): Promise<void> {
+  const version = ctx.sql.versionById.get(versionId);
+  const registry = version ? ctx.sql.registryById.get(version.registry_id) : undefined;
+  if (!version || !registry) return;
+  const tenants = new Set(ctx.sql.installsOfVersion.all(versionId).map((i) => i.tenant_id));
+  for (const tenant of tenants) await placeTenantCopy(ctx, tenant, registry, version);
+}
+
 /** Verifies the version's active bundle (signature over the bytes actually read) and copies it to the tenant's key. */
 async function placeTenantCopy(ctx: RegistryContext, tenantId: string, registry: RegistryRow, version: VersionRow): Promise<void> {
   const bundle = ctx.sql.activeBundle.get(version.id);

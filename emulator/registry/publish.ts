@@ -8,6 +8,7 @@ import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
 import { manifestFromScan } from './manifest-match.ts';
 import { claimForFinalize, discardStaged, recordStaged, stagedNotFound } from './leftovers.ts';
+import { placeCopiesForInstallsOf } from './installs.ts';
 import { refreshVersionFromManifest, versionColumns } from './version-refresh.ts';
 import type { BundleRow, RegistryRow, VersionRow } from './statements.ts';
 
@@ -151,7 +152,10 @@ async function finalizeStaged(ctx: RegistryContext, key: string, input: Finalize
   const scan = await scanBundle(bytes, ctx.archiveLimits);
   const manifest = manifestFromScan(scan, input.manifestJson);
   const signatureText = typeof input.signature?.text === 'string' ? input.signature.text : null;
-  return register(ctx, bytes, hex, manifest, signatureText, options);
+  const result = await register(ctx, bytes, hex, manifest, signatureText, options);
+  // A new active bundle of an existing version reaches every install of it (none for a new version).
+  if (options.newBundleForExistingVersion) await placeCopiesForInstallsOf(ctx, result.version.id);
+  return result;
 }
 
 /** What a publish does, decided from the rows as they are now. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundleStoreKey } from '../bundles/store.ts';
 import { OTHER_TENANT, TENANT, bundleOf, manifest, openTestRegistry, type TestRegistry } from './test-support.ts';
 
 let t: TestRegistry;
@@ -63,8 +64,10 @@ describe('republishing a version in the dev loop', () => {
     const registryId = published.extension.id;
     await t.registry.install(TENANT, registryId, '1.0.0');
     await t.registry.install(OTHER_TENANT, registryId, '1.0.0');
-    await t.registry.publishBytes((await bundleOf(manifest({ capabilities: ['cap:secrets.get'], api: { endpoints: [REPORT] } }))).bytes, DEV);
+    const changed = await t.registry.publishBytes((await bundleOf(manifest({ capabilities: ['cap:secrets.get'], api: { endpoints: [REPORT] } }))).bytes, DEV);
     expect([t.registry.installOf(OTHER_TENANT, registryId)?.grantedCaps, endpointsOf(registryId, OTHER_TENANT)]).toEqual([['cap:secrets.get'], ['POST /report']]);
+    // The Runner reads each tenant's own copy: the publish placed it for both installs.
+    for (const tenant of [TENANT, OTHER_TENANT]) expect(await t.store.has(bundleStoreKey(tenant, registryId, `sha256:${changed.contentHash}`))).toBe(true);
     expect(t.registry.getConfig(OTHER_TENANT, registryId).providers).toEqual(['cap:secrets.get', 'cap:context.read', 'cap:log.emit', 'cap:user.read']);
     const reverted = await t.registry.publishBytes(original.bytes, DEV);
     expect(reverted.contentHash).toBe(original.hex);
