@@ -27,10 +27,10 @@ export async function installVersion(ctx: RegistryContext, tenantId: string, ref
     const now = ctx.now();
     const current = ctx.sql.installOf.get(tenantId, registry.id);
     const id = current?.id ?? ctx.newId();
+    const providers = providersAfter(ctx, id, current ? parseJsonList(current.granted_caps) : undefined, caps);
     if (current) ctx.sql.reinstall.run({ id, version_id: version.id, granted_caps: JSON.stringify(caps), now });
     else ctx.sql.insertInstall.run({ id, tenant_id: tenantId, registry_id: registry.id, version_id: version.id, granted_caps: JSON.stringify(caps), runner_domain: `${id}.ext.localhost`, now });
-    const config = ctx.sql.configOf.get(id)?.config ?? '{}';
-    ctx.sql.upsertConfig.run({ id: ctx.newId(), install_id: id, tenant_id: tenantId, config, providers: JSON.stringify(providersFor(caps)), version: ctx.newId(), now });
+    writeProviders(ctx, id, tenantId, providers, now);
     return id;
   })();
   return { registryId: registry.id, version: version.version, installId };
@@ -98,9 +98,9 @@ export async function updateInstall(
       if (endpointId) ctx.sql.remapSchedule.run({ id: schedule.id, endpoint_id: endpointId });
       else ctx.sql.disableSchedule.run(schedule.id);
     }
+    const providers = providersAfter(ctx, install.id, parseJsonList(install.granted_caps), caps);
     ctx.sql.moveInstall.run({ id: install.id, version_id: version.id, granted_caps: JSON.stringify(caps), now });
-    const config = ctx.sql.configOf.get(install.id)?.config ?? '{}';
-    ctx.sql.upsertConfig.run({ id: ctx.newId(), install_id: install.id, tenant_id: tenantId, config, providers: JSON.stringify(providersFor(caps)), version: ctx.newId(), now });
+    writeProviders(ctx, install.id, tenantId, providers, now);
   })();
   return { registryId: registry.id, version: version.version, installId: install.id };
 }
@@ -121,6 +121,40 @@ export function requireInstall(ctx: RegistryContext, tenantId: string, registry:
   );
 }
 
+/**
+ * Dev loop (run inside the publish transaction that changed the version's capabilities): every
+ * install of the version gets the new grants at once, keeping its config map and hand-added grants.
+ */
+export function regrantInstallsOf(ctx: RegistryContext, versionId: string): void {
+  const version = ctx.sql.versionById.get(versionId);
+  if (!version) return;
+  const caps = grantedCaps(version);
+  const now = ctx.now();
+  for (const install of ctx.sql.installsOfVersion.all(versionId)) {
+    const providers = providersAfter(ctx, install.id, parseJsonList(install.granted_caps), caps);
+    ctx.sql.regrantInstall.run({ id: install.id, granted_caps: JSON.stringify(caps), now });
+    writeProviders(ctx, install.id, install.tenant_id, providers, now);
+  }
+}
+
+/**
+ * The providers an install has once its granted caps become `caps`: those caps and the defaults,
+ * plus the grants added by hand (`config set --grant`) beyond what its previous caps gave. So a
+ * capability the manifest drops is taken away, and a hand-added one survives a reinstall.
+ */
+function providersAfter(ctx: RegistryContext, installId: string, previousCaps: readonly string[] | undefined, caps: readonly string[]): string[] {
+  const row = ctx.sql.configOf.get(installId);
+  const previous = new Set(previousCaps ? providersFor(previousCaps) : []);
+  const byHand = row && previousCaps ? parseJsonList(row.providers).filter((p) => !previous.has(p)) : [];
+  return [...new Set([...providersFor(caps), ...byHand])];
+}
+
+/** Writes the providers (a new config version) and keeps the config map. */
+function writeProviders(ctx: RegistryContext, installId: string, tenantId: string, providers: readonly string[], now: string): void {
+  const config = ctx.sql.configOf.get(installId)?.config ?? '{}';
+  ctx.sql.upsertConfig.run({ id: ctx.newId(), install_id: installId, tenant_id: tenantId, config, providers: JSON.stringify(providers), version: ctx.newId(), now });
+}
+
 function grantedCaps(version: VersionRow): string[] {
   const known = new Set<string>(KNOWN_CAPABILITIES);
   return [...new Set(parseJsonList(version.capabilities).map((c) => c.trim().toLowerCase()))].filter((c) => known.has(c));
@@ -128,6 +162,19 @@ function grantedCaps(version: VersionRow): string[] {
 
 function providersFor(caps: readonly string[]): string[] {
   return [...new Set([...caps, ...DEFAULT_CAPABILITIES])];
+}
+
+/**
+ * Dev loop: once a version's active bundle changed, every tenant with an install of it gets the
+ * copy the Runner reads (`tenants/{tenant}/extensions/{id}/sha256/{hash}`), not only the tenant
+ * the dev loop reinstalls for.
+ */
+export async function placeCopiesForInstallsOf(ctx: RegistryContext, versionId: string): Promise<void> {
+  const version = ctx.sql.versionById.get(versionId);
+  const registry = version ? ctx.sql.registryById.get(version.registry_id) : undefined;
+  if (!version || !registry) return;
+  const tenants = new Set(ctx.sql.installsOfVersion.all(versionId).map((i) => i.tenant_id));
+  for (const tenant of tenants) await placeTenantCopy(ctx, tenant, registry, version);
 }
 
 /** Verifies the version's active bundle (signature over the bytes actually read) and copies it to the tenant's key. */

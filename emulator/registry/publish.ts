@@ -8,6 +8,8 @@ import { signContentHash, verifyBundleSignature } from '../signing/index.ts';
 import { MAX_BUNDLE_BYTES, canonicalKey, type RegistryContext } from './context.ts';
 import { manifestFromScan } from './manifest-match.ts';
 import { claimForFinalize, discardStaged, recordStaged, stagedNotFound } from './leftovers.ts';
+import { placeCopiesForInstallsOf } from './installs.ts';
+import { refreshVersionFromManifest, versionColumns } from './version-refresh.ts';
 import type { BundleRow, RegistryRow, VersionRow } from './statements.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -83,7 +85,9 @@ export interface FinalizeInput {
 export interface PublishOptions {
   /**
    * Emulator dev loop (`npm run emulate` samples, `--ext` watch): when the version exists, add
-   * these bytes as its newest bundle (the active one) instead of answering 409. Same hash → no-op.
+   * these bytes as its newest bundle (the active one) instead of answering 409 (same hash: that
+   * bundle becomes active again). Either way the version's capabilities, endpoints and UI follow
+   * this manifest, and its installs' grants follow them (version-refresh.ts).
    */
   newBundleForExistingVersion?: boolean;
   /**
@@ -148,7 +152,10 @@ async function finalizeStaged(ctx: RegistryContext, key: string, input: Finalize
   const scan = await scanBundle(bytes, ctx.archiveLimits);
   const manifest = manifestFromScan(scan, input.manifestJson);
   const signatureText = typeof input.signature?.text === 'string' ? input.signature.text : null;
-  return register(ctx, bytes, hex, manifest, signatureText, options);
+  const result = await register(ctx, bytes, hex, manifest, signatureText, options);
+  // A new active bundle of an existing version reaches every install of it (none for a new version).
+  if (options.newBundleForExistingVersion) await placeCopiesForInstallsOf(ctx, result.version.id);
+  return result;
 }
 
 /** What a publish does, decided from the rows as they are now. */
@@ -217,6 +224,7 @@ function planPublish(ctx: RegistryContext, subject: PublishSubject, options: Pub
 function settle(ctx: RegistryContext, subject: PublishSubject, plan: Exclude<PublishPlan, { kind: 'insert' }>): FinalizeResult {
   if (plan.kind === 'conflict') throw plan.error;
   ctx.sql.makeBundleNewest.run(plan.bundle.id);
+  refreshVersionFromManifest(ctx, plan.version.id, subject.manifest);
   return {
     extension: { id: plan.version.registry_id, name: subject.manifest.name, publisher: subject.publisher },
     version: { id: plan.version.id, version: plan.version.version },
@@ -231,6 +239,7 @@ function insertPlanned(ctx: RegistryContext, subject: PublishSubject, plan: Extr
   const { manifest, publisher } = subject;
   const row = { existing: plan.existing?.id, publisher, manifest, version: plan.version, contentHash: subject.contentHash, signature: signed.text, target, size: subject.bytes.byteLength };
   const ids = plan.sameVersion ? insertBundleRow(ctx, plan.sameVersion.id, row) : insertRows(ctx, row);
+  if (plan.sameVersion) refreshVersionFromManifest(ctx, plan.sameVersion.id, manifest);
   return {
     extension: { id: ids.registryId, name: manifest.name, publisher },
     version: { id: ids.versionId, version: plan.version },
@@ -297,17 +306,7 @@ function insertRows(ctx: RegistryContext, input: RowInput): { registryId: string
   else ctx.sql.insertRegistry.run({ id: registryId, publisher: input.publisher, name: input.manifest.name, now });
   const versionId = ctx.newId();
   const endpoints = input.manifest.api?.endpoints ?? [];
-  ctx.sql.insertVersion.run({
-    id: versionId,
-    registry_id: registryId,
-    version: input.version,
-    runtime: input.manifest.runtime,
-    main_entry: endpoints.length > 0 ? 'dist/main.wasm' : null,
-    api_endpoints: JSON.stringify(endpoints),
-    ui: input.manifest.ui ? JSON.stringify(input.manifest.ui) : null,
-    capabilities: JSON.stringify(input.manifest.capabilities),
-    now,
-  });
+  ctx.sql.insertVersion.run({ id: versionId, registry_id: registryId, version: input.version, ...versionColumns(input.manifest), now });
   insertBundleRow(ctx, versionId, input);
   for (const endpoint of endpoints) {
     ctx.sql.insertEndpoint.run({ id: ctx.newId(), version_id: versionId, method: endpoint.method, path: endpoint.path, handler: endpoint.handler });

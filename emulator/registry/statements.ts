@@ -214,6 +214,19 @@ export function registryStatements(db: Database.Database) {
       `INSERT INTO extension_api_endpoint (id, version_id, method, path, handler) VALUES (@id, @version_id, @method, @path, @handler)`,
     ),
     endpointsOf: db.prepare<[string], EndpointRow>(`SELECT * FROM extension_api_endpoint WHERE version_id = ? ORDER BY rowid`),
+    /** Dev loop: a version's manifest-derived columns follow its newly active bundle (version-refresh.ts). */
+    refreshVersion: db.prepare<Pick<VersionRow, 'id' | 'runtime' | 'main_entry' | 'api_endpoints' | 'ui' | 'capabilities'>>(
+      `UPDATE extension_version SET runtime = @runtime, main_entry = @main_entry, api_endpoints = @api_endpoints, ui = @ui, capabilities = @capabilities WHERE id = @id`,
+    ),
+    deleteEndpointsOf: db.prepare<[string]>(`DELETE FROM extension_api_endpoint WHERE version_id = ?`),
+    /** Schedules of any install that fire this endpoint (a dev-loop republish may not drop it). */
+    schedulesOnEndpoint: db.prepare<[string], { id: string; name: string | null; tenant_id: string }>(
+      `SELECT id, name, tenant_id FROM tenant_extension_schedule WHERE endpoint_id = ? ORDER BY created_at, rowid`,
+    ),
+    installsOfVersion: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE version_id = ? ORDER BY created_at`),
+    regrantInstall: db.prepare<{ id: string; granted_caps: string; now: string }>(
+      `UPDATE tenant_extension_install SET granted_caps = @granted_caps, updated_at = @now WHERE id = @id`,
+    ),
 
     installById: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE id = ?`),
     installOf: db.prepare<[string, string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? AND registry_id = ?`),

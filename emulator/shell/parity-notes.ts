@@ -8,4 +8,5 @@ export const SHELL_PARITY_NOTES: readonly string[] = [
   'The shell\'s light and dark theme palettes are the emulator\'s own hex values for the 31 --alga-* tokens (production derives them from the host app\'s theme); "No theme (docker mode)" sends no theme message, as docker-mode hosts do.',
   'The legacy bootstrap message (off by default, as in production) carries a fresh emulator session token, usable as a Gateway bearer token; its expires_at (one hour) is not enforced.',
   'The main port proxies only /runner/ext-ui/* to the Runner (GET and HEAD), byte for byte; other /runner paths, and any with a . or .. segment however it is encoded (%2e, double encoding, backslashes), answer 404 RUNNER_PROXY_PATH_REFUSED, so /v1/execute and /healthz are never reachable from the browser.',
+  'A refused apiproxy call\'s x-emulator-hint (why the Gateway refused and the fix) is shown in the developer panel\'s Gateway calls and in a notice above the frame; the iframe still gets production\'s reply, Proxy error <status>: <body> (production\'s host page shows neither).',
 ];

@@ -2,6 +2,7 @@
 // each extension route shows one ExtensionFrame; the developer panel stays mounted throughout.
 import { extensionProblem, findExtension } from './lib/extension-route.ts';
 import { effectivePortal, portalsFor } from './lib/menu.ts';
+import { gatewayRefusal, type GatewayCallEntry } from './lib/message-log.ts';
 import { extensionPath, parseShellPath } from './lib/routes.ts';
 import type { Portal, ShellState } from './lib/state-types.ts';
 import { LIGHT_THEME, THEME_STORAGE_KEY, parseThemeMode, themeFor, type ThemeMode } from './lib/theme.ts';
@@ -33,6 +34,8 @@ class ShellApp {
   #legacyBootstrap = localStorage.getItem(STORE.bootstrap) === 'true';
   #requestedTenant: string | undefined;
   #frame: { key: string; frame: ExtensionFrame; registryId: string } | null = null;
+  /** The open frame's latest Gateway call when it was refused with a hint (cleared by a later call and by a new frame). */
+  #refusal: string | null = null;
   readonly #buildErrors = new Map<string, string>();
   /** Counts PSA view loads, so a slow answer never replaces a newer view. */
   #psaLoad = 0;
@@ -81,8 +84,10 @@ class ShellApp {
     const user = target.users.find((u) => u.permissions.includes('extension:write')) ?? target.users[0];
     if (user) await signIn(user.id);
     this.#requestedTenant = tenantId;
-    // The PSA data view shows the new tenant's data; an extension of the old tenant closes.
-    if (location.pathname !== '/' && parseShellPath(location.pathname).view !== 'psa') history.pushState(null, '', '/');
+    // The PSA data view shows the new tenant's data; an open extension reloads for the new tenant's
+    // user (or says it is not installed there); any other page goes back to the overview.
+    const view = parseShellPath(location.pathname).view;
+    if (view !== 'home' && view !== 'psa' && view !== 'extension') history.pushState(null, '', '/');
     await this.#refresh();
   }
 
@@ -154,6 +159,13 @@ class ShellApp {
       this.#panel.follow(null);
       return;
     }
+    // `?path=` picks the extension's start path (its own router reads `?path=` from the iframe URL).
+    const clientPath = new URLSearchParams(location.search).get('path') || '/';
+    // A new bundle, tenant, portal or signed-in user loads the extension again: nothing it shows
+    // (answers, a 401 from before sign-in, a refusal) belongs to the previous principal.
+    const key = `${ext.registryId}|${ext.contentHash}|${state.tenantId}|${portal}|${state.principal?.id ?? ''}|${clientPath}`;
+    const reload = this.#frame?.key !== key;
+    if (reload) this.#refusal = null;
     const label = (portal === 'msp' ? ext.menus.msp : ext.menus.clientPortal) ?? ext.slug;
     const buildError = this.#buildErrors.get(ext.registryId);
     replace(this.#mainTop,
@@ -162,11 +174,9 @@ class ShellApp {
         h('p', { class: 'muted mono' }, `${PORTAL_LABELS[portal]} · ${ext.slug} ${ext.version} · ${ext.contentHash}`),
         h('button', { type: 'button', 'data-testid': 'reload-frame', onclick: () => this.#frame?.frame.load() }, 'Reload extension')),
       state.principal ? null : h('p', { class: 'notice', 'data-testid': 'not-signed-in' }, 'Not signed in: the extension\'s gateway calls (apiproxy) will answer 401 unauthenticated. Pick a user above.'),
-      buildError ? h('pre', { class: 'notice error', 'data-testid': 'build-error' }, `Build failed; the iframe still shows the last good bundle.\n${buildError}`) : null);
-    // `?path=` picks the extension's start path (its own router reads `?path=` from the iframe URL).
-    const clientPath = new URLSearchParams(location.search).get('path') || '/';
-    const key = `${ext.registryId}|${ext.contentHash}|${state.tenantId}|${clientPath}`;
-    if (this.#frame?.key !== key) {
+      buildError ? h('pre', { class: 'notice error', 'data-testid': 'build-error' }, `Build failed; the iframe still shows the last good bundle.\n${buildError}`) : null,
+      h('p', { class: 'notice error', 'data-testid': 'gateway-hint', hidden: this.#refusal === null }, this.#refusal ?? ''));
+    if (reload) {
       this.#closeFrame();
       const frame = new ExtensionFrame({
         extensionId: ext.registryId,
@@ -176,7 +186,7 @@ class ShellApp {
         theme: this.#theme,
         legacyBootstrap: this.#legacyBootstrap,
         clientPath,
-        sink: this.#recorder,
+        sink: { message: (entry) => this.#recorder.message(entry), gateway: (entry) => this.#gatewayCall(key, entry) },
       });
       this.#frame = { key, frame, registryId: ext.registryId };
       this.#frameSlot.append(frame.element);
@@ -185,9 +195,21 @@ class ShellApp {
     this.#panel.follow({ registryId: ext.registryId, tenantId: state.tenantId, principal: state.principal });
   }
 
+  /** Every call goes to the panel; the open frame's latest refused call with a hint shows above it. */
+  #gatewayCall(frameKey: string, entry: GatewayCallEntry): void {
+    this.#recorder.gateway(entry);
+    if (this.#frame?.key !== frameKey) return;
+    this.#refusal = gatewayRefusal(entry);
+    const notice = this.#mainTop.querySelector<HTMLElement>('[data-testid="gateway-hint"]');
+    if (!notice) return;
+    notice.textContent = this.#refusal ?? '';
+    notice.hidden = this.#refusal === null;
+  }
+
   #closeFrame(): void {
     this.#frame?.frame.dispose();
     this.#frame = null;
+    this.#refusal = null;
   }
 
   #applyShellTheme(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { performApiProxy, planApiProxy, type ApiProxyIo, type ApiProxyPlan } from './apiproxy.ts';
+import { HINT_HEADER } from '../../../gateway/responses.ts';
+import { GATEWAY_HINT_HEADER, performApiProxy, planApiProxy, type ApiProxyIo, type ApiProxyPlan } from './apiproxy.ts';
 
 const msg = (payload: unknown, requestId: string | null = 'r1') => ({ alga: true, version: '1', type: 'apiproxy', ...(requestId === null ? {} : { request_id: requestId }), payload });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -60,7 +61,7 @@ describe('performApiProxy', () => {
   it('should send the raw body as octet-stream and answer the base64 of the response bytes', async () => {
     const calls: { url: string; init: RequestInit }[] = [];
     const result = await performApiProxy(call(new Uint8Array([1, 2])), io(async () => new Response('{"count":1}', { status: 200 }), calls));
-    expect(result).toEqual({ payload: { body: b64('{"count":1}') }, status: 200, durationMs: 7 });
+    expect(result).toEqual({ payload: { body: b64('{"count":1}') }, status: 200, durationMs: 7, hint: null });
     expect(calls).toEqual([{ url: '/api/ext-proxy/ext/a', init: { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2]) } }]);
   });
 
@@ -76,11 +77,18 @@ describe('performApiProxy', () => {
 
   it('should answer "Proxy error <status>: <text>" when the gateway is not ok', async () => {
     const result = await performApiProxy(call(), io(async () => new Response('{"error":"endpoint_not_found"}', { status: 404 })));
-    expect(result).toEqual({ payload: { error: 'Proxy error 404: {"error":"endpoint_not_found"}' }, status: 404, durationMs: 7 });
+    expect(result).toEqual({ payload: { error: 'Proxy error 404: {"error":"endpoint_not_found"}' }, status: 404, durationMs: 7, hint: null });
+  });
+
+  it('should keep the Gateway\'s x-emulator-hint of a refusal out of the reply and hand it to the shell', async () => {
+    const hint = 'user tech@emulator.test lacks the extension:read permission that GET calls need: call as a user with it (e.g. the MSP admin)';
+    const result = await performApiProxy(call(), io(async () => new Response('{"error":"forbidden"}', { status: 403, headers: { 'x-emulator-hint': hint } })));
+    expect(result).toEqual({ payload: { error: 'Proxy error 403: {"error":"forbidden"}' }, status: 403, durationMs: 7, hint });
+    expect(GATEWAY_HINT_HEADER).toBe(HINT_HEADER);
   });
 
   it('should answer the error message when the network call fails', async () => {
     const result = await performApiProxy(call(), io(async () => { throw new TypeError('Failed to fetch'); }));
-    expect(result).toEqual({ payload: { error: 'Failed to fetch' }, status: null, durationMs: 7 });
+    expect(result).toEqual({ payload: { error: 'Failed to fetch' }, status: null, durationMs: 7, hint: null });
   });
 });

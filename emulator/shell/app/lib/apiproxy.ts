@@ -53,12 +53,20 @@ export function invalidMethodMessage(raw: unknown): string {
     + 'Production drops this message without replying (callProxy then times out after 15 s); pass one of those methods.';
 }
 
+/**
+ * The emulator Gateway's header that says why it refused a call and how to fix it (the gateway's
+ * HINT_HEADER; a unit test keeps the two equal). Production has no such header.
+ */
+export const GATEWAY_HINT_HEADER = 'x-emulator-hint';
+
 /** The outcome of one gateway call, for the reply and the developer panel. */
 export interface ApiProxyResult {
   payload: ApiProxyPayload;
   /** HTTP status of the gateway answer; null when the network call failed. */
   status: number | null;
   durationMs: number;
+  /** The Gateway's `x-emulator-hint` on a refused call; never part of the reply to the iframe. */
+  hint: string | null;
 }
 
 export interface ApiProxyIo {
@@ -68,8 +76,9 @@ export interface ApiProxyIo {
 }
 
 /**
- * Makes the planned call: not ok → `{error: "Proxy error <status>: <text>"}`; ok → `{body: base64}`
- * (empty → ""); network failure → `{error: message}`.
+ * Makes the planned call: not ok → `{error: "Proxy error <status>: <text>"}` (production's text;
+ * the Gateway's hint goes to `hint`, for the shell to show); ok → `{body: base64}` (empty → "");
+ * network failure → `{error: message}`.
  */
 export async function performApiProxy(plan: Extract<ApiProxyPlan, { kind: 'call' }>, io: ApiProxyIo): Promise<ApiProxyResult> {
   const started = io.now();
@@ -79,11 +88,13 @@ export async function performApiProxy(plan: Extract<ApiProxyPlan, { kind: 'call'
     init.body = plan.body as Uint8Array<ArrayBuffer>;
   }
   let status: number | null = null;
+  let hint: string | null = null;
   let payload: ApiProxyPayload;
   try {
     const res = await io.fetch(plan.url, init);
     status = res.status;
     if (!res.ok) {
+      hint = res.headers.get(GATEWAY_HINT_HEADER);
       const text = await res.text().catch(() => res.statusText);
       payload = { error: `Proxy error ${res.status}: ${text}` };
     } else {
@@ -92,7 +103,7 @@ export async function performApiProxy(plan: Extract<ApiProxyPlan, { kind: 'call'
   } catch (err) {
     payload = { error: errorMessage(err) };
   }
-  return { payload, status, durationMs: io.now() - started };
+  return { payload, status, durationMs: io.now() - started, hint };
 }
 
 function errorMessage(err: unknown): string {

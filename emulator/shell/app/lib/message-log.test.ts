@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedLog, debugEventLine, formatBytes, formatClock, formatDuration, gatewayRow, jsonSafeEntry, messageRow, payloadBytes } from './message-log.ts';
+import { BoundedLog, debugEventLine, formatBytes, formatClock, formatDuration, gatewayRefusal, gatewayRow, jsonSafeEntry, messageRow, payloadBytes } from './message-log.ts';
 
 const at = new Date(2025, 0, 2, 3, 4, 5, 6).getTime();
 
@@ -28,10 +28,17 @@ describe('message log formatting', () => {
   });
 
   it('should lay out a gateway call row', () => {
-    expect(gatewayRow({ at, method: 'POST', url: '/api/ext-proxy/e/counter', status: 200, durationMs: 31, requestId: 'r1', error: null }))
-      .toEqual(['03:04:05.006', 'POST /api/ext-proxy/e/counter', '200', '31 ms', 'r1', '']);
-    expect(gatewayRow({ at, method: 'GET', url: '/x', status: null, durationMs: 2, requestId: 'r2', error: 'Failed to fetch' }))
-      .toEqual(['03:04:05.006', 'GET /x', 'network error', '2 ms', 'r2', 'Failed to fetch']);
+    expect(gatewayRow({ at, method: 'POST', url: '/api/ext-proxy/e/counter', status: 200, durationMs: 31, requestId: 'r1', error: null, hint: null }))
+      .toEqual(['03:04:05.006', 'POST /api/ext-proxy/e/counter', '200', '31 ms', 'r1', '', '']);
+    expect(gatewayRow({ at, method: 'GET', url: '/x', status: null, durationMs: 2, requestId: 'r2', error: 'Failed to fetch', hint: null }))
+      .toEqual(['03:04:05.006', 'GET /x', 'network error', '2 ms', 'r2', 'Failed to fetch', '']);
+  });
+
+  it('should show a refused call with the Gateway\'s hint, and nothing for a call without one', () => {
+    const refused = { at, method: 'GET', url: '/api/ext-proxy/e/user', status: 403, durationMs: 4, requestId: 'r3', error: 'Proxy error 403: {"error":"forbidden"}', hint: 'user tech@emulator.test lacks extension:read' };
+    expect(gatewayRow(refused)).toEqual(['03:04:05.006', 'GET /api/ext-proxy/e/user', '403', '4 ms', 'r3', 'Proxy error 403: {"error":"forbidden"}', 'user tech@emulator.test lacks extension:read']);
+    expect(gatewayRefusal(refused)).toBe('The Gateway refused GET /api/ext-proxy/e/user (403): user tech@emulator.test lacks extension:read');
+    expect(gatewayRefusal({ ...refused, status: 200, error: null, hint: null })).toBeNull();
   });
 
   it('should print a debug event line', () => {

@@ -24,6 +24,8 @@ export interface GatewayCallEntry {
   requestId: string;
   /** The reply's error, when there was one. */
   error: string | null;
+  /** The Gateway's `x-emulator-hint` (why it refused and the fix), when it sent one. */
+  hint: string | null;
 }
 
 /** Size of a payload as the panel reports it. */
@@ -64,7 +66,7 @@ export function messageRow(entry: BridgeLogEntry): string[] {
   ];
 }
 
-/** Table cells of a gateway call: time, method + URL, status, duration, request id, error. */
+/** Table cells of a gateway call: time, method + URL, status, duration, request id, error, hint. */
 export function gatewayRow(entry: GatewayCallEntry): string[] {
   return [
     formatClock(entry.at),
@@ -73,7 +75,14 @@ export function gatewayRow(entry: GatewayCallEntry): string[] {
     formatDuration(entry.durationMs),
     entry.requestId,
     entry.error ?? '',
+    entry.hint ?? '',
   ];
+}
+
+/** The notice above the frame for a refused call: what was refused and the Gateway's hint. */
+export function gatewayRefusal(entry: GatewayCallEntry): string | null {
+  if (entry.hint === null) return null;
+  return `The Gateway refused ${entry.method} ${entry.url} (${entry.status ?? 'network error'}): ${entry.hint}`;
 }
 
 /** A debug-stream event (spec 02) as the panel lists it. */

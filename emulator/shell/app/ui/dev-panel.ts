@@ -117,7 +117,7 @@ export class DevPanel implements FrameSink {
     } else if (this.#tab === 'gateway') {
       replace(this.#body, this.#calls.items.length === 0
         ? empty('No gateway calls yet. When the extension posts apiproxy, the shell calls /api/ext-proxy/{extension}{route}; each call is listed with its status and duration.')
-        : table('gateway', ['time', 'call', 'status', 'duration', 'request id', 'error'], this.#calls.items.map(gatewayRow)));
+        : table('gateway', ['time', 'call', 'status', 'duration', 'request id', 'error', 'hint'], this.#calls.items.map(gatewayRow)));
     } else {
       replace(this.#body,
         h('p', { class: 'dev-state', 'data-testid': 'live-log-state' }, this.#logState),

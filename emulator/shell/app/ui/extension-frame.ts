@@ -156,6 +156,7 @@ export class ExtensionFrame {
       durationMs: result.durationMs,
       requestId: plan.requestId,
       error: 'error' in result.payload ? result.payload.error : null,
+      hint: result.hint,
     });
     this.#reply(plan.requestId, result.payload);
   }
