@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,10 +7,12 @@ import { packExtension } from '../bundles/pack.ts';
 import { runDoctor } from '../doctor/index.ts';
 import { describeError } from '../errors.ts';
 import type { InstallView, Registry } from '../registry/registry.ts';
+import { SOURCE_FOLDERS, chooseDevBuild, runDevBuild, type DevBuild } from './dev-build.ts';
 
 /** What the dev loop tells the shell (over its live channel) and the terminal. */
 export type DevLoopEvent =
   | { type: 'reload'; registryId: string; contentHash: string; dir: string }
+  | { type: 'built'; registryId: string | undefined; dir: string; message: string }
   | { type: 'build-error'; registryId: string | undefined; dir: string; message: string };
 
 export interface DevLoopDeps {
@@ -22,91 +25,128 @@ export interface DevLoopDeps {
   debounceMs?: number;
 }
 
+export interface WatchOptions {
+  /** `--build "<command>"`: the folder's build, run with `sh -c` in it; default see chooseDevBuild. */
+  build?: string;
+}
+
+interface FolderState {
+  build: DevBuild;
+  running: Promise<void> | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** What changed since the last run started: sources need a build first, outputs only a publish. */
+  pending: { sources: boolean; outputs: boolean };
+  registryId?: string;
+  /** sha256 of the last bundle published from the folder: an unchanged pack publishes nothing. */
+  lastPacked?: string;
+}
+
 /**
  * `npm run emulate -- --ext <folder>`: publishes an author's extension folder and keeps it in
- * step with the folder. A change to `dist/main.wasm`, `ui/**` or `manifest.json` repacks, checks
- * the bundle as `doctor` would, publishes it as the version's new active bundle and reinstalls;
- * a broken build publishes nothing, so the previous bundle keeps running, and the error goes to
- * the shell. One rebuild per folder at a time; changes during a rebuild trigger one more.
+ * step with the folder. A saved source (`src/**`, `ui-src/**`) is built first (dev-build.ts: the
+ * folder's own build, or the emulator's for the scaffold layout); a change to the build's outputs
+ * (`dist/main.wasm`, `ui/**`) or `manifest.json` repacks, checks the bundle as `doctor` would,
+ * publishes it as the version's new active bundle and reinstalls. A broken build publishes
+ * nothing, so the previous bundle keeps running, and the error (file:line:column for esbuild)
+ * goes to the shell and the terminal. One run per folder at a time; changes during a run trigger
+ * one more.
  */
 export class ExtensionDevLoop {
   readonly #deps: DevLoopDeps;
   readonly #watchers: FSWatcher[] = [];
-  readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #state = new Map<string, { running: Promise<void> | undefined; again: boolean; registryId?: string }>();
+  readonly #state = new Map<string, FolderState>();
   #closed = false;
 
   constructor(deps: DevLoopDeps) {
     this.#deps = deps;
   }
 
-  /** Publishes the folder once (reporting a broken build like any later one) and starts watching it. */
-  async add(folder: string): Promise<InstallView | undefined> {
+  /** Builds and publishes the folder once (reporting a broken build like any later one) and starts watching it. */
+  async add(folder: string, options: WatchOptions = {}): Promise<InstallView | undefined> {
     const dir = resolve(folder);
-    this.#state.set(dir, { running: undefined, again: false });
-    const install = await this.#publish(dir);
+    const state: FolderState = { build: await chooseDevBuild(dir, options.build), running: undefined, timer: undefined, pending: { sources: false, outputs: false } };
+    this.#state.set(dir, state);
+    const built = await this.#build(dir, state);
+    const install = built ? await this.#publish(dir) : undefined;
     const watcher = watch(dir, { recursive: true }, (_event, name) => {
-      if (name !== null && isWatched(String(name))) this.#schedule(dir);
+      const kind = name === null ? undefined : changeKind(String(name));
+      if (kind === undefined) return;
+      state.pending[kind] = true;
+      this.#schedule(dir, state);
     });
-    watcher.on('error', (err) => this.#deps.notify({ type: 'build-error', registryId: this.#state.get(dir)?.registryId, dir, message: `watching stopped: ${describeError(err)}` }));
+    watcher.on('error', (err) => this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: `watching stopped: ${describeError(err)}` }));
     this.#watchers.push(watcher);
     return install;
   }
 
   /** Resolves when no rebuild is pending or running (tests, orderly shutdown). */
   async idle(): Promise<void> {
-    while (this.#timers.size > 0 || [...this.#state.values()].some((s) => s.running)) {
-      await Promise.all([...this.#state.values()].map((s) => s.running));
-      if (this.#timers.size > 0) await new Promise((r) => setTimeout(r, 20));
+    const busy = () => [...this.#state.values()].filter((s) => s.timer || s.running);
+    while (busy().length > 0) {
+      await Promise.all(busy().map((s) => s.running));
+      if (busy().some((s) => s.timer)) await new Promise((r) => setTimeout(r, 20));
     }
   }
 
   close(): void {
     this.#closed = true;
     for (const watcher of this.#watchers.splice(0)) watcher.close();
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-  }
-
-  #schedule(dir: string): void {
-    if (this.#closed) return;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.#rebuild(dir);
-    }, this.#deps.debounceMs ?? 200);
-    this.#timers.add(timer);
-  }
-
-  #rebuild(dir: string): void {
-    const state = this.#state.get(dir);
-    if (!state || this.#closed) return;
-    if (state.running) {
-      state.again = true;
-      return;
+    for (const state of this.#state.values()) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
     }
-    state.running = this.#publish(dir)
-      .then(() => undefined)
-      .finally(() => {
-        state.running = undefined;
-        if (state.again) {
-          state.again = false;
-          this.#rebuild(dir);
-        }
-      });
+  }
+
+  #schedule(dir: string, state: FolderState): void {
+    if (this.#closed) return;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.#rebuild(dir, state);
+    }, this.#deps.debounceMs ?? 200);
+  }
+
+  #rebuild(dir: string, state: FolderState): void {
+    if (this.#closed || state.running) return; // a running run looks at `pending` again when it ends
+    const { sources, outputs } = state.pending;
+    if (!sources && !outputs) return;
+    state.pending = { sources: false, outputs: false };
+    state.running = (async () => {
+      if (sources && !(await this.#build(dir, state))) return;
+      await this.#publish(dir);
+    })().finally(() => {
+      state.running = undefined;
+      this.#rebuild(dir, state);
+    });
+  }
+
+  /** Runs the folder's build; false (after reporting the error) when it failed. */
+  async #build(dir: string, state: FolderState): Promise<boolean> {
+    try {
+      const message = await runDevBuild(dir, state.build);
+      if (message !== undefined) this.#deps.notify({ type: 'built', registryId: state.registryId, dir, message });
+      return true;
+    } catch (err) {
+      this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
+      return false;
+    }
   }
 
   async #publish(dir: string): Promise<InstallView | undefined> {
     const state = this.#state.get(dir);
     try {
       const packed = await packExtension(dir);
+      const packedHash = createHash('sha256').update(packed.bytes).digest('hex');
+      if (state?.lastPacked === packedHash && state.registryId) return this.#deps.registry.installOf(this.#deps.tenantId, state.registryId) ?? undefined;
       await this.#check(packed.bytes);
       const { registry, tenantId } = this.#deps;
       const published = await registry.publishBytes(packed.bytes, { newBundleForExistingVersion: true });
       await registry.install(tenantId, published.extension.id, published.version.version);
       const install = registry.installOf(tenantId, published.extension.id) ?? undefined;
-      if (state) state.registryId = published.extension.id;
+      if (state) {
+        state.registryId = published.extension.id;
+        state.lastPacked = packedHash;
+      }
       this.#deps.notify({ type: 'reload', registryId: published.extension.id, contentHash: `sha256:${published.contentHash}`, dir });
       return install;
     } catch (err) {
@@ -132,8 +172,13 @@ export class ExtensionDevLoop {
   }
 }
 
-/** Only what goes into a bundle triggers a rebuild: the component, the UI and the manifest. */
-export function isWatched(name: string): boolean {
+/**
+ * What a changed path asks for: `sources` (src/**, ui-src/**: build, then publish), `outputs`
+ * (what goes into a bundle: manifest.json, dist/main.wasm, ui/**: publish), or nothing.
+ */
+export function changeKind(name: string): 'sources' | 'outputs' | undefined {
   const path = name.split(sep).join('/');
-  return path === 'manifest.json' || path === 'dist/main.wasm' || path.startsWith('ui/');
+  if (path === 'manifest.json' || path === 'dist/main.wasm' || path.startsWith('ui/')) return 'outputs';
+  if (SOURCE_FOLDERS.some((folder) => path.startsWith(`${folder}/`))) return 'sources';
+  return undefined;
 }

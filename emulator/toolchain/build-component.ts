@@ -79,8 +79,25 @@ export async function bundleEntry(entry: string): Promise<string> {
     });
     return result.outputFiles[0]?.text ?? '';
   } catch (err) {
-    throw new EmulatorError('BUILD_FAILED', `Failed to bundle ${entry}: ${describeError(err)}. Fix the TypeScript/JavaScript error above and rebuild.`, { cause: err });
+    throw new EmulatorError('BUILD_FAILED', `Failed to bundle ${entry}: ${esbuildErrors(err, dirname(absolute))}. Fix the TypeScript/JavaScript error above and rebuild.`, { cause: err });
   }
+}
+
+interface EsbuildMessage {
+  text: string;
+  location: { file: string; line: number; column: number } | null;
+}
+
+/**
+ * esbuild's errors as `<absolute file>:<line>:<column>: <text>` lines (column 1-based, as editors
+ * and terminals link them); esbuild's own message names files relative to its working folder.
+ */
+export function esbuildErrors(err: unknown, workingDir: string): string {
+  const errors = (err as { errors?: EsbuildMessage[] } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return describeError(err);
+  return errors
+    .map(({ text, location: at }) => (at ? `${resolve(workingDir, at.file)}:${at.line}:${at.column + 1}: ${text}` : text))
+    .join('\n');
 }
 
 async function componentizeGuest(sourcePath: string, witPath: string): Promise<Uint8Array> {

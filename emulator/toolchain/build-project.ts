@@ -12,6 +12,8 @@ export const HANDLER_ENTRIES = ['src/handler.ts', 'src/index.ts'] as const;
 export const UI_ENTRY = 'ui-src/main.ts';
 export const COMPONENT_OUT = 'dist/main.wasm';
 export const UI_OUT = 'ui/app.js';
+/** The scaffold's `build` script: a folder whose build is this one is built by the emulator itself. */
+export const EMULATOR_BUILD_SCRIPT = 'alga-emulator build .';
 
 export interface ProjectBuildOptions {
   /** Handler entry relative to the project (or absolute); default the first of HANDLER_ENTRIES that exists. */
