@@ -7,11 +7,20 @@ import { packExtension } from '../bundles/pack.ts';
 import { runDoctor } from '../doctor/index.ts';
 import { describeError } from '../errors.ts';
 import type { InstallView, Registry } from '../registry/registry.ts';
-import { SOURCE_FOLDERS, chooseDevBuild, runDevBuild, type DevBuild } from './dev-build.ts';
+import { SOURCE_FOLDERS, chooseDevBuild, planEmulatorBuild, runDevBuild, type DevBuild } from './dev-build.ts';
+import { importShape } from '../capabilities/index.ts';
+import type { FastPathState, FastPaths } from '../runner/fast-path.ts';
+import { bundleFastPath } from '../toolchain/build-component.ts';
 
 /** What the dev loop tells the shell (over its live channel) and the terminal. */
 export type DevLoopEvent =
-  | { type: 'reload'; registryId: string; contentHash: string; dir: string }
+  /**
+   * A bundle was published and installed. `builtFrom`: the fast-path source (`sourceHash`) this
+   * component was built from: from now on the real component answers (the verdict hook).
+   */
+  | { type: 'reload'; registryId: string; contentHash: string; dir: string; builtFrom?: string }
+  /** A saved handler source answers through the fast path (not yet verified) while its component builds. */
+  | { type: 'fast-path'; registryId: string; dir: string; contentHash: string; sourceHash: string; message: string }
   | { type: 'built'; registryId: string | undefined; dir: string; message: string }
   | { type: 'build-error'; registryId: string | undefined; dir: string; message: string };
 
@@ -23,6 +32,8 @@ export interface DevLoopDeps {
   notify: (event: DevLoopEvent) => void;
   /** Quiet period after the last file change before rebuilding. */
   debounceMs?: number;
+  /** The Runner's fast paths: with them, a saved handler answers in milliseconds while its component builds. */
+  fastPaths?: FastPaths;
 }
 
 export interface WatchOptions {
@@ -112,8 +123,13 @@ export class ExtensionDevLoop {
     if (!sources && !outputs) return;
     state.pending = { sources: false, outputs: false };
     state.running = (async () => {
-      if (sources && !(await this.#build(dir, state))) return;
-      await this.#publish(dir);
+      const fast = sources ? await this.#serveFastPath(dir, state) : undefined;
+      if (fast === false) return;
+      if (sources && !(await this.#build(dir, state))) {
+        if (fast && state.registryId) this.#deps.fastPaths?.clear(state.registryId); // back to the last good component
+        return;
+      }
+      await this.#publish(dir, fast?.sourceHash);
     })().finally(() => {
       state.running = undefined;
       this.#rebuild(dir, state);
@@ -132,12 +148,54 @@ export class ExtensionDevLoop {
     }
   }
 
-  async #publish(dir: string): Promise<InstallView | undefined> {
+  /**
+   * Bundles the scaffold layout's handler (esbuild, tens of milliseconds) and serves it through
+   * the Runner's fast path for the installed bundle's calls. Undefined when there is no fast path
+   * here (no Runner fast paths, a folder with its own build, nothing installed yet); false when
+   * bundling failed (reported: componentize would fail on the same bundle).
+   */
+  async #serveFastPath(dir: string, state: FolderState): Promise<FastPathState | false | undefined> {
+    const { fastPaths, registry, tenantId } = this.#deps;
+    const install = state.registryId ? registry.installOf(tenantId, state.registryId) : undefined;
+    if (!fastPaths || state.build.kind !== 'emulator' || !install?.contentHash) return undefined;
+    const entry = (await planEmulatorBuild(dir).catch(() => undefined))?.component?.entry;
+    if (entry === undefined) return undefined;
+    const started = performance.now();
+    try {
+      const source = await bundleFastPath(join(dir, entry), worldInterfaces());
+      const fast = await fastPaths.set(install.registryId, install.contentHash, source);
+      const ms = Math.round(performance.now() - started);
+      const message = `${entry} answers through the fast path after ${ms} ms (not yet verified); building its component`;
+      this.#deps.notify({ type: 'fast-path', registryId: install.registryId, dir, contentHash: fast.baseContentHash, sourceHash: fast.sourceHash, message });
+      return fast;
+    } catch (err) {
+      this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
+      return false;
+    }
+  }
+
+  /** After a publish of `contentHash`: the fast path it was built from ends; a newer one moves onto the new bundle. */
+  #settleFastPath(registryId: string, contentHash: string, builtFrom: string | undefined): void {
+    const fastPaths = this.#deps.fastPaths;
+    const current = fastPaths?.current(registryId);
+    if (!fastPaths || !current) return;
+    if (builtFrom !== undefined && current.sourceHash === builtFrom) fastPaths.clear(registryId);
+    else fastPaths.rebase(registryId, contentHash);
+  }
+
+  async #publish(dir: string, builtFrom?: string): Promise<InstallView | undefined> {
     const state = this.#state.get(dir);
     try {
       const packed = await packExtension(dir);
       const packedHash = createHash('sha256').update(packed.bytes).digest('hex');
-      if (state?.lastPacked === packedHash && state.registryId) return this.#deps.registry.installOf(this.#deps.tenantId, state.registryId) ?? undefined;
+      if (state?.lastPacked === packedHash && state.registryId) {
+        const same = this.#deps.registry.installOf(this.#deps.tenantId, state.registryId) ?? undefined;
+        if (same?.contentHash) {
+          this.#settleFastPath(state.registryId, same.contentHash, builtFrom);
+          if (builtFrom !== undefined) this.#deps.notify({ type: 'reload', registryId: state.registryId, contentHash: same.contentHash, dir, builtFrom });
+        }
+        return same;
+      }
       await this.#check(packed.bytes);
       const { registry, tenantId } = this.#deps;
       const published = await registry.publishBytes(packed.bytes, { newBundleForExistingVersion: true });
@@ -147,7 +205,9 @@ export class ExtensionDevLoop {
         state.registryId = published.extension.id;
         state.lastPacked = packedHash;
       }
-      this.#deps.notify({ type: 'reload', registryId: published.extension.id, contentHash: `sha256:${published.contentHash}`, dir });
+      const contentHash = `sha256:${published.contentHash}`;
+      this.#settleFastPath(published.extension.id, contentHash, builtFrom);
+      this.#deps.notify({ type: 'reload', registryId: published.extension.id, contentHash, dir, ...(builtFrom === undefined ? {} : { builtFrom }) });
       return install;
     } catch (err) {
       this.#deps.notify({ type: 'build-error', registryId: state?.registryId, dir, message: describeError(err) });
@@ -181,4 +241,9 @@ export function changeKind(name: string): 'sources' | 'outputs' | undefined {
   if (path === 'manifest.json' || path === 'dist/main.wasm' || path.startsWith('ui/')) return 'outputs';
   if (SOURCE_FOLDERS.some((folder) => path.startsWith(`${folder}/`))) return 'sources';
   return undefined;
+}
+
+/** The world's imports the guest may name: interface → its functions (jco names). */
+function worldInterfaces(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(importShape()).map(([iface, functions]) => [iface, Object.keys(functions)]));
 }

@@ -243,8 +243,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
         registry,
         tenantId: data.seed.defaultTenantId,
         cacheRoot: data.runnerConfig.cacheRoot,
+        fastPaths: runner.fastPaths,
         notify: (event) => {
           if (event.type === 'reload') shellEvents.publish({ type: 'reload', registryId: event.registryId, contentHash: event.contentHash });
+          else if (event.type === 'fast-path') shellEvents.publish({ type: 'fast-path', registryId: event.registryId, sourceHash: event.sourceHash });
           else if (event.type === 'build-error' && event.registryId) shellEvents.publish({ type: 'build-error', registryId: event.registryId, message: event.message });
           for (const listener of listeners) listener(event);
         },

@@ -96,7 +96,8 @@ export function esbuildErrors(err: unknown, workingDir: string): string {
   const errors = (err as { errors?: EsbuildMessage[] } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return describeError(err);
   return errors
-    .map(({ text, location: at }) => (at ? `${resolve(workingDir, at.file)}:${at.line}:${at.column + 1}: ${text}` : text))
+    // A virtual module's name (`namespace:path`) is shown as esbuild gives it.
+    .map(({ text, location: at }) => (at ? `${at.file.includes(':') ? at.file : resolve(workingDir, at.file)}:${at.line}:${at.column + 1}: ${text}` : text))
     .join('\n');
 }
 
@@ -133,5 +134,56 @@ async function readText(file: string): Promise<string | undefined> {
     return await readFile(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/** The parameter through which a fast-path bundle reaches its `alga:extension/*` imports. */
+export const FAST_PATH_IMPORTS = '__algaImports';
+/** The name the fast-path bundle's exports are bound to inside its wrapper function. */
+export const FAST_PATH_EXPORTS = '__algaGuest';
+
+/**
+ * The entry bundled for the dev loop's fast path (tens of milliseconds): the same esbuild options
+ * as the component's bundle, but as one script whose `alga:extension/*` imports read from the
+ * `__algaImports` parameter of its wrapper, so a sandbox can run it with the very import objects
+ * jco gives the component (runner/engine/fast-path-sandbox.js). Evaluates to the wrapper function.
+ */
+export async function bundleFastPath(entry: string, interfaces: Readonly<Record<string, readonly string[]>>): Promise<string> {
+  const { build } = await import('esbuild');
+  const absolute = resolve(entry);
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      absWorkingDir: dirname(absolute),
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: FAST_PATH_EXPORTS,
+      platform: 'neutral',
+      target: 'es2022',
+      logLevel: 'silent',
+      plugins: [{
+        name: 'alga-extension-imports',
+        setup(on) {
+          on.onResolve({ filter: /^alga:extension\// }, (args) =>
+            args.path in interfaces
+              ? { path: args.path, namespace: 'alga-import' }
+              : { errors: [{ text: `${args.path} is not an interface of the world alga:extension/runner` }] });
+          // One ES module per interface exporting exactly the world's functions, so an import the
+          // world lacks fails here with its file and line, as componentize-js fails the build.
+          on.onLoad({ filter: /.*/, namespace: 'alga-import' }, (args) => {
+            const functions = interfaces[args.path] ?? [];
+            const table = `${FAST_PATH_IMPORTS}[${JSON.stringify(args.path)}]`;
+            // `export { f0 as delete }`: a WIT function may be named like a reserved word.
+            const lines = functions.map((fn, i) => `const f${i} = ${table}[${JSON.stringify(fn)}];\nexport { f${i} as ${fn} };`);
+            return { contents: lines.join('\n'), loader: 'js' };
+          });
+        },
+      }],
+    });
+    const code = result.outputFiles[0]?.text ?? '';
+    return `(function (${FAST_PATH_IMPORTS}) {\n${code}\nreturn ${FAST_PATH_EXPORTS};\n})`;
+  } catch (err) {
+    throw new EmulatorError('BUILD_FAILED', `Failed to bundle ${entry}: ${esbuildErrors(err, dirname(absolute))}. Fix the TypeScript/JavaScript error above and rebuild.`, { cause: err });
   }
 }
