@@ -38,18 +38,18 @@ export function planEmulatorBuild(dir: string): Promise<ProjectBuildPlan> {
  * Runs the build; resolves with one line saying what it did (undefined: the folder has nothing the
  * emulator builds), or throws BUILD_FAILED with the errors (file:line:column).
  */
-export async function runDevBuild(dir: string, build: DevBuild): Promise<string | undefined> {
+export async function runDevBuild(dir: string, build: DevBuild, signal?: AbortSignal): Promise<string | undefined> {
   const started = performance.now();
   if (build.kind === 'emulator') {
     const plan = await planEmulatorBuild(dir);
     if (!plan.component && !plan.ui) return undefined;
-    const result = await buildProject(plan);
+    const result = await buildProject(plan, undefined, signal);
     const parts: string[] = [];
     if (result.component) parts.push(result.component.cached ? `${result.component.outFile} up to date` : `built ${result.component.outFile}`);
     if (result.ui) parts.push(result.ui.changed ? `built ${result.ui.outFile}` : `${result.ui.outFile} up to date`);
     return `${parts.join(', ') || 'nothing to build'} in ${seconds(started)}`;
   }
-  const output = await runCommand(dir, build.command);
+  const output = await runCommand(dir, build.command, signal);
   if (output.code !== 0) {
     const tail = output.text.trimEnd().split('\n').slice(-OUTPUT_TAIL_LINES).join('\n');
     throw new EmulatorError(
@@ -72,9 +72,9 @@ async function buildScript(dir: string): Promise<string | undefined> {
 }
 
 /** `sh -c command` in the folder, stdout and stderr interleaved as the terminal would show them. */
-function runCommand(dir: string, command: string): Promise<{ code: number; text: string }> {
+function runCommand(dir: string, command: string, signal: AbortSignal | undefined): Promise<{ code: number; text: string }> {
   return new Promise((done) => {
-    const child = spawn('sh', ['-c', command], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', command], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], signal });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -50,7 +50,16 @@ interface FolderState {
   registryId?: string;
   /** sha256 of the last bundle published from the folder: an unchanged pack publishes nothing. */
   lastPacked?: string;
+  /** The fast path of the latest saved source, served at once whatever build is running. */
+  fastTimer: NodeJS.Timeout | undefined;
+  fast: Promise<FastPathState | false | undefined>;
 }
+
+/** Subfolders watched for changeKind: the sources and the bundle's own folders. */
+const WATCHED_FOLDERS: readonly string[] = [...SOURCE_FOLDERS, 'ui', 'dist'];
+
+/** Quiet period before a saved handler is bundled for the fast path (editors save in one or two writes). */
+const FAST_PATH_DEBOUNCE_MS = 50;
 
 /**
  * `npm run emulate -- --ext <folder>`: publishes an author's extension folder and keeps it in
@@ -66,6 +75,8 @@ export class ExtensionDevLoop {
   readonly #deps: DevLoopDeps;
   readonly #watchers: FSWatcher[] = [];
   readonly #state = new Map<string, FolderState>();
+  /** Stops running builds (their child processes) when the loop closes. */
+  readonly #abort = new AbortController();
   #closed = false;
 
   constructor(deps: DevLoopDeps) {
@@ -75,37 +86,79 @@ export class ExtensionDevLoop {
   /** Builds and publishes the folder once (reporting a broken build like any later one) and starts watching it. */
   async add(folder: string, options: WatchOptions = {}): Promise<InstallView | undefined> {
     const dir = resolve(folder);
-    const state: FolderState = { build: await chooseDevBuild(dir, options.build), running: undefined, timer: undefined, pending: { sources: false, outputs: false } };
+    const state: FolderState = {
+      build: await chooseDevBuild(dir, options.build), running: undefined, timer: undefined, pending: { sources: false, outputs: false },
+      fastTimer: undefined, fast: Promise.resolve(undefined),
+    };
     this.#state.set(dir, state);
     const built = await this.#build(dir, state);
     const install = built ? await this.#publish(dir) : undefined;
-    const watcher = watch(dir, { recursive: true }, (_event, name) => {
-      const kind = name === null ? undefined : changeKind(String(name));
+    if (state.build.kind === 'emulator' && this.#deps.fastPaths) void this.#warmFastPath(dir);
+    this.#watchFolder(dir, state);
+    return install;
+  }
+
+  /**
+   * Watches only what changeKind names: the folder itself (manifest.json, new subfolders), and
+   * each watched subfolder (recursively but dist/). Never the whole tree: Node 20's recursive
+   * watch on Linux walks every folder, node_modules included, and its events then lag by seconds.
+   */
+  #watchFolder(dir: string, state: FolderState): void {
+    const watched = new Set<string>();
+    const onChange = (name: string) => {
+      const kind = changeKind(name);
       if (kind === undefined) return;
       state.pending[kind] = true;
+      if (kind === 'sources') this.#scheduleFastPath(dir, state);
       this.#schedule(dir, state);
-    });
-    watcher.on('error', (err) => this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: `watching stopped: ${describeError(err)}` }));
-    this.#watchers.push(watcher);
-    return install;
+    };
+    const add = (sub: string | undefined) => {
+      if (this.#closed || (sub !== undefined && (watched.has(sub) || !existsSync(join(dir, sub))))) return;
+      if (sub !== undefined) watched.add(sub);
+      const recursive = sub !== undefined && sub !== 'dist';
+      const watcher = watch(sub === undefined ? dir : join(dir, sub), { recursive }, (_event, name) => {
+        if (name === null) return;
+        const path = sub === undefined ? String(name) : `${sub}/${String(name)}`;
+        if (sub === undefined && WATCHED_FOLDERS.includes(path)) add(path);
+        onChange(path);
+      });
+      watcher.on('error', (err) => this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: `watching stopped: ${describeError(err)}` }));
+      this.#watchers.push(watcher);
+    };
+    add(undefined);
+    for (const sub of WATCHED_FOLDERS) add(sub);
   }
 
   /** Resolves when no rebuild is pending or running (tests, orderly shutdown). */
   async idle(): Promise<void> {
-    const busy = () => [...this.#state.values()].filter((s) => s.timer || s.running);
+    const busy = () => [...this.#state.values()].filter((s) => s.timer || s.fastTimer || s.running);
     while (busy().length > 0) {
       await Promise.all(busy().map((s) => s.running));
-      if (busy().some((s) => s.timer)) await new Promise((r) => setTimeout(r, 20));
+      if (busy().some((s) => s.timer || s.fastTimer)) await new Promise((r) => setTimeout(r, 20));
     }
   }
 
   close(): void {
     this.#closed = true;
+    this.#abort.abort();
     for (const watcher of this.#watchers.splice(0)) watcher.close();
     for (const state of this.#state.values()) {
       clearTimeout(state.timer);
+      clearTimeout(state.fastTimer);
       state.timer = undefined;
+      state.fastTimer = undefined;
     }
+  }
+
+  /** A saved source is served through the fast path without waiting for a running build. */
+  #scheduleFastPath(dir: string, state: FolderState): void {
+    if (this.#closed) return;
+    clearTimeout(state.fastTimer);
+    state.fastTimer = setTimeout(() => {
+      state.fastTimer = undefined;
+      // One after the other, so the latest save is the one left serving.
+      state.fast = state.fast.then(() => this.#serveFastPath(dir, state));
+    }, Math.min(FAST_PATH_DEBOUNCE_MS, this.#deps.debounceMs ?? FAST_PATH_DEBOUNCE_MS));
   }
 
   #schedule(dir: string, state: FolderState): void {
@@ -123,13 +176,19 @@ export class ExtensionDevLoop {
     if (!sources && !outputs) return;
     state.pending = { sources: false, outputs: false };
     state.running = (async () => {
-      const fast = sources ? await this.#serveFastPath(dir, state) : undefined;
-      if (fast === false) return;
-      if (sources && !(await this.#build(dir, state))) {
-        if (fast && state.registryId) this.#deps.fastPaths?.clear(state.registryId); // back to the last good component
-        return;
+      let builtFrom: string | undefined;
+      if (sources) {
+        while (state.fastTimer) await new Promise((r) => setTimeout(r, 10));
+        if ((await state.fast) === false) return; // bundling failed and was reported: componentize would fail the same way
+        // The build reads the sources now: it verifies the fast path serving them.
+        builtFrom = state.registryId ? this.#deps.fastPaths?.current(state.registryId)?.sourceHash : undefined;
+        if (!(await this.#build(dir, state))) {
+          const registryId = state.registryId;
+          if (registryId && this.#deps.fastPaths?.current(registryId)?.sourceHash === builtFrom) this.#deps.fastPaths?.clear(registryId); // back to the last good component
+          return;
+        }
       }
-      await this.#publish(dir, fast?.sourceHash);
+      await this.#publish(dir, builtFrom);
     })().finally(() => {
       state.running = undefined;
       this.#rebuild(dir, state);
@@ -139,11 +198,11 @@ export class ExtensionDevLoop {
   /** Runs the folder's build; false (after reporting the error) when it failed. */
   async #build(dir: string, state: FolderState): Promise<boolean> {
     try {
-      const message = await runDevBuild(dir, state.build);
+      const message = await runDevBuild(dir, state.build, this.#abort.signal);
       if (message !== undefined) this.#deps.notify({ type: 'built', registryId: state.registryId, dir, message });
       return true;
     } catch (err) {
-      this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
+      if (!this.#closed) this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
       return false;
     }
   }
@@ -172,6 +231,13 @@ export class ExtensionDevLoop {
       this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
       return false;
     }
+  }
+
+  /** The first save pays no start-up: workers load the sandbox, esbuild bundles the handler once. */
+  async #warmFastPath(dir: string): Promise<void> {
+    this.#deps.fastPaths?.prepare();
+    const entry = (await planEmulatorBuild(dir).catch(() => undefined))?.component?.entry;
+    if (entry !== undefined) await bundleFastPath(join(dir, entry), worldInterfaces()).catch(() => undefined);
   }
 
   /** After a publish of `contentHash`: the fast path it was built from ends; a newer one moves onto the new bundle. */

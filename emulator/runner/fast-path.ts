@@ -46,9 +46,17 @@ export class FastPaths {
   readonly #dir: string;
   readonly #entries = new Map<string, FastPathState & { glueUrl: string }>();
   readonly #listeners = new Set<Listener>();
+  readonly #preload: (moduleUrl: string) => void;
 
-  constructor(cacheRoot: string) {
+  /** `preload`: has the guest workers import a module ahead of the first call that needs it. */
+  constructor(cacheRoot: string, preload: (moduleUrl: string) => void = () => undefined) {
     this.#dir = join(cacheRoot, 'fast-path');
+    this.#preload = preload;
+  }
+
+  /** Workers load the sandbox now, so the first fast-path call does not (the dev loop calls it when it starts watching). */
+  prepare(): void {
+    this.#preload(SANDBOX_URL);
   }
 
   /** Serves `source` (toolchain `bundleFastPath` output) for the install's calls to `baseContentHash`. */
@@ -66,7 +74,9 @@ export class FastPaths {
     await writeFile(temp, glue);
     await rename(temp, file);
     const state = { registryId, baseContentHash: normalizeContentHash(baseContentHash), sourceHash: `sha256:${hex}` };
-    this.#entries.set(registryId, { ...state, glueUrl: pathToFileURL(file).href });
+    const glueUrl = pathToFileURL(file).href;
+    this.#preload(glueUrl);
+    this.#entries.set(registryId, { ...state, glueUrl });
     return { ...state };
   }
 

@@ -161,7 +161,7 @@ export class Runner implements Rewindable {
       deps.capabilityDeps,
     );
     this.faults = new FaultPlan();
-    this.fastPaths = new FastPaths(config.cacheRoot);
+    this.fastPaths = new FastPaths(config.cacheRoot, (url) => this.#pool.preloadGlue(url));
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,

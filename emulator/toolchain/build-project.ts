@@ -55,12 +55,12 @@ export async function planProjectBuild(dir: string, options: ProjectBuildOptions
  * Builds what the plan names: the component with componentize-js (cached: unchanged inputs skip
  * the ~15 s step) and the UI bundle with esbuild. `onStep` hears each step before it starts.
  */
-export async function buildProject(plan: ProjectBuildPlan, onStep: (step: string) => void = () => undefined): Promise<ProjectBuildResult> {
+export async function buildProject(plan: ProjectBuildPlan, onStep: (step: string) => void = () => undefined, signal?: AbortSignal): Promise<ProjectBuildResult> {
   const result: ProjectBuildResult = {};
   if (plan.component) {
     const { entry, outFile } = plan.component;
     onStep(`building ${outFile} from ${entry}`);
-    const built: BuildResult = await buildComponent({ entry: join(plan.dir, entry), outFile: join(plan.dir, outFile) });
+    const built: BuildResult = await buildComponent({ entry: join(plan.dir, entry), outFile: join(plan.dir, outFile), signal });
     result.component = { entry, outFile, cached: built.cached };
   }
   if (plan.ui) {
