@@ -58,6 +58,9 @@ interface FolderState {
 /** Subfolders watched for changeKind: the sources and the bundle's own folders. */
 const WATCHED_FOLDERS: readonly string[] = [...SOURCE_FOLDERS, 'ui', 'dist'];
 
+/** Longest hold of a component build for its fast path's first answer. */
+const BUILD_HOLD_MS = 1500;
+
 /** Quiet period before a saved handler is bundled for the fast path (editors save in one or two writes). */
 const FAST_PATH_DEBOUNCE_MS = 50;
 
@@ -179,7 +182,9 @@ export class ExtensionDevLoop {
       let builtFrom: string | undefined;
       if (sources) {
         while (state.fastTimer) await new Promise((r) => setTimeout(r, 10));
-        if ((await state.fast) === false) return; // bundling failed and was reported: componentize would fail the same way
+        const fast = await state.fast;
+        if (fast === false) return; // bundling failed and was reported: componentize would fail the same way
+        if (fast) await this.#firstCallOrTimeout(fast);
         // The build reads the sources now: it verifies the fast path serving them.
         builtFrom = state.registryId ? this.#deps.fastPaths?.current(state.registryId)?.sourceHash : undefined;
         if (!(await this.#build(dir, state))) {
@@ -231,6 +236,26 @@ export class ExtensionDevLoop {
       this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
       return false;
     }
+  }
+
+  /**
+   * Holds the component build until the new fast path answered once (or BUILD_HOLD_MS passed):
+   * on a busy two-core machine, starting esbuild and the componentize child at the same moment
+   * delayed that first answer by about a second; the build is a minute long either way.
+   */
+  async #firstCallOrTimeout(fast: FastPathState): Promise<void> {
+    const fastPaths = this.#deps.fastPaths;
+    if (!fastPaths) return;
+    let stop = () => undefined as void;
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, BUILD_HOLD_MS);
+      stop = fastPaths.onServed((served) => {
+        if (served.registryId !== fast.registryId || served.sourceHash !== fast.sourceHash) return;
+        clearTimeout(timer);
+        done();
+      });
+    });
+    stop();
   }
 
   /** The first save pays no start-up: workers load the sandbox, esbuild bundles the handler once. */
