@@ -92,9 +92,10 @@ it('serves a saved handler through the fast path within seconds, then its compon
   }
   const realMs = performance.now() - saved;
   expect(e.runner.fastPaths.current(install!.registryId)).toBeUndefined();
-  // what the shell heard: the mark "fast path — not yet verified", then the component's reload
+  // what the shell heard: the first publish, the mark "fast path — not yet verified", then the component's reload
   const lastReload = events.findLast((ev) => ev.type === 'reload') as Extract<DevLoopEvent, { type: 'reload' }>;
   expect(shell).toEqual([
+    { type: 'reload', registryId: install!.registryId, contentHash: install!.contentHash },
     { type: 'fast-path', registryId: install!.registryId, sourceHash: fastEvent.sourceHash },
     { type: 'reload', registryId: install!.registryId, contentHash: lastReload.contentHash },
   ]);
