@@ -9,6 +9,13 @@
 
 /** The Runner: `/v1/execute` logic, health and the debug-event hub. */
 export { Runner, type RunnerDeps, type ExecuteOutcome } from './runner/runner.ts';
+/**
+ * The dev loop's fast path (`runner.fastPaths`) and the dev loop's events: the hooks for checking
+ * every call a fast path answered against the component built from the same source.
+ * @example emu.runner.fastPaths.onServed((call) => cassette.push(call)); emu.watch(dir, (e) => e.type === 'reload' && e.builtFrom && replay(e))
+ */
+export { FastPaths, type FastPathServed, type FastPathState } from './runner/fast-path.ts';
+export type { DevLoopEvent, WatchOptions } from './host/dev-loop.ts';
 /** Resolves Runner settings from environment variables (production's names). */
 export { loadRunnerConfig, RUNNER_SETTINGS, type RunnerConfig } from './runner/config.ts';
 /** The Runner's Express app, built without listening, and a loopback `listen` helper. */

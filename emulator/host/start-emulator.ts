@@ -24,7 +24,7 @@ import { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import { createHostApp } from './app.ts';
 import { httpUrl, resolveSigninPolicy, runnerBindHost, type SigninPolicy } from './bind-policy.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
-import { ExtensionDevLoop, type DevLoopEvent } from './dev-loop.ts';
+import { ExtensionDevLoop, type DevLoopEvent, type WatchOptions } from './dev-loop.ts';
 import { PlatformSavepoints } from './platform-savepoints.ts';
 import { writeRunningFile } from './running-file.ts';
 
@@ -92,12 +92,13 @@ export interface RunningEmulator extends EmulatorData {
   /** Live messages to open shell pages: `publish({ type: 'reload', registryId, contentHash })`. */
   shellEvents: ShellEvents;
   /**
-   * Publishes and installs an extension folder for the default tenant and keeps it in step with
-   * the folder (`npm run emulate -- --ext`): each rebuild reloads open iframes; a broken build
-   * keeps the previous bundle and shows the error in the shell. `onEvent` also hears each one.
+   * Builds, publishes and installs an extension folder for the default tenant and keeps it in
+   * step with the folder (`npm run emulate -- --ext`): a saved source is rebuilt, each publish
+   * reloads open iframes; a broken build keeps the previous bundle and shows the error in the
+   * shell. `onEvent` also hears each one; `options.build` is `--build "<command>"`.
    * @example await emu.watch('./my-extension', (e) => console.log(e.type))
    */
-  watch(folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined>;
+  watch(folder: string, onEvent?: (event: DevLoopEvent) => void, options?: WatchOptions): Promise<InstallView | undefined>;
   /** Per-install executes, host calls, egress and storage use; `GET /api/emulator/metrics` serves them as Prometheus text. */
   metrics: EmulatorMetrics;
   /** Marks and rolls back registry, storage and their in-memory neighbours in place (harness snapshots). */
@@ -246,19 +247,21 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     // Tells `alga-emulator schedules run` on this data folder to fire runs through this emulator.
     runningFile = await writeRunningFile(settings.dataDir, { url: main.url, runnerUrl: runnerServed.url, pid: process.pid, startedAt: new Date((options.clock ?? systemClock).now()).toISOString() });
     const listeners = new Set<(event: DevLoopEvent) => void>();
-    const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void): Promise<InstallView | undefined> => {
+    const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void, watchOptions?: WatchOptions): Promise<InstallView | undefined> => {
       if (onEvent) listeners.add(onEvent);
       devLoop ??= new ExtensionDevLoop({
         registry,
         tenantId: data.seed.defaultTenantId,
         cacheRoot: data.runnerConfig.cacheRoot,
+        fastPaths: runner.fastPaths,
         notify: (event) => {
           if (event.type === 'reload') shellEvents.publish({ type: 'reload', registryId: event.registryId, contentHash: event.contentHash });
-          else if (event.registryId) shellEvents.publish({ type: 'build-error', registryId: event.registryId, message: event.message });
+          else if (event.type === 'fast-path') shellEvents.publish({ type: 'fast-path', registryId: event.registryId, sourceHash: event.sourceHash });
+          else if (event.type === 'build-error' && event.registryId) shellEvents.publish({ type: 'build-error', registryId: event.registryId, message: event.message });
           for (const listener of listeners) listener(event);
         },
       });
-      return devLoop.add(folder);
+      return devLoop.add(folder, watchOptions);
     };
     const savepoints = new PlatformSavepoints({ registry, runner, gateway, metrics });
     return { ...data, runner, metrics, sessions, gateway, shellEvents, watch, savepoints, scheduler, signin, urls: { main: main.url, runner: runnerServed.url }, close };

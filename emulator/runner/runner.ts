@@ -21,7 +21,8 @@ import type { InvocationUsage } from '../contracts/invocation-usage.ts';
 import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
-import { WorkerPool, type HostCallRecord } from './engine/worker-pool.ts';
+import { WorkerPool, type GuestRequest, type HostCallRecord } from './engine/worker-pool.ts';
+import { FastPaths, type FastPathState } from './fast-path.ts';
 import { FaultPlan } from './faults/fault-plan.ts';
 import { failure, successEnvelope, type ExecuteEnvelope } from './execute/execute-response.ts';
 import { IdempotencyCache } from './execute/idempotency.ts';
@@ -86,6 +87,8 @@ export interface ExecuteOutcome {
   hostCalls: HostCallRecord[];
   /** Duration, guest memory and install of the call; `execute()` always sets it. */
   usage?: InvocationUsage;
+  /** Set when the dev loop's fast path answered instead of the bundle's component (not yet verified). */
+  fastPath?: FastPathState;
 }
 
 /**
@@ -105,6 +108,11 @@ export class Runner implements Rewindable {
    * @example runner.faults.inject({ capability: 'storage.put', error: 'internal', times: 2 })
    */
   readonly faults: FaultPlan;
+  /**
+   * The dev loop's fast paths: new handler source answering an install's calls while its
+   * component builds (fast-path.ts). Empty unless `emu.watch` serves one.
+   */
+  readonly fastPaths: FastPaths;
   readonly #clock: Clock;
   readonly #cache: BundleCache;
   readonly #bundles: BundleLoader;
@@ -153,6 +161,7 @@ export class Runner implements Rewindable {
       deps.capabilityDeps,
     );
     this.faults = new FaultPlan();
+    this.fastPaths = new FastPaths(config.cacheRoot, (url) => this.#pool.preloadGlue(url));
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
@@ -255,20 +264,35 @@ export class Runner implements Rewindable {
   async #invoke(scope: InvocationScope, bundle: ExtractedBundle, body: ExecuteBody, emit: Emit): Promise<ExecuteOutcome> {
     const memoryMb = body.limits?.memory_mb ?? this.config.defaultMemoryMb;
     const timeoutMs = effectiveTimeoutMs(body.limits?.timeout_ms ?? this.config.defaultTimeoutMs);
+    let fast: ReturnType<FastPaths['componentFor']>;
+    let guestRequest: GuestRequest | undefined;
     try {
-      const guestRequest = toGuestRequest(scope, body.http);
+      guestRequest = toGuestRequest(scope, body.http);
       const wasmPath = join(bundle.bundleRoot, 'dist', 'main.wasm');
-      const component = await this.#loader.load(scope.contentHash, () => readWasm(wasmPath), memoryMb);
+      fast = this.fastPaths.componentFor(scope.extensionId, scope.contentHash, memoryMb);
+      if (fast) emit('debug', `fast path: answered by source ${fast.state.sourceHash} (not yet verified: its component is still building)`);
+      const component = fast?.component ?? (await this.#loader.load(scope.contentHash, () => readWasm(wasmPath), memoryMb));
       const result = await this.#pool.run(component, scope, guestRequest, timeoutMs);
       const envelope = successEnvelope(result.response, (name) =>
         emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
       );
-      return { envelope, hostCalls: result.hostCalls, usage: { durationMs: 0, memoryBytes: result.timing.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
+      const outcome: ExecuteOutcome = { envelope, hostCalls: result.hostCalls, usage: { durationMs: 0, memoryBytes: result.timing.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
+      return fast ? this.#servedFast(fast.state, scope, guestRequest, outcome) : outcome;
     } catch (err) {
+      const detail = (err as { detail?: unknown } | null)?.detail;
+      if (fast && typeof detail === 'string') emit('warn', `fast path: ${detail}`);
       const message = describeError(err);
       const failed = this.#failed(emit, failure(500, executeFailedMessage(message)));
-      return { ...failed, hostCalls: hostCallsOf(err) };
+      const outcome = { ...failed, hostCalls: hostCallsOf(err) };
+      return fast && guestRequest ? this.#servedFast(fast.state, scope, guestRequest, outcome) : outcome;
     }
+  }
+
+  /** Marks a fast-path outcome and tells the fast paths' listeners (the record a replay needs). */
+  #servedFast(state: FastPathState, scope: InvocationScope, request: GuestRequest, outcome: ExecuteOutcome): ExecuteOutcome {
+    const record = { ...state, tenantId: scope.tenantId, requestId: scope.requestId, request, hostCalls: outcome.hostCalls, envelope: outcome.envelope };
+    this.fastPaths.served(record, (reason) => this.#log({ level: 'error', msg: 'runner: fast-path listener threw', request_id: scope.requestId, reason }));
+    return { ...outcome, fastPath: state };
   }
 
   async #fetchBundle(tenant: string, extension: string, contentHash: string): Promise<ExtractedBundle> {

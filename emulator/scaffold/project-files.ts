@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { EmulatorError } from '../errors.ts';
 import { validateManifest } from '../manifest/index.ts';
+import { EMULATOR_BUILD_SCRIPT } from '../toolchain/build-project.ts';
 import { titleOf } from './extension-name.ts';
 
 /** The template folder: a working extension project, named `__EXTENSION_NAME__`. */
@@ -110,12 +111,12 @@ export function projectPackageJson(spec: ProjectSpec): Record<string, unknown> {
     private: true,
     type: 'module',
     scripts: {
-      build: 'alga-emulator build .',
-      test: 'alga-emulator build . && vitest run',
+      build: EMULATOR_BUILD_SCRIPT,
+      test: `${EMULATOR_BUILD_SCRIPT} && vitest run`,
       typecheck: 'tsc --noEmit',
       doctor: 'alga-emulator doctor .',
-      pack: 'alga-emulator build . && alga-emulator pack .',
-      emulate: 'alga-emulator build . && alga-emulator emulate --ext .',
+      pack: `${EMULATOR_BUILD_SCRIPT} && alga-emulator pack .`,
+      emulate: `${EMULATOR_BUILD_SCRIPT} && alga-emulator emulate --ext .`,
     },
     devDependencies: Object.fromEntries(Object.entries(devDependencies).sort(([a], [b]) => a.localeCompare(b))),
     ...(own.engines ? { engines: { ...own.engines } } : {}),

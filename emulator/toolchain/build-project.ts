@@ -12,6 +12,8 @@ export const HANDLER_ENTRIES = ['src/handler.ts', 'src/index.ts'] as const;
 export const UI_ENTRY = 'ui-src/main.ts';
 export const COMPONENT_OUT = 'dist/main.wasm';
 export const UI_OUT = 'ui/app.js';
+/** The scaffold's `build` script: a folder whose build is this one is built by the emulator itself. */
+export const EMULATOR_BUILD_SCRIPT = 'alga-emulator build .';
 
 export interface ProjectBuildOptions {
   /** Handler entry relative to the project (or absolute); default the first of HANDLER_ENTRIES that exists. */
@@ -53,12 +55,12 @@ export async function planProjectBuild(dir: string, options: ProjectBuildOptions
  * Builds what the plan names: the component with componentize-js (cached: unchanged inputs skip
  * the ~15 s step) and the UI bundle with esbuild. `onStep` hears each step before it starts.
  */
-export async function buildProject(plan: ProjectBuildPlan, onStep: (step: string) => void = () => undefined): Promise<ProjectBuildResult> {
+export async function buildProject(plan: ProjectBuildPlan, onStep: (step: string) => void = () => undefined, signal?: AbortSignal): Promise<ProjectBuildResult> {
   const result: ProjectBuildResult = {};
   if (plan.component) {
     const { entry, outFile } = plan.component;
     onStep(`building ${outFile} from ${entry}`);
-    const built: BuildResult = await buildComponent({ entry: join(plan.dir, entry), outFile: join(plan.dir, outFile) });
+    const built: BuildResult = await buildComponent({ entry: join(plan.dir, entry), outFile: join(plan.dir, outFile), signal });
     result.component = { entry, outFile, cached: built.cached };
   }
   if (plan.ui) {

@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { EmulatorError, describeError } from '../errors.ts';
+import { EmulatorError } from '../errors.ts';
+import { esbuildErrors } from './build-component.ts';
 
 export interface UiBuild {
   /** Browser entry (TypeScript or JavaScript), e.g. `<extension>/ui-src/main.ts`. */
@@ -31,7 +32,7 @@ export async function buildUi(build: UiBuild): Promise<{ outFile: string; change
     });
     code = result.outputFiles[0]?.text ?? '';
   } catch (err) {
-    throw new EmulatorError('BUILD_FAILED', `Failed to bundle ${build.entry}: ${describeError(err)}. Fix the error above and rebuild.`, { cause: err });
+    throw new EmulatorError('BUILD_FAILED', `Failed to bundle ${build.entry}: ${esbuildErrors(err, process.cwd())}. Fix the error above and rebuild.`, { cause: err });
   }
   const current = await readFile(build.outFile, 'utf8').catch(() => undefined);
   if (current === code) return { outFile: build.outFile, changed: false };

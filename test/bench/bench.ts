@@ -115,6 +115,7 @@ try {
   await hostApiFigures(results);
   await (await import('./fairness-figures.ts')).fairnessFigures(results);
   await (await import('./schedule-figures.ts')).scheduleFigures(results);
+  await (await import('./author-loop-figures.ts')).authorLoopFigures(results);
   await bombFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });

@@ -58,13 +58,14 @@ async function emptyDataFolder(): Promise<void> {
 
 /** The terminal's half of a rebuild report (the emulator tells the shell). */
 function reportDevLoop(event: DevLoopEvent): void {
-  if (event.type === 'reload') console.log(`${event.dir}: published ${event.contentHash}; open iframes reload`);
+  if (event.type === 'reload') console.log(`${event.dir}: published ${event.contentHash}${event.builtFrom ? ' (its component now answers instead of the fast path)' : ''}; open iframes reload`);
+  else if (event.type === 'built' || event.type === 'fast-path') console.log(`${event.dir}: ${event.message}`);
   else console.error(`${event.dir}: ${event.message}`);
 }
 
-function parseEmulateArgs(args: string[]): { ext?: string[]; fresh?: boolean; help?: boolean } {
+function parseEmulateArgs(args: string[]): { ext?: string[]; build?: string; fresh?: boolean; help?: boolean } {
   try {
-    return parseArgs({ args, options: { ext: { type: 'string', multiple: true }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    return parseArgs({ args, options: { ext: { type: 'string', multiple: true }, build: { type: 'string' }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (err) {
     console.error(`error USAGE: ${(err as Error).message}\n\n${EMULATE_USAGE}`);
     process.exit(2);
@@ -85,7 +86,7 @@ try {
   printHeader(emu);
   for (const { sample, install } of installed) printInstall(emu, sample, install);
   for (const folder of values.ext ?? []) {
-    const install = await emu.watch(folder, reportDevLoop);
+    const install = await emu.watch(folder, reportDevLoop, { build: values.build });
     if (install) printInstall(emu, `${folder} (watched)`, install);
   }
 } catch (err) {

@@ -27,7 +27,7 @@ describe('alga-emulator create', () => {
       '  cd acme-notes',
       '  npm install',
       '  npm test          # builds dist/main.wasm (about 15 s the first time), then runs test/extension.test.ts',
-      '  npm run emulate   # the emulator with this extension installed; rebuild with npm run build',
+      '  npm run emulate   # the emulator with this extension installed; rebuilds when you save src/',
     ]);
     expect(JSON.parse(await readFile(join(cwd, 'acme-notes/package.json'), 'utf8')).devDependencies['alga-extension-emulator']).toBe(`file:${EMULATOR_ROOT}`);
   });
@@ -106,5 +106,15 @@ describe('alga-emulator emulate', () => {
     const { args, env } = emulateProcess(input);
     expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh']);
     expect(env).toEqual({ PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
+  });
+
+  it('should pass --build on to the emulate script', () => {
+    const input: CommandInput = {
+      args: [],
+      options: { ext: ['.'], build: 'make wasm' },
+      globals: { dataDir: '/work/acme/.emulator', tenant: undefined, json: false },
+      ctx: { env: {}, cwd: '/work/acme', home: '/home/me', now: () => 0 },
+    };
+    expect(emulateProcess(input).args.slice(3)).toEqual(['--ext', '/work/acme', '--build', 'make wasm']);
   });
 });

@@ -34,7 +34,7 @@ function createdLines(created: CreatedProject, cwd: string): string[] {
     ...(where === '.' ? [] : [`  cd ${shellQuote(where)}`]),
     '  npm install',
     '  npm test          # builds dist/main.wasm (about 15 s the first time), then runs test/extension.test.ts',
-    '  npm run emulate   # the emulator with this extension installed; rebuild with npm run build',
+    '  npm run emulate   # the emulator with this extension installed; rebuilds when you save src/',
   ];
 }
 
@@ -59,7 +59,8 @@ const EMULATE_SCRIPT = fileURLToPath(new URL('../bin/emulate.ts', import.meta.ur
  */
 export function emulateProcess(input: CommandInput): { args: string[]; env: Record<string, string | undefined> } {
   const exts = listOption(input.options, 'ext').flatMap((ext) => ['--ext', resolve(input.ctx.cwd, ext)]);
-  const args = ['--import', import.meta.resolve('tsx'), EMULATE_SCRIPT, ...exts, ...(flagOption(input.options, 'fresh') ? ['--fresh'] : [])];
+  const build = stringOption(input.options, 'build');
+  const args = ['--import', import.meta.resolve('tsx'), EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...(flagOption(input.options, 'fresh') ? ['--fresh'] : [])];
   return { args, env: { ...input.ctx.env, EMULATOR_DATA_DIR: input.globals.dataDir } };
 }
 
@@ -124,11 +125,12 @@ export const PROJECT_COMMANDS: readonly CommandSpec[] = [
     usage: '',
     args: { min: 0, max: 0 },
     options: {
-      ext: { type: 'string', multiple: true, value: '<dir>', description: 'publish, install and watch this extension folder' },
+      ext: { type: 'string', multiple: true, value: '<dir>', description: 'build, publish, install and watch this extension folder' },
+      build: { type: 'string', value: '<command>', description: 'how --ext folders are built (sh -c in the folder); default their build script, or the emulator\'s build' },
       fresh: { type: 'boolean', description: 'empty the data folder before starting' },
     },
     example: `${BIN} emulate --ext .`,
-    details: ['The same as `npm run emulate` in the emulator\'s folder; runs until Ctrl-C. A change to manifest.json, dist/main.wasm or ui/** republishes the folder.'],
+    details: ['The same as `npm run emulate` in the emulator\'s folder; runs until Ctrl-C. A saved src/** or ui-src/** rebuilds the folder; a change to manifest.json, dist/main.wasm or ui/** republishes it.'],
     run: emulate,
   },
 ];

@@ -147,7 +147,8 @@ async function invoke(msg) {
   } catch (err) {
     // After a trap an instance cannot be entered again: discard it.
     instances.delete(msg.key);
-    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err) });
+    // The fast path (fast-path-sandbox.js) fails as the component would and says why beside it.
+    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err), detail: err?.fastPathReason });
     return;
   }
   const called = performance.now();

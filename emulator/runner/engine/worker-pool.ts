@@ -317,7 +317,8 @@ export class WorkerPool {
       slot.resetting = true;
       job.resolve({ response: msg.response, hostCalls: job.hostCalls, timing: { queuedMs: job.startedAt - job.enqueuedAt, ...msg.timing } });
     } else {
-      job.reject(executeFailed(msg.error));
+      // `detail`: why a fast-path call failed (the error itself is the component's, word for word).
+      job.reject(msg.detail === undefined ? executeFailed(msg.error) : Object.assign(executeFailed(msg.error), { detail: msg.detail }));
     }
     this.#dispatch();
   }

@@ -98,4 +98,4 @@ export type WorkerMessage =
   | { type: 'reset' }
   | HostCallMessage
   | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
-  | { type: 'result'; id: number; ok: false; error: string };
+  | { type: 'result'; id: number; ok: false; error: string; detail?: string };

@@ -18,7 +18,10 @@ import { homeView, problemView, signinSecretView } from './ui/views.ts';
 
 const STORE = { portal: 'alga-shell:portal', theme: THEME_STORAGE_KEY, bootstrap: 'alga-shell:legacy-bootstrap' };
 
-type ShellEvent = { type: 'reload'; registryId: string; contentHash: string } | { type: 'build-error'; registryId: string; message: string };
+type ShellEvent =
+  | { type: 'reload'; registryId: string; contentHash: string }
+  | { type: 'fast-path'; registryId: string; sourceHash: string }
+  | { type: 'build-error'; registryId: string; message: string };
 
 class ShellApp {
   readonly #header = h('div', { class: 'header-slot' });
@@ -37,6 +40,8 @@ class ShellApp {
   /** The open frame's latest Gateway call when it was refused with a hint (cleared by a later call and by a new frame). */
   #refusal: string | null = null;
   readonly #buildErrors = new Map<string, string>();
+  /** Extensions whose saved handler answers through the dev loop's fast path until its component is built. */
+  readonly #fastPaths = new Map<string, string>();
   /** Counts PSA view loads, so a slow answer never replaces a newer view. */
   #psaLoad = 0;
 
@@ -168,12 +173,14 @@ class ShellApp {
     if (reload) this.#refusal = null;
     const label = (portal === 'msp' ? ext.menus.msp : ext.menus.clientPortal) ?? ext.slug;
     const buildError = this.#buildErrors.get(ext.registryId);
+    const fastPath = this.#fastPaths.get(ext.registryId);
     replace(this.#mainTop,
       h('div', { class: 'ext-header' },
         h('h1', { 'data-testid': 'extension-title' }, label),
         h('p', { class: 'muted mono' }, `${PORTAL_LABELS[portal]} · ${ext.slug} ${ext.version} · ${ext.contentHash}`),
         h('button', { type: 'button', 'data-testid': 'reload-frame', onclick: () => this.#frame?.frame.load() }, 'Reload extension')),
       state.principal ? null : h('p', { class: 'notice', 'data-testid': 'not-signed-in' }, 'Not signed in: the extension\'s gateway calls (apiproxy) will answer 401 unauthenticated. Pick a user above.'),
+      fastPath ? h('p', { class: 'notice', 'data-testid': 'fast-path' }, `fast path — not yet verified: the handler answers from its saved source (${fastPath.slice(0, 19)}) while its component builds.`) : null,
       buildError ? h('pre', { class: 'notice error', 'data-testid': 'build-error' }, `Build failed; the iframe still shows the last good bundle.\n${buildError}`) : null,
       h('p', { class: 'notice error', 'data-testid': 'gateway-hint', hidden: this.#refusal === null }, this.#refusal ?? ''));
     if (reload) {
@@ -225,9 +232,12 @@ class ShellApp {
       const event = JSON.parse(message.data) as ShellEvent;
       if (event.type === 'build-error') {
         this.#buildErrors.set(event.registryId, event.message);
+        this.#fastPaths.delete(event.registryId); // the emulator went back to the last good component
         this.#render();
       } else {
         this.#buildErrors.delete(event.registryId);
+        if (event.type === 'fast-path') this.#fastPaths.set(event.registryId, event.sourceHash);
+        else this.#fastPaths.delete(event.registryId);
         void this.#act(async () => {
           const before = this.#frame?.key;
           await this.#refresh();
