@@ -15,6 +15,7 @@ import { createTestClock, type ClockMode, type TestClock } from './test-clock.ts
 import { HarnessFaults, type TestFaults } from './faults.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
 import { SnapshotBook, type Snapshot } from './snapshot-api.ts';
+import { startRecording, type Recording } from './recording.ts';
 import { formatActivity, type ActivityMark } from './failure-report.ts';
 import { configView, secretsView, storageView, type ConfigView, type SecretsView, type StorageView } from './state.ts';
 import type { AddUserOptions, TestEmulator } from './test-emulator.ts';
@@ -231,6 +232,18 @@ class HarnessEmulator implements TestEmulator {
 
   logs(filter?: LogFilter): LogEvent[] {
     return selectLogs(this.#platform.runner.debugEvents, filter);
+  }
+
+  record(ext?: ExtensionRef, options: { tenant?: TenantRef } = {}): Recording {
+    if (this.#closing) {
+      throw new EmulatorError('EMULATOR_CLOSED', 'Failed to start a recording: this emulator is closed (close() was called). Create another with createEmulator().');
+    }
+    const install = ext === undefined ? undefined : this.#installOf(ext, options.tenant, 'record the calls of');
+    const filter = install ? { tenantId: install.tenantId, extensionId: install.registryId, installId: install.installId } : {};
+    const settle = async () => {
+      while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
+    };
+    return startRecording(this.#platform.runner, filter, this.clock, settle);
   }
 
   async snapshot(): Promise<Snapshot> {

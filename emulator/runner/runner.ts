@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
-import { EmulatorError, describeError, executeFailedMessage } from '../errors.ts';
+import { EmulatorError, describeError } from '../errors.ts';
 import { emulatorPathRedactor, type Redact } from '../redact-paths.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
@@ -15,7 +15,6 @@ import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
 import type { PsaStore } from '../psa/psa-store.ts';
 import type { UiProxyBackend } from '../capabilities/ui-proxy/local-backend.ts';
-import type { DebugEvent } from '../contracts/debug-event.ts';
 import type { InvocationScope } from '../contracts/invocation.ts';
 import type { InvocationUsage } from '../contracts/invocation-usage.ts';
 import type { RunnerConfig } from './config.ts';
@@ -23,10 +22,12 @@ import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
 import { WorkerPool, type HostCallRecord } from './engine/worker-pool.ts';
 import { FaultPlan } from './faults/fault-plan.ts';
-import { failure, successEnvelope, type ExecuteEnvelope } from './execute/execute-response.ts';
+import { failure, type ExecuteEnvelope } from './execute/execute-response.ts';
 import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
-import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
+import { toInvocationUser } from './execute/guest-request.ts';
+import { invokeGuest, type Emit } from './execute/invoke-guest.ts';
+import { InvocationRecordings, type RecordFilter, type RecordListener } from '../replay/invocation-recordings.ts';
 import type { InstallDirectory } from './ui/install-directory.ts';
 import { WIT_PATH } from '../wit/world.ts';
 import { effectiveTimeoutMs } from './execute/effective-timeout.ts';
@@ -117,6 +118,7 @@ export class Runner implements Rewindable {
   readonly #transit: TransitDecrypter | undefined;
   readonly #log: (line: Record<string, unknown>) => void;
   readonly #onExecute: RunnerDeps['onExecute'];
+  readonly #recordings: InvocationRecordings;
   readonly #engineReady: Promise<unknown>;
   /** Content hashes whose extraction is known to hold `dist/main.wasm` (extractions are immutable). */
   readonly #runnable = new Set<string>();
@@ -153,6 +155,7 @@ export class Runner implements Rewindable {
       deps.capabilityDeps,
     );
     this.faults = new FaultPlan();
+    this.#recordings = new InvocationRecordings((err) => this.#log({ level: 'error', msg: 'runner: a recording listener threw', reason: describeError(err) }));
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
@@ -160,6 +163,7 @@ export class Runner implements Rewindable {
       hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
       faults: { plan: this.faults, admits: this.#capabilities.admission },
+      onHostCall: (scope, call) => this.#recordings.hostCall(scope, call),
     });
     this.#idempotency = new IdempotencyCache(config.idempotencyCapacity);
     this.#transit = deps.transit;
@@ -170,6 +174,17 @@ export class Runner implements Rewindable {
   /** Writes one structured line to the Runner's log (`RunnerDeps.log`); the detail stays server-side. */
   log(line: Record<string, unknown>): void {
     this.#log(line);
+  }
+
+  /**
+   * Hears every call matching `filter` that reached a guest, as a cassette call (the request
+   * without secrets, each host call with its arguments and answer in full, the envelope), once it
+   * finished. Calls answered before the guest ran (idempotent repeats, refusals) are not heard.
+   * Returns the function that stops it.
+   * @example const stop = runner.record({ tenantId, extensionId }, (call) => recorder.add(call));
+   */
+  record(filter: RecordFilter, listener: RecordListener): () => void {
+    return this.#recordings.subscribe(filter, listener);
   }
 
   /** Runs one execute request whose body already has the right shape. Never throws. */
@@ -249,26 +264,14 @@ export class Runner implements Rewindable {
       secrets,
       emit,
     };
-    return this.#invoke(scope, bundle, body, emit);
-  }
-
-  async #invoke(scope: InvocationScope, bundle: ExtractedBundle, body: ExecuteBody, emit: Emit): Promise<ExecuteOutcome> {
-    const memoryMb = body.limits?.memory_mb ?? this.config.defaultMemoryMb;
-    const timeoutMs = effectiveTimeoutMs(body.limits?.timeout_ms ?? this.config.defaultTimeoutMs);
-    try {
-      const guestRequest = toGuestRequest(scope, body.http);
-      const wasmPath = join(bundle.bundleRoot, 'dist', 'main.wasm');
-      const component = await this.#loader.load(scope.contentHash, () => readWasm(wasmPath), memoryMb);
-      const result = await this.#pool.run(component, scope, guestRequest, timeoutMs);
-      const envelope = successEnvelope(result.response, (name) =>
-        emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
-      );
-      return { envelope, hostCalls: result.hostCalls, usage: { durationMs: 0, memoryBytes: result.timing.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
-    } catch (err) {
-      const message = describeError(err);
-      const failed = this.#failed(emit, failure(500, executeFailedMessage(message)));
-      return { ...failed, hostCalls: hostCallsOf(err) };
-    }
+    const recording = this.#recordings.begin(scope);
+    const limits = {
+      memoryMb: body.limits?.memory_mb ?? this.config.defaultMemoryMb,
+      timeoutMs: effectiveTimeoutMs(body.limits?.timeout_ms ?? this.config.defaultTimeoutMs),
+    };
+    const run = await invokeGuest({ loader: this.#loader, pool: this.#pool }, scope, join(bundle.bundleRoot, 'dist', 'main.wasm'), body.http, limits, emit);
+    recording?.finish(body, run.envelope);
+    return { envelope: run.envelope, hostCalls: run.hostCalls, usage: { durationMs: 0, memoryBytes: run.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
   }
 
   async #fetchBundle(tenant: string, extension: string, contentHash: string): Promise<ExtractedBundle> {
@@ -399,14 +402,4 @@ export class Runner implements Rewindable {
   }
 }
 
-/** The host calls a failed invocation made before it failed (the worker pool attaches them). */
-function hostCallsOf(err: unknown): HostCallRecord[] {
-  const calls = (err as { hostCalls?: unknown } | null)?.hostCalls;
-  return Array.isArray(calls) ? (calls as HostCallRecord[]) : [];
-}
 
-type Emit = (level: DebugEvent['level'], message: string, stream?: DebugEvent['stream']) => void;
-
-async function readWasm(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path));
-}
