@@ -3,7 +3,7 @@
  * each invocation being recorded, in full. Costs one Set check per execute when nobody listens.
  */
 import type { InvocationScope } from '../contracts/invocation.ts';
-import { REDACTED, secretValues } from '../runner/engine/host-call-values.ts';
+import { REDACTED, redactSecrets, secretValues } from '../runner/engine/host-call-values.ts';
 import type { HostCallTap } from '../runner/engine/worker-pool.ts';
 import type { ExecuteEnvelope } from '../runner/execute/execute-response.ts';
 import type { ExecuteBody } from '../runner/execute/request-body.ts';
@@ -66,7 +66,7 @@ export class InvocationRecordings {
           ...(scope.requestId === undefined ? {} : { requestId: scope.requestId }),
           request: recordedRequest(body),
           hostCalls: hostCalls.filter((c) => c !== undefined),
-          response: { ...envelope, headers: { ...envelope.headers } },
+          response: redactEnvelope(envelope, secretValues(scope.secrets)),
         };
         for (const listener of listeners) {
           try {
@@ -97,6 +97,26 @@ export function cassetteHostCall(tap: Omit<HostCallTap, 'index'>, secrets: reado
   if (!tap.reply.ok) return { ...record, args };
   const secret = record.interface === SECRETS_INTERFACE && record.function === 'get';
   return { ...record, args, result: secret ? REDACTED : encodeValue(tap.reply.value, secrets) };
+}
+
+/**
+ * The envelope with the invocation's secret values redacted from headers, error and a UTF-8 body,
+ * so a handler that echoes a secret is recorded as answering `"[redacted]"`, which is what it
+ * answers on replay (where `secrets.get` answers the recorded `"[redacted]"`).
+ */
+export function redactEnvelope(envelope: ExecuteEnvelope, secrets: readonly string[]): ExecuteEnvelope {
+  const headers = Object.fromEntries(Object.entries(envelope.headers).map(([name, value]) => [name, redactSecrets(value, secrets)]));
+  const error = envelope.error === null ? null : redactSecrets(envelope.error, secrets);
+  if (secrets.length === 0 || envelope.body_b64 === null) return { ...envelope, headers, error };
+  const bytes = Buffer.from(envelope.body_b64, 'base64');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return { ...envelope, headers, error };
+  }
+  const redacted = redactSecrets(text, secrets);
+  return { ...envelope, headers, body_b64: redacted === text ? envelope.body_b64 : Buffer.from(redacted).toString('base64'), error };
 }
 
 function matches(filter: RecordFilter, scope: InvocationScope): boolean {
