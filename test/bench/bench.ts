@@ -115,6 +115,7 @@ try {
   await hostApiFigures(results);
   await (await import('./fairness-figures.ts')).fairnessFigures(results);
   await (await import('./schedule-figures.ts')).scheduleFigures(results);
+  await (await import('./replay-figures.ts')).replayFigures(results);
   await bombFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
@@ -202,6 +203,7 @@ const rows: [string, string, string, string][] = [
   ['(n) 100 isolated handler tests, `vitest run` wall-clock', `${results.n_suite100_wall_ms?.toFixed(0)} ms`, '', '≤ 10000 ms'],
   ['(o) Gateway → guest → clients.list-clients, p50', `${results.o_clients_list_p50_ms?.toFixed(2)} ms`, `+${((results.o_clients_list_p50_ms ?? NaN) - (results.o_baseline_probe_p50_ms ?? NaN)).toFixed(2)} ms`, 'reported (vs get-context call)'],
   ['(p) Gateway → guest → invoicing.create-manual-invoice, p50', `${results.p_invoice_create_p50_ms?.toFixed(2)} ms`, `+${((results.p_invoice_create_p50_ms ?? NaN) - (results.o_baseline_probe_p50_ms ?? NaN)).toFixed(2)} ms`, 'reported (vs get-context call)'],
+  ['(r) replay of 100 recorded calls, real component: cold / warm', `${results.replay_100_cold_ms?.toFixed(0)} / ${results.replay_100_warm_ms?.toFixed(0)} ms`, '', `reported (${results.replay_per_call_ms?.toFixed(2)} ms per call warm)`],
   bombRow(results),
   ['(i) /ext-ui asset, strict validation, sequential p50', `${results.i_ext_ui_p50_ms?.toFixed(2)} ms`, `${((results.i_ext_ui_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
 ];
