@@ -14,7 +14,7 @@ export {
   type RecordedRequest,
 } from './cassette.ts';
 export { decodeValue, encodeValue, sameValue, type CassetteValue } from './cassette-values.ts';
-export { cassetteHostCall, type RecordFilter, type RecordListener } from './invocation-recordings.ts';
+export { cassetteHostCall, redactEnvelope, InvocationRecordings, type OpenRecording, type RecordFilter, type RecordListener } from './invocation-recordings.ts';
 export { CassetteRecorder, recordRunner, type RunnerRecording } from './recorder.ts';
 export { formatReplayReport, replay, type ReplayOptions, type ReplayReport, type ReplaySource, type ReplayedCall } from './replayer.ts';
 export { callLabel, formatDifference, type CallIdentity, type HostCallDifference, type ReplayDifference } from './differences.ts';

@@ -13,6 +13,8 @@ let tmp: string;
 let file: string;
 let cassette: Cassette;
 let recordedCalls: number;
+let everyInstall: number;
+let afterClose: unknown;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'harness-replay-'));
@@ -24,6 +26,7 @@ beforeAll(async () => {
     emu.storage(ext).put('hello-host', 'counter', '41');
     emu.http.use(http.get('https://api.example.com/status', () => HttpResponse.json({ up: true })));
     const recording = emu.record(ext);
+    const all = emu.record();
     await emu.invoke(ext, { method: 'POST', path: '/counter', headers: { 'x-request-id': 'counter-1' } });
     await emu.invoke(ext, { path: '/secret/api_token', headers: { 'x-request-id': 'secret-1' } });
     await emu.invoke(ext, { path: '/fetch', query: { url: 'https://api.example.com/status' }, headers: { 'x-request-id': 'fetch-1' } });
@@ -31,8 +34,14 @@ beforeAll(async () => {
     recordedCalls = recording.calls;
     await recording.stop(file);
     await emu.invoke(ext, { path: '/context' }); // after stop: not recorded
+    everyInstall = (await all.stop()).calls.length;
   } finally {
     await emu.close();
+  }
+  try {
+    emu.record();
+  } catch (err) {
+    afterClose = err;
   }
   cassette = await readCassette(file);
 });
@@ -49,6 +58,11 @@ describe('emu.record()', () => {
       ['secret-1', 'GET', '/secret/api_token', 200],
       ['fetch-1', 'GET', '/fetch', 200],
     ]);
+  });
+
+  it('without an extension records every install; after close it refuses with EMULATOR_CLOSED', () => {
+    expect(everyInstall).toBe(5);
+    expect(afterClose).toMatchObject({ code: 'EMULATOR_CLOSED', message: 'Failed to start a recording: this emulator is closed (close() was called). Create another with createEmulator().' });
   });
 
   it('keeps host calls with arguments and answers in full', () => {
