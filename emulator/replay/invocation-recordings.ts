@@ -30,7 +30,12 @@ interface Subscription {
   listener: RecordListener;
 }
 
-/** Whose `get` result a cassette always keeps as `"[redacted]"` (as the ledger does). */
+/**
+ * Whose `get` result a cassette always keeps as `"[redacted]"` (as the ledger does). A cassette is
+ * a file meant to be kept and shared, so it follows production's rule that plaintext secrets never
+ * land in logs, crash reports or caches (Nine-Minds/alga-psa
+ * ee/docs/plans/2025-10-29-extension-runtime-metadata-plan.md, "Security").
+ */
 const SECRETS_INTERFACE = 'alga:extension/secrets';
 
 export class InvocationRecordings {
