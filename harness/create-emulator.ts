@@ -59,6 +59,14 @@ export interface CreateEmulatorOptions {
 }
 
 
+/**
+ * The cache of extracted bundles and transpiled components the harness shares between emulators,
+ * replays and processes (keyed by content hash), so a component is transpiled once per machine.
+ */
+export function harnessCacheDir(): string {
+  return join(tmpdir(), 'alga-emulator-harness-cache');
+}
+
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 /** After a start-up timeout, how long to wait for the half-started platform to close before answering. */
 const CLEANUP_GRACE_MS = 10_000;
@@ -91,7 +99,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   const attempt = (async () => {
     state.dataDir = await mkdtemp(join(tmpdir(), 'alga-harness-'));
     return startEmulator({
-      env: { ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? join(tmpdir(), 'alga-emulator-harness-cache') },
+      env: { ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? harnessCacheDir() },
       settings: { dataDir: state.dataDir, port: 0, runnerPort: 0, host: '127.0.0.1' },
       shell: options.shell ?? false,
       warn: options.warn,

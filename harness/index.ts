@@ -134,8 +134,8 @@ export { type UiProxyHandler, type UiProxyMatch, type InstallMetrics, type Stora
  * const report = await replay('test/traffic.cassette.json', '.');
  * expect(report.ok, formatReplayReport(report)).toBe(true);
  */
+export { replay } from './replay.ts';
 export {
-  replay,
   formatReplayReport,
   readCassette,
   CASSETTE_VERSION,

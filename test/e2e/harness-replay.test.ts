@@ -1,12 +1,14 @@
 // emu.record() → a cassette file of real calls through the Gateway; replay(file, bundle) offline,
 // after the emulator (its storage, secrets and http mocks) is gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { CASSETTE_VERSION, createEmulator, formatReplayReport, readCassette, replay, type Cassette } from '../../harness/index.ts';
 import { HELLO_HOST_DIR } from '../../harness/runner-fixture.ts';
+import { harnessCacheDir } from '../../harness/create-emulator.ts';
 
 const SECRET = 'tok-live-5f3a9c';
 let tmp: string;
@@ -85,9 +87,11 @@ describe('emu.record()', () => {
 
 describe('replay(cassette, bundle) offline', () => {
   it('reports no differences against the same build, with no emulator, storage, secrets or network', async () => {
-    const report = await replay(file, HELLO_HOST_DIR, { cacheDir: join(tmp, 'cache') });
+    const report = await replay(file, HELLO_HOST_DIR);
     expect([report.ok, report.calls.map((c) => c.verdict)]).toEqual([true, ['same', 'same', 'same']]);
     expect(report.calls[0]?.replayed.envelope.body_b64).toBe(Buffer.from('{"count":42,"revision":"2"}').toString('base64'));
+    // Transpiled into the cache createEmulator shares, so the next replay of this build does not transpile.
+    expect(existsSync(join(harnessCacheDir(), 'transpiled', 'v1', report.bundle.contentHash.replace(':', '-')))).toBe(true);
   });
 
   it('reports a host call the recording does not have, naming it and its call', async () => {
