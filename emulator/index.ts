@@ -81,3 +81,33 @@ export { systemClock, VirtualClock, type Clock } from './clock.ts';
  * @example runner.faults.inject({ capability: 'http.fetch', error: 'transport', times: 2 })
  */
 export { FaultPlan, type FaultRule, type FaultHandle, type ResolvedFaultRule } from './runner/faults/fault-plan.ts';
+/**
+ * Record and replay: a cassette of real calls (request, host calls with arguments and answers in
+ * full, the answer), recorded from a Runner (`runner.record(filter, listener)`, `recordRunner`) or
+ * by hand (`CassetteRecorder`), and `replay(cassette, bundle)`, which runs a build against it
+ * offline and reports each difference naming its call.
+ * @example const report = await replay('traffic.cassette.json', './my-extension'); if (!report.ok) console.log(formatReplayReport(report));
+ */
+export {
+  CASSETTE_VERSION,
+  CassetteRecorder,
+  cassetteHostCall,
+  formatReplayReport,
+  readCassette,
+  recordRunner,
+  replay,
+  writeCassette,
+  type CallIdentity,
+  type Cassette,
+  type CassetteCall,
+  type CassetteHostCall,
+  type CassetteValue,
+  type HostCallDifference,
+  type RecordFilter,
+  type ReplayDifference,
+  type ReplayOptions,
+  type ReplayReport,
+  type ReplaySource,
+  type ReplayedCall,
+  type RunnerRecording,
+} from './replay/index.ts';

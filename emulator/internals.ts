@@ -15,7 +15,7 @@ export { DebugEventHub } from './debug/debug-event-hub.ts';
 export { describeError } from './errors.ts';
 export { seededUserId, type EmulatorUser, type NewUser, type SeededRole } from './registry/identity.ts';
 export type { InstallConfig } from './registry/install-state.ts';
-export type { HostCallRecord } from './contracts/host-call.ts';
+export { hostCallName, type HostCallRecord } from './contracts/host-call.ts';
 export type { ExecuteObserved } from './runner/runner.ts';
 export type { BridgeLogEntry } from './shell/app/lib/message-log.ts';
 export { THEME_STORAGE_KEY } from './shell/app/lib/theme.ts';

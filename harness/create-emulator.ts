@@ -15,6 +15,7 @@ import { createTestClock, type ClockMode, type TestClock } from './test-clock.ts
 import { HarnessFaults, type TestFaults } from './faults.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
 import { SnapshotBook, type Snapshot } from './snapshot-api.ts';
+import { startRecording, type Recording } from './recording.ts';
 import { formatActivity, type ActivityMark } from './failure-report.ts';
 import { configView, secretsView, storageView, type ConfigView, type SecretsView, type StorageView } from './state.ts';
 import type { AddUserOptions, TestEmulator } from './test-emulator.ts';
@@ -58,6 +59,14 @@ export interface CreateEmulatorOptions {
 }
 
 
+/**
+ * The cache of extracted bundles and transpiled components the harness shares between emulators,
+ * replays and processes (keyed by content hash), so a component is transpiled once per machine.
+ */
+export function harnessCacheDir(): string {
+  return join(tmpdir(), 'alga-emulator-harness-cache');
+}
+
 const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 /** After a start-up timeout, how long to wait for the half-started platform to close before answering. */
 const CLEANUP_GRACE_MS = 10_000;
@@ -90,7 +99,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   const attempt = (async () => {
     state.dataDir = await mkdtemp(join(tmpdir(), 'alga-harness-'));
     return startEmulator({
-      env: { ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? join(tmpdir(), 'alga-emulator-harness-cache') },
+      env: { ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? harnessCacheDir() },
       settings: { dataDir: state.dataDir, port: 0, runnerPort: 0, host: '127.0.0.1' },
       shell: options.shell ?? false,
       warn: options.warn,
@@ -231,6 +240,18 @@ class HarnessEmulator implements TestEmulator {
 
   logs(filter?: LogFilter): LogEvent[] {
     return selectLogs(this.#platform.runner.debugEvents, filter);
+  }
+
+  record(ext?: ExtensionRef, options: { tenant?: TenantRef } = {}): Recording {
+    if (this.#closing) {
+      throw new EmulatorError('EMULATOR_CLOSED', 'Failed to start a recording: this emulator is closed (close() was called). Create another with createEmulator().');
+    }
+    const install = ext === undefined ? undefined : this.#installOf(ext, options.tenant, 'record the calls of');
+    const filter = install ? { tenantId: install.tenantId, extensionId: install.registryId, installId: install.installId } : {};
+    const settle = async () => {
+      while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
+    };
+    return startRecording(this.#platform.runner, filter, this.clock, settle);
   }
 
   async snapshot(): Promise<Snapshot> {

@@ -124,3 +124,31 @@ export { formatActivity, type ActivityMark } from './failure-report.ts';
  */
 export { type UiProxyRoutes, type ExtensionMetrics, type QuotaWindow } from './metrics.ts';
 export { type UiProxyHandler, type UiProxyMatch, type InstallMetrics, type StorageUsage } from '../emulator/internals.ts';
+/**
+ * Record and replay: `emu.record(ext)` keeps every call of an install (request, host calls with
+ * arguments and answers in full, answer) and `stop(file)` writes a cassette; `replay(cassette,
+ * bundle)` runs a build against it offline (no emulator, storage or network: host calls are
+ * answered from the cassette) and reports each difference (status, header, body, host call,
+ * trap, link error) naming its call. Useful in CI: check today's build against yesterday's traffic.
+ * @example
+ * const report = await replay('test/traffic.cassette.json', '.');
+ * expect(report.ok, formatReplayReport(report)).toBe(true);
+ */
+export { replay } from './replay.ts';
+export {
+  formatReplayReport,
+  readCassette,
+  CASSETTE_VERSION,
+  type Cassette,
+  type CassetteCall,
+  type CassetteHostCall,
+  type CassetteValue,
+  type ReplayOptions,
+  type ReplaySource,
+  type ReplayReport,
+  type ReplayedCall,
+  type ReplayDifference,
+  type HostCallDifference,
+  type CallIdentity,
+} from '../emulator/index.ts';
+export { type Recording } from './recording.ts';

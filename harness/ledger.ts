@@ -1,5 +1,5 @@
 import { CAPABILITIES } from '../emulator/index.ts';
-import { resolveGrants, type CapabilityString, type HostCallRecord } from '../emulator/internals.ts';
+import { hostCallName, resolveGrants, type CapabilityString, type HostCallRecord } from '../emulator/internals.ts';
 
 /** One execute the Runner ran: its host calls and the grants it ran with (defaults included). */
 export interface LedgerInvocation {
@@ -77,8 +77,7 @@ const CAPABILITY_OF = new Map<string, CapabilityString>(CAPABILITIES.map((c) => 
  * @example callName({ interface: 'alga:extension/storage', function: 'put', … }) // 'storage.put'
  */
 export function callName(call: Pick<HostCallRecord, 'interface' | 'function'>): string {
-  const iface = call.interface.startsWith(WIT_PREFIX) ? call.interface.slice(WIT_PREFIX.length) : call.interface;
-  return `${iface}.${call.function}`;
+  return hostCallName(call);
 }
 
 /**

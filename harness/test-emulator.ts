@@ -14,6 +14,7 @@ import type { LogEvent, LogFilter } from './logs.ts';
 import type { PsaView } from './psa.ts';
 import type { ExtensionMetrics, UiProxyRoutes } from './metrics.ts';
 import type { ExecuteInput } from './runner-fixture.ts';
+import type { Recording } from './recording.ts';
 import type { Snapshot } from './snapshot-api.ts';
 import type { ConfigView, SecretsView, StorageView } from './state.ts';
 
@@ -80,6 +81,14 @@ export interface TestEmulator {
    * @example emu.logs({ requestId: res.requestId }).map((e) => e.message) // ['GET /fetch']
    */
   logs(filter?: LogFilter): LogEvent[];
+  /**
+   * Starts recording every call that reaches a guest, of `ext` (its tenant's install, or
+   * `options.tenant`'s) or, without `ext`, of every install: the request (no secret envelope),
+   * each host call with its arguments and answer in full (secret values `"[redacted]"`) and the
+   * answer. `stop(file)` writes the cassette `replay(file, bundle)` runs a build against.
+   * @example const rec = emu.record(ext); await emu.invoke(ext, { path: '/x' }); await rec.stop('traffic.cassette.json');
+   */
+  record(ext?: ExtensionRef, options?: { tenant?: TenantRef }): Recording;
   /**
    * Marks the whole state (registry, storage, ledger, logs, http handlers, …) to come back to
    * with `restore()`. In place, with SQLite savepoints: no file copies. Waits for in-flight calls.

@@ -18,3 +18,16 @@ export interface HostCallRecord {
   /** Set when a fault of the Runner's FaultPlan (`emu.faults`) answered this call or delayed it. */
   injected?: true;
 }
+
+/** The world's package prefix, dropped from short call names. */
+const WIT_PREFIX = 'alga:extension/';
+
+/**
+ * A call's short name: interface without `alga:extension/`, a dot, the jco function name.
+ *
+ * @example hostCallName({ interface: 'alga:extension/storage', function: 'put' }) // 'storage.put'
+ */
+export function hostCallName(call: Pick<HostCallRecord, 'interface' | 'function'>): string {
+  const iface = call.interface.startsWith(WIT_PREFIX) ? call.interface.slice(WIT_PREFIX.length) : call.interface;
+  return `${iface}.${call.function}`;
+}

@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleCache, type ExtractedBundle } from '../bundles/extract.ts';
 import { hashHex, normalizeContentHash } from '../bundles/hash.ts';
 import { createBundleStore, type BundleStore } from '../bundles/store.ts';
-import { EmulatorError, describeError, executeFailedMessage } from '../errors.ts';
+import { EmulatorError, describeError } from '../errors.ts';
 import { emulatorPathRedactor, type Redact } from '../redact-paths.ts';
 import type { Rewindable } from '../sqlite-savepoints.ts';
 import { BundleLoader } from './bundle-loader.ts';
@@ -15,7 +15,6 @@ import type { TransitDecrypter } from '../contracts/secret-envelope.ts';
 import type { KvStore } from '../capabilities/storage/kv-store.ts';
 import type { PsaStore } from '../psa/psa-store.ts';
 import type { UiProxyBackend } from '../capabilities/ui-proxy/local-backend.ts';
-import type { DebugEvent } from '../contracts/debug-event.ts';
 import type { InvocationScope } from '../contracts/invocation.ts';
 import type { InvocationUsage } from '../contracts/invocation-usage.ts';
 import type { RunnerConfig } from './config.ts';
@@ -24,10 +23,12 @@ import { ComponentLoader } from './engine/component-loader.ts';
 import { WorkerPool, type GuestRequest, type HostCallRecord } from './engine/worker-pool.ts';
 import { FastPaths, type FastPathState } from './fast-path.ts';
 import { FaultPlan } from './faults/fault-plan.ts';
-import { failure, successEnvelope, type ExecuteEnvelope } from './execute/execute-response.ts';
+import { failure, type ExecuteEnvelope } from './execute/execute-response.ts';
 import { IdempotencyCache } from './execute/idempotency.ts';
 import type { ExecuteBody } from './execute/request-body.ts';
 import { toGuestRequest, toInvocationUser } from './execute/guest-request.ts';
+import { invokeGuest, type Emit } from './execute/invoke-guest.ts';
+import { InvocationRecordings, type RecordFilter, type RecordListener } from '../replay/invocation-recordings.ts';
 import type { InstallDirectory } from './ui/install-directory.ts';
 import { WIT_PATH } from '../wit/world.ts';
 import { effectiveTimeoutMs } from './execute/effective-timeout.ts';
@@ -125,6 +126,7 @@ export class Runner implements Rewindable {
   readonly #transit: TransitDecrypter | undefined;
   readonly #log: (line: Record<string, unknown>) => void;
   readonly #onExecute: RunnerDeps['onExecute'];
+  readonly #recordings: InvocationRecordings;
   readonly #engineReady: Promise<unknown>;
   /** Content hashes whose extraction is known to hold `dist/main.wasm` (extractions are immutable). */
   readonly #runnable = new Set<string>();
@@ -162,6 +164,7 @@ export class Runner implements Rewindable {
     );
     this.faults = new FaultPlan();
     this.fastPaths = new FastPaths(config.cacheRoot, (url) => this.#pool.preloadGlue(url));
+    this.#recordings = new InvocationRecordings((err) => this.#log({ level: 'error', msg: 'runner: a recording listener threw', reason: describeError(err) }));
     this.#pool = new WorkerPool({
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
@@ -169,6 +172,7 @@ export class Runner implements Rewindable {
       hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
       faults: { plan: this.faults, admits: this.#capabilities.admission },
+      onHostCall: (scope, call) => this.#recordings.hostCall(scope, call),
     });
     this.#idempotency = new IdempotencyCache(config.idempotencyCapacity);
     this.#transit = deps.transit;
@@ -179,6 +183,17 @@ export class Runner implements Rewindable {
   /** Writes one structured line to the Runner's log (`RunnerDeps.log`); the detail stays server-side. */
   log(line: Record<string, unknown>): void {
     this.#log(line);
+  }
+
+  /**
+   * Hears every call matching `filter` that reached a guest, as a cassette call (the request
+   * without secrets, each host call with its arguments and answer in full, the envelope), once it
+   * finished. Calls answered before the guest ran (idempotent repeats, refusals) are not heard.
+   * Returns the function that stops it.
+   * @example const stop = runner.record({ tenantId, extensionId }, (call) => recorder.add(call));
+   */
+  record(filter: RecordFilter, listener: RecordListener): () => void {
+    return this.#recordings.subscribe(filter, listener);
   }
 
   /** Runs one execute request whose body already has the right shape. Never throws. */
@@ -262,30 +277,30 @@ export class Runner implements Rewindable {
   }
 
   async #invoke(scope: InvocationScope, bundle: ExtractedBundle, body: ExecuteBody, emit: Emit): Promise<ExecuteOutcome> {
-    const memoryMb = body.limits?.memory_mb ?? this.config.defaultMemoryMb;
-    const timeoutMs = effectiveTimeoutMs(body.limits?.timeout_ms ?? this.config.defaultTimeoutMs);
-    let fast: ReturnType<FastPaths['componentFor']>;
+    const recording = this.#recordings.begin(scope);
+    const limits = {
+      memoryMb: body.limits?.memory_mb ?? this.config.defaultMemoryMb,
+      timeoutMs: effectiveTimeoutMs(body.limits?.timeout_ms ?? this.config.defaultTimeoutMs),
+    };
+    const fast = this.fastPaths.componentFor(scope.extensionId, scope.contentHash, limits.memoryMb);
+    if (fast) emit('debug', `fast path: answered by source ${fast.state.sourceHash} (not yet verified: its component is still building)`);
+    const run = await invokeGuest({ loader: this.#loader, pool: this.#pool }, scope, join(bundle.bundleRoot, 'dist', 'main.wasm'), body.http, limits, emit, fast && {
+      component: fast.component,
+      onFailure: (err) => {
+        const detail = (err as { detail?: unknown } | null)?.detail;
+        if (typeof detail === 'string') emit('warn', `fast path: ${detail}`);
+      },
+    });
+    recording?.finish(body, run.envelope);
+    const outcome: ExecuteOutcome = { envelope: run.envelope, hostCalls: run.hostCalls, usage: { durationMs: 0, memoryBytes: run.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
+    if (!fast) return outcome;
     let guestRequest: GuestRequest | undefined;
     try {
       guestRequest = toGuestRequest(scope, body.http);
-      const wasmPath = join(bundle.bundleRoot, 'dist', 'main.wasm');
-      fast = this.fastPaths.componentFor(scope.extensionId, scope.contentHash, memoryMb);
-      if (fast) emit('debug', `fast path: answered by source ${fast.state.sourceHash} (not yet verified: its component is still building)`);
-      const component = fast?.component ?? (await this.#loader.load(scope.contentHash, () => readWasm(wasmPath), memoryMb));
-      const result = await this.#pool.run(component, scope, guestRequest, timeoutMs);
-      const envelope = successEnvelope(result.response, (name) =>
-        emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
-      );
-      const outcome: ExecuteOutcome = { envelope, hostCalls: result.hostCalls, usage: { durationMs: 0, memoryBytes: result.timing.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
-      return fast ? this.#servedFast(fast.state, scope, guestRequest, outcome) : outcome;
-    } catch (err) {
-      const detail = (err as { detail?: unknown } | null)?.detail;
-      if (fast && typeof detail === 'string') emit('warn', `fast path: ${detail}`);
-      const message = describeError(err);
-      const failed = this.#failed(emit, failure(500, executeFailedMessage(message)));
-      const outcome = { ...failed, hostCalls: hostCallsOf(err) };
-      return fast && guestRequest ? this.#servedFast(fast.state, scope, guestRequest, outcome) : outcome;
+    } catch {
+      return outcome;
     }
+    return this.#servedFast(fast.state, scope, guestRequest, outcome);
   }
 
   /** Marks a fast-path outcome and tells the fast paths' listeners (the record a replay needs). */
@@ -423,14 +438,4 @@ export class Runner implements Rewindable {
   }
 }
 
-/** The host calls a failed invocation made before it failed (the worker pool attaches them). */
-function hostCallsOf(err: unknown): HostCallRecord[] {
-  const calls = (err as { hostCalls?: unknown } | null)?.hostCalls;
-  return Array.isArray(calls) ? (calls as HostCallRecord[]) : [];
-}
 
-type Emit = (level: DebugEvent['level'], message: string, stream?: DebugEvent['stream']) => void;
-
-async function readWasm(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path));
-}

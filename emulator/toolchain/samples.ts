@@ -69,6 +69,14 @@ export async function projectGuests(root: string): Promise<{ name: string; build
       },
     },
     {
+      // test-guest with a few routes changed: the new build replay tests run a recorded cassette on.
+      name: 'test/fixtures/guests/replay-changed',
+      build: {
+        entry: join(root, 'test/fixtures/guests/replay-changed/guest.js'),
+        outFile: join(root, 'test/fixtures/guests/replay-changed/dist/main.wasm'),
+      },
+    },
+    {
       // Built against a WIT whose context-data lists tenant-id before request-id: the Runner
       // must refuse it at link time, as Wasmtime does.
       name: 'test/fixtures/guests/layout-mismatch',

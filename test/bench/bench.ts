@@ -116,6 +116,7 @@ try {
   await (await import('./fairness-figures.ts')).fairnessFigures(results);
   await (await import('./schedule-figures.ts')).scheduleFigures(results);
   await (await import('./author-loop-figures.ts')).authorLoopFigures(results);
+  await (await import('./replay-figures.ts')).replayFigures(results);
   await bombFigures(results);
 } finally {
   await rm(dataDir, { recursive: true, force: true });
@@ -180,7 +181,7 @@ async function gatewayFigures(main: string): Promise<void> {
 }
 
 /**
- * (r) the emulator with three extensions warm: hello-host (already called by (j)/(k)) plus two
+ * (s) the emulator with three extensions warm: hello-host (already called by (j)/(k)) plus two
  * more samples published the same way and called until their components are loaded. The peak RSS
  * of the whole process (main thread, guest workers) is read after.
  */
@@ -223,9 +224,10 @@ const rows: [string, string, string, string][] = [
   ['(l) harness createEmulator to ready, p50 / max of 5', `${results.l_harness_start_p50_ms?.toFixed(0)} / ${results.l_harness_start_max_ms?.toFixed(0)} ms`, '', '≤ 1500 ms'],
   ['(m) harness snapshot p50; restore p50 / p99', `${results.m_snapshot_p50_ms?.toFixed(2)}; ${results.m_restore_p50_ms?.toFixed(2)} / ${results.m_restore_p99_ms?.toFixed(2)} ms`, '', 'restore ≤ 10 ms'],
   ['(n) 100 isolated handler tests, `vitest run` wall-clock', `${results.n_suite100_wall_ms?.toFixed(0)} ms`, '', '≤ 4000 ms'],
-  ['(r) peak RSS of the emulator, 3 extensions warm', `${results.r_emulator_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 300 MB'],
+  ['(s) peak RSS of the emulator, 3 extensions warm', `${results.r_emulator_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 300 MB'],
   ['(o) Gateway → guest → clients.list-clients, p50', `${results.o_clients_list_p50_ms?.toFixed(2)} ms`, `+${((results.o_clients_list_p50_ms ?? NaN) - (results.o_baseline_probe_p50_ms ?? NaN)).toFixed(2)} ms`, 'reported (vs get-context call)'],
   ['(p) Gateway → guest → invoicing.create-manual-invoice, p50', `${results.p_invoice_create_p50_ms?.toFixed(2)} ms`, `+${((results.p_invoice_create_p50_ms ?? NaN) - (results.o_baseline_probe_p50_ms ?? NaN)).toFixed(2)} ms`, 'reported (vs get-context call)'],
+  ['(r) replay of 100 recorded calls, real component: cold / warm', `${results.replay_100_cold_ms?.toFixed(0)} / ${results.replay_100_warm_ms?.toFixed(0)} ms`, '', `reported (${results.replay_per_call_ms?.toFixed(2)} ms per call warm)`],
   bombRow(results),
   ['(i) /ext-ui asset, strict validation, sequential p50', `${results.i_ext_ui_p50_ms?.toFixed(2)} ms`, `${((results.i_ext_ui_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
 ];

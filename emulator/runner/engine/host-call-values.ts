@@ -64,12 +64,23 @@ export function secretValues(secrets: Readonly<Record<string, string>> | undefin
   return Object.values(secrets).filter((v) => typeof v === 'string' && v !== '').sort((a, b) => b.length - a.length);
 }
 
-function redactString(value: string, secrets: readonly string[]): string {
+/**
+ * `value` with every secret replaced by `"[redacted]"`: the whole string when it equals one, else
+ * each embedded occurrence of one at least MIN_EMBEDDED_SECRET_CHARS long. Never cuts.
+ *
+ * @example redactSecrets('Bearer tok-123', ['tok-123']) // 'Bearer [redacted]'
+ */
+export function redactSecrets(value: string, secrets: readonly string[]): string {
   let out = value;
   for (const secret of secrets) {
     if (out === secret) return REDACTED;
     if (secret.length >= MIN_EMBEDDED_SECRET_CHARS && out.includes(secret)) out = out.replaceAll(secret, REDACTED);
   }
+  return out;
+}
+
+function redactString(value: string, secrets: readonly string[]): string {
+  const out = redactSecrets(value, secrets);
   return out.length > MAX_STRING_CHARS ? `${out.slice(0, MAX_STRING_CHARS)}…(+${out.length - MAX_STRING_CHARS} chars)` : out;
 }
 

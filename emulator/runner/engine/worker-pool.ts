@@ -10,6 +10,8 @@ import { REDACTED, recordValue, secretValues } from './host-call-values.ts';
 import { FairQueue, shareKey, type PoolLoad } from './fair-queue.ts';
 import { closeSlot, componentKey, openSlot, pickSlot, remember, warmSlot, type HostCallMessage, type HostReply, type Slot, type WorkerMessage } from './worker-slot.ts';
 
+export type { HostReply };
+
 export interface GuestRequest {
   context: {
     requestId: string | undefined;
@@ -48,6 +50,23 @@ export interface WorkerPoolOptions {
   importShape: ImportShape;
   /** Planned host-call failures and the grant checks they wait behind; none = every call is real. */
   faults?: { plan: FaultPlan; admits: Admission };
+  /**
+   * Hears every host call once it is answered, with its raw arguments and the exact answer the
+   * guest gets (a cassette recorder keeps them in full). Must not throw.
+   */
+  onHostCall?: (scope: InvocationScope, call: HostCallTap) => void;
+}
+
+/** One answered host call as `onHostCall` hears it. */
+export interface HostCallTap {
+  /** Its position among the invocation's host calls, from 0, in the order the guest made them. */
+  index: number;
+  /** The arguments exactly as the guest passed them. */
+  args: unknown[];
+  /** What the guest got: a value, a WIT error payload, or a trap message. */
+  reply: HostReply;
+  /** The ledger's record of the call (previews, secrets redacted). */
+  record: HostCallRecord;
 }
 
 interface Job {
@@ -65,6 +84,8 @@ interface Job {
   enqueuedAt: number;
   startedAt: number;
   hostCalls: HostCallRecord[];
+  /** Host calls the guest made so far (their order, whatever order their answers finish in). */
+  callCount: number;
   resolve(result: InvocationResult): void;
   reject(err: Error): void;
 }
@@ -131,7 +152,7 @@ export class WorkerPool {
       const job: Job = {
         id, seq: id, share: shareKey(scope.tenantId, scope.extensionId), extension: scope.extensionId, deadline: undefined,
         component, scope, request, timeoutMs,
-        enqueuedAt: performance.now(), startedAt: 0, hostCalls, resolve,
+        enqueuedAt: performance.now(), startedAt: 0, hostCalls, callCount: 0, resolve,
         // A failed call still made host calls (e.g. a denial the guest did not catch): keep them.
         reject: (err) => reject(Object.assign(err, { hostCalls })),
       };
@@ -325,27 +346,31 @@ export class WorkerPool {
 
   async #hostCall(slot: Slot<Job>, job: Job, msg: HostCallMessage): Promise<void> {
     const started = performance.now();
+    const index = job.callCount++;
     const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
     const secrets = secretValues(job.scope.secrets);
     const fault = this.#faultFor(job.scope, msg);
     const recorded = { interface: msg.iface, function: msg.fn, requestId: job.scope.requestId, args: recordValue(msg.args, secrets) as unknown[], ...(fault && { injected: true as const }) };
     let reply: HostReply;
+    let record: HostCallRecord;
     try {
       if (!fn) throw new Error(`the host does not implement ${msg.iface}#${msg.fn}`);
       if (fault) await applyFault(fault, job.scope);
       const value = await fn(job.scope, msg.args);
       reply = { ok: true, value };
       const result = msg.iface === SECRETS_INTERFACE && msg.fn === 'get' ? REDACTED : recordValue(value, secrets);
-      job.hostCalls.push({ ...recorded, outcome: 'ok', result, durationMs: performance.now() - started });
+      record = { ...recorded, outcome: 'ok', result, durationMs: performance.now() - started };
     } catch (err) {
       const payload = err instanceof WitError ? err.payload : undefined;
       const message = err instanceof Error ? err.message : String(err);
       reply = payload === undefined ? { ok: false, message } : { ok: false, payload };
-      job.hostCalls.push({
+      record = {
         ...recorded, outcome: payload === undefined ? 'trap' : 'err',
         error: payload ?? (recordValue(message, secrets) as string), durationMs: performance.now() - started,
-      });
+      };
     }
+    job.hostCalls.push(record);
+    this.#options.onHostCall?.(job.scope, { index, args: msg.args, reply, record });
     if (msg.oneway || slot.job !== job) return;
     try {
       slot.replyPort.postMessage(reply);
