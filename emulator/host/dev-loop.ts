@@ -22,6 +22,11 @@ export type DevLoopEvent =
   /** A saved handler source answers through the fast path (not yet verified) while its component builds. */
   | { type: 'fast-path'; registryId: string; dir: string; contentHash: string; sourceHash: string; message: string }
   | { type: 'built'; registryId: string | undefined; dir: string; message: string }
+  /**
+   * The fast path's calls replayed against the component built from its source (fast-path-verdict.ts):
+   * `ok` when the component answered every one the same way; otherwise `message` names each difference.
+   */
+  | { type: 'verdict'; registryId: string; dir: string; contentHash: string; sourceHash: string; calls: number; ok: boolean; message: string }
   | { type: 'build-error'; registryId: string | undefined; dir: string; message: string };
 
 export interface DevLoopDeps {

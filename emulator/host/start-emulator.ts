@@ -25,6 +25,7 @@ import { createHostApp } from './app.ts';
 import { httpUrl, resolveSigninPolicy, runnerBindHost, type SigninPolicy } from './bind-policy.ts';
 import { loadEmulatorSettings, type EmulatorSettings } from './settings.ts';
 import { ExtensionDevLoop, type DevLoopEvent, type WatchOptions } from './dev-loop.ts';
+import { FastPathVerdicts, publishedBundleBytes } from './fast-path-verdict.ts';
 import { PlatformSavepoints } from './platform-savepoints.ts';
 import { writeRunningFile } from './running-file.ts';
 
@@ -179,12 +180,15 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   let shellServer: ShellServer | undefined;
   let closing: Promise<void> | undefined;
   let devLoop: ExtensionDevLoop | undefined;
+  let verdicts: FastPathVerdicts | undefined;
   let runningFile: { remove(): Promise<void> } | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       // First: from here on a CLI on this folder no longer sends runs to this emulator.
       await runningFile?.remove();
       devLoop?.close();
+      verdicts?.close();
+      await verdicts?.idle();
       await stagingSweeps.stop();
       await scheduler?.close();
       shellServer?.close();
@@ -247,6 +251,23 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     // Tells `alga-emulator schedules run` on this data folder to fire runs through this emulator.
     runningFile = await writeRunningFile(settings.dataDir, { url: main.url, runnerUrl: runnerServed.url, pid: process.pid, startedAt: new Date((options.clock ?? systemClock).now()).toISOString() });
     const listeners = new Set<(event: DevLoopEvent) => void>();
+    // What the dev loop tells the shell and the `watch` listeners (the terminal).
+    const notify = (event: DevLoopEvent): void => {
+      verdicts?.observe(event);
+      if (event.type === 'verdict') shellEvents.publish({ type: 'verdict', registryId: event.registryId, ok: event.ok, message: event.message });
+      else if (event.type === 'reload') shellEvents.publish({ type: 'reload', registryId: event.registryId, contentHash: event.contentHash });
+      else if (event.type === 'fast-path') shellEvents.publish({ type: 'fast-path', registryId: event.registryId, sourceHash: event.sourceHash });
+      else if (event.type === 'build-error' && event.registryId) shellEvents.publish({ type: 'build-error', registryId: event.registryId, message: event.message });
+      for (const listener of listeners) listener(event);
+    };
+    // Production's verdict on the fast path: its calls replayed against the component built from its source.
+    verdicts = new FastPathVerdicts({
+      record: (filter, listener) => runner.record(filter, listener),
+      fastPaths: runner.fastPaths,
+      bundleBytes: publishedBundleBytes(registry.store),
+      cacheDir: data.runnerConfig.cacheRoot,
+      notify,
+    });
     const watch = (folder: string, onEvent?: (event: DevLoopEvent) => void, watchOptions?: WatchOptions): Promise<InstallView | undefined> => {
       if (onEvent) listeners.add(onEvent);
       devLoop ??= new ExtensionDevLoop({
@@ -254,12 +275,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
         tenantId: data.seed.defaultTenantId,
         cacheRoot: data.runnerConfig.cacheRoot,
         fastPaths: runner.fastPaths,
-        notify: (event) => {
-          if (event.type === 'reload') shellEvents.publish({ type: 'reload', registryId: event.registryId, contentHash: event.contentHash });
-          else if (event.type === 'fast-path') shellEvents.publish({ type: 'fast-path', registryId: event.registryId, sourceHash: event.sourceHash });
-          else if (event.type === 'build-error' && event.registryId) shellEvents.publish({ type: 'build-error', registryId: event.registryId, message: event.message });
-          for (const listener of listeners) listener(event);
-        },
+        notify,
       });
       return devLoop.add(folder, watchOptions);
     };

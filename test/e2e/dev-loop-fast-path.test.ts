@@ -1,7 +1,9 @@
 // The author loop end to end on a scaffolded project: `emu.watch` builds and publishes it; saving
 // src/handler.ts answers through the fast path within a second, then the component built in the
 // background takes over with the same answers (same envelope failure for a handler that uses
-// Node's Buffer, same globals as the real componentize-js runtime). Polls the real Gateway.
+// Node's Buffer, same globals as the real componentize-js runtime), and the fast path's calls
+// replayed against it get production's verdict: the same, then, after an edit that reads a
+// SpiderMonkey-only global, the difference naming the call. Polls the real Gateway.
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,12 +94,25 @@ it('serves a saved handler through the fast path within seconds, then its compon
   }
   const realMs = performance.now() - saved;
   expect(e.runner.fastPaths.current(install!.registryId)).toBeUndefined();
-  // what the shell heard: the first publish, the mark "fast path — not yet verified", then the component's reload
+  // Production's verdict: the fast path's two calls replayed against the component answer the same.
+  const verdictOf = async (sourceHash: string) => {
+    while (!events.some((ev) => ev.type === 'verdict' && ev.sourceHash === sourceHash)) await new Promise((r) => setTimeout(r, 100));
+    return events.find((ev) => ev.type === 'verdict' && ev.sourceHash === sourceHash) as Extract<DevLoopEvent, { type: 'verdict' }>;
+  };
   const lastReload = events.findLast((ev) => ev.type === 'reload') as Extract<DevLoopEvent, { type: 'reload' }>;
+  const verdict = await verdictOf(fastEvent.sourceHash);
+  const fastCalls = served.filter((s) => s.sourceHash === fastEvent.sourceHash).length;
+  expect(fastCalls).toBe(2);
+  expect(verdict).toEqual({
+    type: 'verdict', registryId: install!.registryId, dir, contentHash: lastReload.contentHash, sourceHash: fastEvent.sourceHash, calls: 2, ok: true,
+    message: `verified: the component built from ${fastEvent.sourceHash.slice(0, 19)}… answered all 2 fast-path calls the same way`,
+  });
+  // what the shell heard: the first publish, the mark "fast path — not yet verified", the component's reload, the verdict
   expect(shell).toEqual([
     { type: 'reload', registryId: install!.registryId, contentHash: install!.contentHash },
     { type: 'fast-path', registryId: install!.registryId, sourceHash: fastEvent.sourceHash },
     { type: 'reload', registryId: install!.registryId, contentHash: lastReload.contentHash },
+    { type: 'verdict', registryId: install!.registryId, ok: true, message: verdict.message },
   ]);
   const servedBefore = served.length;
   const real = await get('/hello');
@@ -112,4 +127,31 @@ it('serves a saved handler through the fast path within seconds, then its compon
   // One sample on a shared machine: the bound shows the answer came long before any component
   // (50–85 s here); `npm run bench` (author-loop-figures.ts) measures the p50 over many saves.
   expect(fastMs).toBeLessThan(5000);
-}, 400_000);
+
+  // A deliberate difference: SpiderMonkey has an Iterator global, the fast path's V8 sandbox does not.
+  const differing = edited.replace(
+    "message: 'Saved and served!'",
+    "message: 'Saved and served!', iterator: typeof (globalThis as Record<string, unknown>).Iterator",
+  );
+  expect(differing).not.toBe(edited);
+  await writeFile(handlerFile, differing);
+  let second: Extract<DevLoopEvent, { type: 'fast-path' }> | undefined;
+  while (!second) {
+    second = events.find((ev) => ev.type === 'fast-path' && ev.sourceHash !== fastEvent.sourceHash) as typeof second;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  let answer = await get('/hello');
+  while (!answer.body.includes('"iterator"')) answer = await get('/hello');
+  expect(JSON.parse(answer.body)).toMatchObject({ message: 'Saved and served!', iterator: 'undefined' });
+  const requestId = served.findLast((s) => s.sourceHash === second!.sourceHash)?.requestId;
+  const different = await verdictOf(second.sourceHash);
+  expect(different.ok).toBe(false);
+  expect(different.calls).toBe(1);
+  const lines = different.message.split('\n');
+  expect(lines.slice(0, 2)).toEqual([
+    `the component built from ${second.sourceHash.slice(0, 19)}… answers differently from the fast path, as production would:`,
+    `replay of 1 call against ${different.contentHash.slice(0, 19)}…: 1 differs`,
+  ]);
+  expect(lines.slice(2)).toEqual([expect.stringMatching(new RegExp(`^call 1 GET /hello \\(request ${requestId}\\): body .*iterator.{1,6}undefined.* → .*iterator.{1,6}function`))]);
+  expect(shell.at(-1)).toEqual({ type: 'verdict', registryId: install!.registryId, ok: false, message: different.message });
+}, 600_000);

@@ -59,7 +59,7 @@ async function emptyDataFolder(): Promise<void> {
 /** The terminal's half of a rebuild report (the emulator tells the shell). */
 function reportDevLoop(event: DevLoopEvent): void {
   if (event.type === 'reload') console.log(`${event.dir}: published ${event.contentHash}${event.builtFrom ? ' (its component now answers instead of the fast path)' : ''}; open iframes reload`);
-  else if (event.type === 'built' || event.type === 'fast-path') console.log(`${event.dir}: ${event.message}`);
+  else if (event.type === 'built' || event.type === 'fast-path' || (event.type === 'verdict' && event.ok)) console.log(`${event.dir}: ${event.message}`);
   else console.error(`${event.dir}: ${event.message}`);
 }
 

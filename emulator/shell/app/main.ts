@@ -21,6 +21,7 @@ const STORE = { portal: 'alga-shell:portal', theme: THEME_STORAGE_KEY, bootstrap
 type ShellEvent =
   | { type: 'reload'; registryId: string; contentHash: string }
   | { type: 'fast-path'; registryId: string; sourceHash: string }
+  | { type: 'verdict'; registryId: string; ok: boolean; message: string }
   | { type: 'build-error'; registryId: string; message: string };
 
 class ShellApp {
@@ -42,6 +43,8 @@ class ShellApp {
   readonly #buildErrors = new Map<string, string>();
   /** Extensions whose saved handler answers through the dev loop's fast path until its component is built. */
   readonly #fastPaths = new Map<string, string>();
+  /** The last fast-path verdict per extension: its calls replayed against the component built from its source. */
+  readonly #verdicts = new Map<string, { ok: boolean; message: string }>();
   /** Counts PSA view loads, so a slow answer never replaces a newer view. */
   #psaLoad = 0;
 
@@ -174,12 +177,14 @@ class ShellApp {
     const label = (portal === 'msp' ? ext.menus.msp : ext.menus.clientPortal) ?? ext.slug;
     const buildError = this.#buildErrors.get(ext.registryId);
     const fastPath = this.#fastPaths.get(ext.registryId);
+    const verdict = fastPath ? undefined : this.#verdicts.get(ext.registryId);
     replace(this.#mainTop,
       h('div', { class: 'ext-header' },
         h('h1', { 'data-testid': 'extension-title' }, label),
         h('p', { class: 'muted mono' }, `${PORTAL_LABELS[portal]} · ${ext.slug} ${ext.version} · ${ext.contentHash}`),
         h('button', { type: 'button', 'data-testid': 'reload-frame', onclick: () => this.#frame?.frame.load() }, 'Reload extension')),
       state.principal ? null : h('p', { class: 'notice', 'data-testid': 'not-signed-in' }, 'Not signed in: the extension\'s gateway calls (apiproxy) will answer 401 unauthenticated. Pick a user above.'),
+      verdict ? h('pre', { class: verdict.ok ? 'notice' : 'notice error', 'data-testid': 'fast-path-verdict' }, verdict.message) : null,
       fastPath ? h('p', { class: 'notice', 'data-testid': 'fast-path' }, `fast path — not yet verified: the handler answers from its saved source (${fastPath.slice(0, 19)}) while its component builds.`) : null,
       buildError ? h('pre', { class: 'notice error', 'data-testid': 'build-error' }, `Build failed; the iframe still shows the last good bundle.\n${buildError}`) : null,
       h('p', { class: 'notice error', 'data-testid': 'gateway-hint', hidden: this.#refusal === null }, this.#refusal ?? ''));
@@ -230,13 +235,19 @@ class ShellApp {
     const events = new EventSource('/api/emulator/events');
     events.onmessage = (message: MessageEvent<string>) => {
       const event = JSON.parse(message.data) as ShellEvent;
-      if (event.type === 'build-error') {
+      if (event.type === 'verdict') {
+        this.#verdicts.set(event.registryId, { ok: event.ok, message: event.message });
+        this.#render();
+      } else if (event.type === 'build-error') {
         this.#buildErrors.set(event.registryId, event.message);
         this.#fastPaths.delete(event.registryId); // the emulator went back to the last good component
         this.#render();
       } else {
         this.#buildErrors.delete(event.registryId);
-        if (event.type === 'fast-path') this.#fastPaths.set(event.registryId, event.sourceHash);
+        if (event.type === 'fast-path') {
+          this.#fastPaths.set(event.registryId, event.sourceHash);
+          this.#verdicts.delete(event.registryId);
+        }
         else this.#fastPaths.delete(event.registryId);
         void this.#act(async () => {
           const before = this.#frame?.key;

@@ -1,10 +1,12 @@
 // Live messages for open shell pages (`GET /api/emulator/events`): the watch loop publishes
 // `reload` after a rebuild, `fast-path` when a saved handler answers before its component is
-// built (not yet verified), and `build-error` when a build fails. One hub per emulator.
+// built (not yet verified), `verdict` when its calls were replayed against the component built
+// from that source, and `build-error` when a build fails. One hub per emulator.
 
 export type ShellEvent =
   | { type: 'reload'; registryId: string; contentHash: string }
   | { type: 'fast-path'; registryId: string; sourceHash: string }
+  | { type: 'verdict'; registryId: string; ok: boolean; message: string }
   | { type: 'build-error'; registryId: string; message: string };
 
 type Listener = (event: ShellEvent) => void;
