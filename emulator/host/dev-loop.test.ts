@@ -70,6 +70,17 @@ describe('ExtensionDevLoop', () => {
     expect(t.registry.installOf(TENANT, first!.registryId)?.version).toBe('1.1.0');
   }, 30_000);
 
+  it('publishes a reverted mistake again, so the shell hears reload and drops the error', async () => {
+    const { next } = await setUp();
+    const first = await loop!.add(dir);
+    const broken = next('build-error');
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...MANIFEST, entry: 'main.js' }));
+    await broken;
+    const reverted = next('reload');
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(MANIFEST));
+    expect(await reverted).toEqual({ type: 'reload', registryId: first!.registryId, contentHash: first!.contentHash, dir });
+  }, 30_000);
+
   it('reports a folder that cannot be published at all without throwing', async () => {
     const { events } = await setUp();
     await writeFile(path.join(dir, 'manifest.json'), '{ not json');

@@ -212,7 +212,7 @@ export class ExtensionDevLoop {
       if (message !== undefined) this.#deps.notify({ type: 'built', registryId: state.registryId, dir, message });
       return true;
     } catch (err) {
-      if (!this.#closed) this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
+      if (!this.#closed) this.#failed(state, dir, describeError(err));
       return false;
     }
   }
@@ -238,7 +238,7 @@ export class ExtensionDevLoop {
       this.#deps.notify({ type: 'fast-path', registryId: install.registryId, dir, contentHash: fast.baseContentHash, sourceHash: fast.sourceHash, message });
       return fast;
     } catch (err) {
-      this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message: describeError(err) });
+      this.#failed(state, dir, describeError(err));
       return false;
     }
   }
@@ -261,6 +261,15 @@ export class ExtensionDevLoop {
       });
     });
     stop();
+  }
+
+  /**
+   * Reports a failed build or publish. The next good pack publishes even when its bytes are the
+   * last published ones (a reverted mistake), so the shell hears `reload` and drops the error.
+   */
+  #failed(state: FolderState, dir: string, message: string): void {
+    state.lastPacked = undefined;
+    this.#deps.notify({ type: 'build-error', registryId: state.registryId, dir, message });
   }
 
   /** The first save pays no start-up: workers load the sandbox, esbuild bundles the handler once. */
@@ -306,7 +315,8 @@ export class ExtensionDevLoop {
       this.#deps.notify({ type: 'reload', registryId: published.extension.id, contentHash, dir, ...(builtFrom === undefined ? {} : { builtFrom }) });
       return install;
     } catch (err) {
-      this.#deps.notify({ type: 'build-error', registryId: state?.registryId, dir, message: describeError(err) });
+      if (state) this.#failed(state, dir, describeError(err));
+      else this.#deps.notify({ type: 'build-error', registryId: undefined, dir, message: describeError(err) });
       return undefined;
     }
   }
