@@ -123,6 +123,11 @@ async function handleUi(runner: Runner, req: Request, res: Response): Promise<vo
 export function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    // Idle keep-alive sockets stay open 65 s instead of Node's 5 s: a client that reuses one
+    // after a pause (packing a bundle between upload and finalize, a test preparing a large
+    // archive) otherwise races the server closing it and gets ECONNRESET mid-request.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('error', reject);
     server.once('listening', () => {
       const address = server.address() as AddressInfo;
