@@ -75,7 +75,7 @@ export async function ensureShellBuilt(options: ShellBuildOptions = {}): Promise
   const appDir = options.appDir ?? SHELL_APP_DIR;
   const distRoot = options.distRoot ?? SHELL_DIST_ROOT;
   // An installed package ships the page prebuilt and not its sources: use it, never build into it.
-  if (!existsSync(appDir)) return prebuiltShell(distRoot, started);
+  if (!existsSync(join(appDir, 'index.html'))) return prebuiltShell(distRoot, started);
   const viteVersion = installedViteVersion();
   if (viteVersion === null) {
     throw new EmulatorError('SHELL_BUILD_FAILED', 'Failed to build the shell page: the vite package is not installed. Run `npm install` (vite is a dev dependency) and then `npm run build:shell`.');
