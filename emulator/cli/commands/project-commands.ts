@@ -102,7 +102,7 @@ export const PROJECT_COMMANDS: readonly CommandSpec[] = [
       ui: { type: 'boolean', description: 'a handler and an iframe UI (the default)' },
       'no-ui': { type: 'boolean', description: 'a handler only' },
       force: { type: 'boolean', description: 'write into a non-empty folder, replacing files of the same name' },
-      'emulator-spec': { type: 'string', value: '<spec>', description: 'how package.json depends on this emulator (default: file:<this emulator\'s folder>)' },
+      'emulator-spec': { type: 'string', value: '<spec>', description: 'how package.json depends on this emulator (default: file:<checkout> run from a checkout, ^<version> run from an installed package)' },
     },
     example: `${BIN} create acme-notes --no-ui`,
     details: [
