@@ -86,7 +86,8 @@ beforeAll(async () => {
   await checkoutCopy(join(work, 'checkout'));
   const pack = await run('npm', ['pack', '--json', '--pack-destination', work], join(work, 'checkout'));
   expect(pack.code, pack.stderr).toBe(0);
-  packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as PackResult[])[0] as PackResult;
+  // prepack's own output comes first; npm's JSON report starts on a line of its own.
+  packed = (JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[$/m))) as PackResult[])[0] as PackResult;
   tarball = join(work, packed.filename);
 
   app = join(work, 'acme-app');
@@ -214,7 +215,7 @@ describe('installed into a fresh project', () => {
       const publish = await run(bin, ['publish', '.', '--data-dir', dataDir()], project);
       expect(publish.code, publish.stderr).toBe(0);
       const list = await run(bin, ['list', '--json', '--data-dir', dataDir()], project);
-      expect(JSON.parse(list.stdout)).toMatchObject([{ extension: 'local-dev.acme-notes', version: '0.1.0', enabled: true }]);
+      expect(JSON.parse(list.stdout)).toMatchObject([{ slug: 'local-dev.acme-notes', version: '0.1.0', enabled: true }]);
     }, 240_000);
 
     it('npm run emulate serves the project (and the samples with --samples) without a TypeScript loader', async () => {
@@ -237,7 +238,7 @@ describe('installed into a fresh project', () => {
           child.stderr.on('data', collect);
           void exited.then((code) => reject(new Error(`npm run emulate exited with ${code}:\n${output}`)));
         });
-        expect(output).toContain('hello-host 1.0.0 installed');
+        expect(output).toContain('hello-host 0.1.0 installed');
         const [url, token] = curl.split(' ') as [string, string];
         const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
         expect([res.status, await res.json()]).toEqual([200, { message: 'Hello from acme-notes!', tenant: '00000000-0000-4000-8000-000000000001' }]);
