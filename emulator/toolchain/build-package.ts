@@ -9,7 +9,7 @@
 // `new URL('../x', import.meta.url)` works in both. Nothing is committed; `dist/` is ignored.
 import { spawnSync } from 'node:child_process';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureShellBuilt } from '../shell/build.ts';
 import { buildComponent } from './build-component.ts';
@@ -19,15 +19,22 @@ import { projectGuests, projectUis } from './samples.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PACKAGE_DIST = join(ROOT, 'dist');
 
-/** Plain-JavaScript modules the compiled code loads by path (workers and what they import). */
-export const PLAIN_JS_ASSETS = [
-  'emulator/bundles/archive-scan.js',
-  'emulator/bundles/archive-worker.js',
-  'emulator/bundles/scan-refusal.js',
-  'emulator/bundles/tar-stream.js',
-  'emulator/runner/engine/guest-worker.js',
-  'emulator/runner/engine/transpile-child.js',
-] as const;
+/**
+ * Plain-JavaScript modules under emulator/ (workers, child processes and what they import) are
+ * copied as they are; these are not. The checkout's bin wrapper registers tsx: tsc compiles its
+ * TypeScript entry to the same path in dist/.
+ */
+const NOT_COPIED_JS = new Set(['emulator/cli/bin/alga-emulator.js']);
+const JS_SKIPPED_FOLDERS = ['emulator/shell/app/', 'emulator/scaffold/template/', 'emulator/shell/dist/'];
+
+/** Every plain `.js` module of emulator/ that the compiled code loads beside itself, sorted. */
+export async function plainJsAssets(root: string = ROOT): Promise<string[]> {
+  const files = await readdir(join(root, 'emulator'), { recursive: true });
+  return files
+    .map((file) => `emulator/${file.split(sep).join('/')}`)
+    .filter((rel) => rel.endsWith('.js') && !NOT_COPIED_JS.has(rel) && !JS_SKIPPED_FOLDERS.some((folder) => rel.startsWith(folder)))
+    .sort();
+}
 
 /** Folders and files read at run time, copied as they are. */
 export const DATA_ASSETS = [
@@ -47,7 +54,7 @@ export async function buildPackage(log: (line: string) => void = console.log): P
   log('compiling emulator/ and harness/ with tsc -p tsconfig.build.json');
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error(`Failed to build the package: tsc exited with ${tsc.status ?? tsc.signal}. Fix the errors above (npx tsc -p tsconfig.build.json shows them).`);
-  for (const rel of [...PLAIN_JS_ASSETS, ...DATA_ASSETS]) await cp(join(ROOT, rel), join(PACKAGE_DIST, rel), { recursive: true });
+  for (const rel of [...(await plainJsAssets()), ...DATA_ASSETS]) await cp(join(ROOT, rel), join(PACKAGE_DIST, rel), { recursive: true });
 
   const shell = await ensureShellBuilt({ distRoot: join(PACKAGE_DIST, 'emulator/shell/dist') });
   log(`shell page ${shell.built ? 'built' : 'reused'}: ${shell.hash.slice(0, 16)}`);
