@@ -8,6 +8,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureShellBuilt } from '../../emulator/shell/build.ts';
 import { ROOT } from '../../harness/runner-fixture.ts';
 
 interface Run {
@@ -190,6 +191,9 @@ describe('npm run create-extension, then the project\'s own scripts', () => {
   }, 180_000);
 
   it('npm run emulate publishes and watches the project, and its printed curl answers, writing nothing into the emulator', async () => {
+    // A checkout builds its shell page into emulator/shell/dist when the page's sources changed (as
+    // `npm run build:shell` does); an installed package ships it (test/e2e/package-tarball.test.ts).
+    await ensureShellBuilt();
     const before = await treeHashes(ROOT);
     const child = spawn('npm', ['run', 'emulate'], {
       cwd: project,
