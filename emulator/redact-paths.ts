@@ -3,10 +3,9 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from './package-root.ts';
 
 /** The emulator package's own folder (its code and node_modules show up in stack-derived messages). */
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Rewrites a message for a client: the same text with internal file paths replaced. */
 export type Redact = (text: string) => string;

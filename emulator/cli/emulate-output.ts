@@ -74,13 +74,15 @@ export function printInstall(emu: RunningEmulator, name: string, install: Instal
   console.log(`  (the answer's body_b64 is base64: append | node -e "process.stdin.on('data',d=>console.log(Buffer.from(JSON.parse(d).body_b64,'base64').toString()))")\n`);
 }
 
-export const EMULATE_USAGE = `Usage: npm run emulate -- [--ext <folder>]... [--build "<command>"] [--fresh]
+export const EMULATE_USAGE = `Usage: npm run emulate -- [--ext <folder>]... [--build "<command>"] [--samples] [--fresh]
 
-Starts the Runner, the Gateway, the publish API and the shell, and installs the samples.
-  --ext <folder>  also build, publish and install this extension folder, and watch it: a saved
+Starts the Runner, the Gateway, the publish API and the shell.
+  --ext <folder>  build, publish and install this extension folder, and watch it: a saved
                   src/** or ui-src/** rebuilds it; a change to manifest.json, dist/main.wasm or
                   ui/** republishes it and reloads its iframe
   --build "<cmd>" how --ext folders are built (sh -c in the folder); default: the folder's
                   package.json build script, or the emulator's build for the scaffold layout
+  --samples       also publish and install the samples the emulator ships (prebuilt; in the
+                  emulator's checkout \`npm run emulate\` builds them first and passes this)
   --fresh         empty the data folder (EMULATOR_DATA_DIR, default .emulator) before starting
   -h, --help      this text`;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { preparer } from '../sqlite-statement.ts';
 
 /**
  * Every SQL statement of the PSA fixture store, in one place. Tables mirror the production columns
@@ -204,41 +205,42 @@ const CLIENT_ORDER = `ORDER BY c.client_name COLLATE NOCASE, c.client_name, c.cl
 const SERVICE_ORDER = `ORDER BY sc.service_name COLLATE NOCASE, sc.service_name, sc.service_id`;
 
 export function psaStatements(db: Database.Database) {
+  const prepare = preparer(db);
   return {
-    isSeeded: db.prepare<[string], { tenant: string }>(`SELECT tenant FROM psa_seeded_tenants WHERE tenant = ?`),
-    markSeeded: db.prepare<[string]>(`INSERT OR IGNORE INTO psa_seeded_tenants (tenant) VALUES (?)`),
-    insertUser: db.prepare<[{ tenant: string; user_id: string; first_name: string | null; last_name: string | null; email: string }]>(
+    isSeeded: prepare<[string], { tenant: string }>(`SELECT tenant FROM psa_seeded_tenants WHERE tenant = ?`),
+    markSeeded: prepare<[string]>(`INSERT OR IGNORE INTO psa_seeded_tenants (tenant) VALUES (?)`),
+    insertUser: prepare<[{ tenant: string; user_id: string; first_name: string | null; last_name: string | null; email: string }]>(
       `INSERT OR REPLACE INTO psa_users (tenant, user_id, first_name, last_name, email) VALUES (@tenant, @user_id, @first_name, @last_name, @email)`,
     ),
-    insertClient: db.prepare<[Omit<ClientRow, 'account_manager_name'> & { tenant: string }]>(
+    insertClient: prepare<[Omit<ClientRow, 'account_manager_name'> & { tenant: string }]>(
       `INSERT OR REPLACE INTO psa_clients (tenant, client_id, client_name, client_type, is_inactive, default_currency_code, account_manager_id, billing_email)
        VALUES (@tenant, @client_id, @client_name, @client_type, @is_inactive, @default_currency_code, @account_manager_id, @billing_email)`,
     ),
-    insertServiceType: db.prepare<[{ tenant: string; id: string; name: string }]>(
+    insertServiceType: prepare<[{ tenant: string; id: string; name: string }]>(
       `INSERT OR REPLACE INTO psa_service_types (tenant, id, name) VALUES (@tenant, @id, @name)`,
     ),
-    insertService: db.prepare<[Omit<ServiceRow, 'service_type_name'> & { tenant: string; description: string | null; unit_code: string | null; tax_rate_id: string | null }]>(
+    insertService: prepare<[Omit<ServiceRow, 'service_type_name'> & { tenant: string; description: string | null; unit_code: string | null; tax_rate_id: string | null }]>(
       `INSERT OR REPLACE INTO psa_service_catalog (tenant, service_id, service_name, description, item_kind, billing_method, custom_service_type_id,
                                         default_rate, unit_of_measure, unit_code, is_active, sku, tax_rate_id)
        VALUES (@tenant, @service_id, @service_name, @description, @item_kind, @billing_method, @custom_service_type_id,
                @default_rate, @unit_of_measure, @unit_code, @is_active, @sku, @tax_rate_id)`,
     ),
-    insertTaxRate: db.prepare<[TaxRateRow & { tenant: string }]>(
+    insertTaxRate: prepare<[TaxRateRow & { tenant: string }]>(
       `INSERT OR REPLACE INTO psa_tax_rates (tenant, tax_rate_id, region_code, name, tax_percentage, is_active)
        VALUES (@tenant, @tax_rate_id, @region_code, @name, @tax_percentage, @is_active)`,
     ),
-    countClients: db.prepare<[ClientFilter], { n: number }>(`SELECT COUNT(*) AS n FROM psa_clients c WHERE ${CLIENT_WHERE}`),
-    listClients: db.prepare<[ClientFilter & Page], ClientRow>(
+    countClients: prepare<[ClientFilter], { n: number }>(`SELECT COUNT(*) AS n FROM psa_clients c WHERE ${CLIENT_WHERE}`),
+    listClients: prepare<[ClientFilter & Page], ClientRow>(
       `SELECT ${CLIENT_COLUMNS} FROM ${CLIENT_FROM} WHERE ${CLIENT_WHERE} ${CLIENT_ORDER} LIMIT @limit OFFSET @offset`,
     ),
-    getClient: db.prepare<[string, string], ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM ${CLIENT_FROM} WHERE c.tenant = ? AND c.client_id = ?`),
-    countServices: db.prepare<[ServiceFilter], { n: number }>(`SELECT COUNT(*) AS n FROM psa_service_catalog sc WHERE ${SERVICE_WHERE}`),
-    listServices: db.prepare<[ServiceFilter & Page], ServiceRow>(
+    getClient: prepare<[string, string], ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM ${CLIENT_FROM} WHERE c.tenant = ? AND c.client_id = ?`),
+    countServices: prepare<[ServiceFilter], { n: number }>(`SELECT COUNT(*) AS n FROM psa_service_catalog sc WHERE ${SERVICE_WHERE}`),
+    listServices: prepare<[ServiceFilter & Page], ServiceRow>(
       `SELECT ${SERVICE_COLUMNS} FROM ${SERVICE_FROM} WHERE ${SERVICE_WHERE} ${SERVICE_ORDER} LIMIT @limit OFFSET @offset`,
     ),
-    getService: db.prepare<[string, string], ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM ${SERVICE_FROM} WHERE sc.tenant = ? AND sc.service_id = ?`),
+    getService: prepare<[string, string], ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM ${SERVICE_FROM} WHERE sc.tenant = ? AND sc.service_id = ?`),
     ...invoiceStatements(db),
-    listTaxRates: db.prepare<[string], TaxRateRow>(
+    listTaxRates: prepare<[string], TaxRateRow>(
       `SELECT tax_rate_id, region_code, name, tax_percentage, is_active FROM psa_tax_rates WHERE tenant = ? ORDER BY region_code, tax_rate_id`,
     ),
   };
@@ -296,33 +298,34 @@ const PSA_TABLES = ['psa_invoice_charges', 'psa_invoices', 'psa_next_number', 'p
 
 /** Invoices, numbering, and the whole-tenant reads and deletes of fixture load / export. */
 function invoiceStatements(db: Database.Database) {
+  const prepare = preparer(db);
   return {
     // Production's generate_next_number: the row is created with the entity's defaults first.
-    ensureNumbering: db.prepare<[{ tenant: string; entity_type: string; initial_value: number; prefix: string; padding_length: number | null }]>(
+    ensureNumbering: prepare<[{ tenant: string; entity_type: string; initial_value: number; prefix: string; padding_length: number | null }]>(
       `INSERT OR IGNORE INTO psa_next_number (tenant, entity_type, last_number, initial_value, prefix, padding_length)
        VALUES (@tenant, @entity_type, 0, @initial_value, @prefix, @padding_length)`,
     ),
-    bumpNumber: db.prepare<[string, string], { last_number: number; prefix: string; padding_length: number | null }>(
+    bumpNumber: prepare<[string, string], { last_number: number; prefix: string; padding_length: number | null }>(
       `UPDATE psa_next_number SET last_number = MAX(last_number + 1, initial_value)
        WHERE tenant = ? AND entity_type = ? RETURNING last_number, prefix, padding_length`,
     ),
-    firstUser: db.prepare<[string], { user_id: string }>(`SELECT user_id FROM psa_users WHERE tenant = ? ORDER BY user_id LIMIT 1`),
-    clientExists: db.prepare<[string, string], { client_id: string }>(`SELECT client_id FROM psa_clients WHERE tenant = ? AND client_id = ?`),
-    serviceTaxRate: db.prepare<[string, string], { service_id: string; tax_rate_id: string | null }>(
+    firstUser: prepare<[string], { user_id: string }>(`SELECT user_id FROM psa_users WHERE tenant = ? ORDER BY user_id LIMIT 1`),
+    clientExists: prepare<[string, string], { client_id: string }>(`SELECT client_id FROM psa_clients WHERE tenant = ? AND client_id = ?`),
+    serviceTaxRate: prepare<[string, string], { service_id: string; tax_rate_id: string | null }>(
       `SELECT service_id, tax_rate_id FROM psa_service_catalog WHERE tenant = ? AND service_id = ?`,
     ),
-    regionOfTaxRate: db.prepare<[string, string], { region_code: string }>(`SELECT region_code FROM psa_tax_rates WHERE tenant = ? AND tax_rate_id = ?`),
-    activeRatesOfRegion: db.prepare<[string, string], { tax_percentage: number }>(
+    regionOfTaxRate: prepare<[string, string], { region_code: string }>(`SELECT region_code FROM psa_tax_rates WHERE tenant = ? AND tax_rate_id = ?`),
+    activeRatesOfRegion: prepare<[string, string], { tax_percentage: number }>(
       `SELECT tax_percentage FROM psa_tax_rates WHERE tenant = ? AND region_code = ? AND is_active = 1`,
     ),
-    insertInvoice: db.prepare<[InvoiceRow & { tenant: string }]>(
+    insertInvoice: prepare<[InvoiceRow & { tenant: string }]>(
       `INSERT INTO psa_invoices (tenant, invoice_id, client_id, invoice_number, invoice_date, due_date, po_number, status,
                                  subtotal, tax, total_amount, is_manual, created_by, seq)
        VALUES (@tenant, @invoice_id, @client_id, @invoice_number, @invoice_date, @due_date, @po_number, @status,
                @subtotal, @tax, @total_amount, @is_manual, @created_by,
                (SELECT COALESCE(MAX(seq), 0) + 1 FROM psa_invoices WHERE tenant = @tenant))`,
     ),
-    insertCharge: db.prepare<[ChargeRow & { tenant: string }]>(
+    insertCharge: prepare<[ChargeRow & { tenant: string }]>(
       `INSERT INTO psa_invoice_charges (tenant, invoice_id, item_id, seq, service_id, description, quantity, unit_price, net_amount,
                                         tax_amount, tax_region, tax_rate, total_price, is_discount, is_taxable, discount_type,
                                         applies_to_item_id, applies_to_service_id)
@@ -330,28 +333,28 @@ function invoiceStatements(db: Database.Database) {
                @tax_amount, @tax_region, @tax_rate, @total_price, @is_discount, @is_taxable, @discount_type,
                @applies_to_item_id, @applies_to_service_id)`,
     ),
-    listInvoices: db.prepare<[string], InvoiceRow>(
+    listInvoices: prepare<[string], InvoiceRow>(
       `SELECT invoice_id, client_id, invoice_number, invoice_date, due_date, po_number, status, subtotal, tax, total_amount, is_manual, created_by
        FROM psa_invoices WHERE tenant = ? ORDER BY seq`,
     ),
-    listCharges: db.prepare<[string], ChargeRow>(
+    listCharges: prepare<[string], ChargeRow>(
       `SELECT invoice_id, item_id, seq, service_id, description, quantity, unit_price, net_amount, tax_amount, tax_region, tax_rate,
               total_price, is_discount, is_taxable, discount_type, applies_to_item_id, applies_to_service_id
        FROM psa_invoice_charges WHERE tenant = ? ORDER BY invoice_id, seq`,
     ),
-    allUsers: db.prepare<[string], UserRow>(`SELECT user_id, first_name, last_name, email FROM psa_users WHERE tenant = ? ORDER BY user_id`),
-    allServiceTypes: db.prepare<[string], { id: string; name: string }>(`SELECT id, name FROM psa_service_types WHERE tenant = ? ORDER BY id`),
-    allClients: db.prepare<[string], Omit<ClientRow, 'account_manager_name'>>(
+    allUsers: prepare<[string], UserRow>(`SELECT user_id, first_name, last_name, email FROM psa_users WHERE tenant = ? ORDER BY user_id`),
+    allServiceTypes: prepare<[string], { id: string; name: string }>(`SELECT id, name FROM psa_service_types WHERE tenant = ? ORDER BY id`),
+    allClients: prepare<[string], Omit<ClientRow, 'account_manager_name'>>(
       `SELECT client_id, client_name, client_type, is_inactive, default_currency_code, account_manager_id, billing_email
        FROM psa_clients WHERE tenant = ? ORDER BY client_id`,
     ),
-    allServices: db.prepare<[string], ServiceCatalogRow>(
+    allServices: prepare<[string], ServiceCatalogRow>(
       `SELECT service_id, service_name, description, item_kind, billing_method, custom_service_type_id, default_rate, unit_of_measure,
               unit_code, is_active, sku, tax_rate_id FROM psa_service_catalog WHERE tenant = ? ORDER BY service_id`,
     ),
-    allTaxRates: db.prepare<[string], TaxRateRow>(
+    allTaxRates: prepare<[string], TaxRateRow>(
       `SELECT tax_rate_id, region_code, name, tax_percentage, is_active FROM psa_tax_rates WHERE tenant = ? ORDER BY tax_rate_id`,
     ),
-    deleteTenant: PSA_TABLES.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE tenant = ?`)),
+    deleteTenant: PSA_TABLES.map((table) => prepare<[string]>(`DELETE FROM ${table} WHERE tenant = ?`)),
   };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { preparer } from '../sqlite-statement.ts';
 
 // Every query the registry runs, in one place (the schema is in migrations.ts). Rows are typed as
 // SQLite returns them: JSON columns are strings, booleans are 0/1.
@@ -171,228 +172,229 @@ export interface QuotaUsageRow {
 }
 
 export function registryStatements(db: Database.Database) {
+  const prepare = preparer(db);
   return {
-    registryById: db.prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE id = ?`),
-    registryByPublisherName: db.prepare<[string, string], RegistryRow>(
+    registryById: prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE id = ?`),
+    registryByPublisherName: prepare<[string, string], RegistryRow>(
       `SELECT * FROM extension_registry WHERE publisher = ? AND name = ?`,
     ),
-    registryBySlug: db.prepare<[string], RegistryRow>(
+    registryBySlug: prepare<[string], RegistryRow>(
       `SELECT * FROM extension_registry WHERE lower(publisher || '.' || name) = lower(?)`,
     ),
-    registriesByName: db.prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE lower(name) = lower(?)`),
-    listRegistries: db.prepare<[], RegistryRow>(`SELECT * FROM extension_registry ORDER BY publisher, name`),
-    insertRegistry: db.prepare<{ id: string; publisher: string; name: string; now: string }>(
+    registriesByName: prepare<[string], RegistryRow>(`SELECT * FROM extension_registry WHERE lower(name) = lower(?)`),
+    listRegistries: prepare<[], RegistryRow>(`SELECT * FROM extension_registry ORDER BY publisher, name`),
+    insertRegistry: prepare<{ id: string; publisher: string; name: string; now: string }>(
       `INSERT INTO extension_registry (id, publisher, name, display_name, description, created_at, updated_at)
        VALUES (@id, @publisher, @name, @name, NULL, @now, @now)`,
     ),
-    touchRegistry: db.prepare<{ id: string; now: string }>(`UPDATE extension_registry SET updated_at = @now WHERE id = @id`),
+    touchRegistry: prepare<{ id: string; now: string }>(`UPDATE extension_registry SET updated_at = @now WHERE id = @id`),
 
-    versionsOf: db.prepare<[string], VersionRow>(`SELECT * FROM extension_version WHERE registry_id = ? ORDER BY created_at`),
-    versionOf: db.prepare<[string, string], VersionRow>(`SELECT * FROM extension_version WHERE registry_id = ? AND version = ?`),
-    versionById: db.prepare<[string], VersionRow>(`SELECT * FROM extension_version WHERE id = ?`),
-    insertVersion: db.prepare<Omit<VersionRow, 'created_at'> & { now: string }>(
+    versionsOf: prepare<[string], VersionRow>(`SELECT * FROM extension_version WHERE registry_id = ? ORDER BY created_at`),
+    versionOf: prepare<[string, string], VersionRow>(`SELECT * FROM extension_version WHERE registry_id = ? AND version = ?`),
+    versionById: prepare<[string], VersionRow>(`SELECT * FROM extension_version WHERE id = ?`),
+    insertVersion: prepare<Omit<VersionRow, 'created_at'> & { now: string }>(
       `INSERT INTO extension_version (id, registry_id, version, runtime, main_entry, api_endpoints, ui, capabilities, created_at)
        VALUES (@id, @registry_id, @version, @runtime, @main_entry, @api_endpoints, @ui, @capabilities, @now)`,
     ),
 
-    insertBundle: db.prepare<Omit<BundleRow, 'created_at'> & { now: string }>(
+    insertBundle: prepare<Omit<BundleRow, 'created_at'> & { now: string }>(
       `INSERT INTO extension_bundle (id, version_id, content_hash, signature, precompiled, storage_url, size_bytes, created_at, seq)
        VALUES (@id, @version_id, @content_hash, @signature, @precompiled, @storage_url, @size_bytes, @now,
                (SELECT coalesce(max(seq), 0) + 1 FROM extension_bundle))`,
     ),
     /** The active bundle of a version is its newest row. */
-    activeBundle: db.prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE version_id = ? ORDER BY seq DESC LIMIT 1`),
-    bundleOfRegistryByHash: db.prepare<[string, string], BundleRow>(
+    activeBundle: prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE version_id = ? ORDER BY seq DESC LIMIT 1`),
+    bundleOfRegistryByHash: prepare<[string, string], BundleRow>(
       `SELECT b.* FROM extension_bundle b JOIN extension_version v ON v.id = b.version_id
        WHERE v.registry_id = ? AND b.content_hash = ? ORDER BY b.seq DESC LIMIT 1`,
     ),
-    bundlesOfVersion: db.prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE version_id = ? ORDER BY seq`),
-    makeBundleNewest: db.prepare<[string]>(`UPDATE extension_bundle SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM extension_bundle) WHERE id = ?`),
-    bundlesByHash: db.prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE content_hash = ?`),
+    bundlesOfVersion: prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE version_id = ? ORDER BY seq`),
+    makeBundleNewest: prepare<[string]>(`UPDATE extension_bundle SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM extension_bundle) WHERE id = ?`),
+    bundlesByHash: prepare<[string], BundleRow>(`SELECT * FROM extension_bundle WHERE content_hash = ?`),
 
-    insertEndpoint: db.prepare<EndpointRow>(
+    insertEndpoint: prepare<EndpointRow>(
       `INSERT INTO extension_api_endpoint (id, version_id, method, path, handler) VALUES (@id, @version_id, @method, @path, @handler)`,
     ),
-    endpointsOf: db.prepare<[string], EndpointRow>(`SELECT * FROM extension_api_endpoint WHERE version_id = ? ORDER BY rowid`),
+    endpointsOf: prepare<[string], EndpointRow>(`SELECT * FROM extension_api_endpoint WHERE version_id = ? ORDER BY rowid`),
     /** Dev loop: a version's manifest-derived columns follow its newly active bundle (version-refresh.ts). */
-    refreshVersion: db.prepare<Pick<VersionRow, 'id' | 'runtime' | 'main_entry' | 'api_endpoints' | 'ui' | 'capabilities'>>(
+    refreshVersion: prepare<Pick<VersionRow, 'id' | 'runtime' | 'main_entry' | 'api_endpoints' | 'ui' | 'capabilities'>>(
       `UPDATE extension_version SET runtime = @runtime, main_entry = @main_entry, api_endpoints = @api_endpoints, ui = @ui, capabilities = @capabilities WHERE id = @id`,
     ),
-    deleteEndpointsOf: db.prepare<[string]>(`DELETE FROM extension_api_endpoint WHERE version_id = ?`),
+    deleteEndpointsOf: prepare<[string]>(`DELETE FROM extension_api_endpoint WHERE version_id = ?`),
     /** Schedules of any install that fire this endpoint (a dev-loop republish may not drop it). */
-    schedulesOnEndpoint: db.prepare<[string], { id: string; name: string | null; tenant_id: string }>(
+    schedulesOnEndpoint: prepare<[string], { id: string; name: string | null; tenant_id: string }>(
       `SELECT id, name, tenant_id FROM tenant_extension_schedule WHERE endpoint_id = ? ORDER BY created_at, rowid`,
     ),
-    installsOfVersion: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE version_id = ? ORDER BY created_at`),
-    regrantInstall: db.prepare<{ id: string; granted_caps: string; now: string }>(
+    installsOfVersion: prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE version_id = ? ORDER BY created_at`),
+    regrantInstall: prepare<{ id: string; granted_caps: string; now: string }>(
       `UPDATE tenant_extension_install SET granted_caps = @granted_caps, updated_at = @now WHERE id = @id`,
     ),
 
-    installById: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE id = ?`),
-    installOf: db.prepare<[string, string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? AND registry_id = ?`),
-    installByDomain: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE runner_domain = lower(?)`),
-    installsOfTenant: db.prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? ORDER BY created_at`),
-    insertInstall: db.prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string; granted_caps: string; runner_domain: string; now: string }>(
+    installById: prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE id = ?`),
+    installOf: prepare<[string, string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? AND registry_id = ?`),
+    installByDomain: prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE runner_domain = lower(?)`),
+    installsOfTenant: prepare<[string], InstallRow>(`SELECT * FROM tenant_extension_install WHERE tenant_id = ? ORDER BY created_at`),
+    insertInstall: prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string; granted_caps: string; runner_domain: string; now: string }>(
       `INSERT INTO tenant_extension_install (id, tenant_id, registry_id, version_id, granted_caps, config, is_enabled, status, created_at, updated_at, runner_domain)
        VALUES (@id, @tenant_id, @registry_id, @version_id, @granted_caps, '{}', 1, 'enabled', @now, @now, @runner_domain)`,
     ),
-    reinstall: db.prepare<{ id: string; version_id: string; granted_caps: string; now: string }>(
+    reinstall: prepare<{ id: string; version_id: string; granted_caps: string; now: string }>(
       `UPDATE tenant_extension_install SET version_id = @version_id, granted_caps = @granted_caps, config = '{}',
          is_enabled = 1, status = 'enabled', updated_at = @now WHERE id = @id`,
     ),
-    moveInstall: db.prepare<{ id: string; version_id: string; granted_caps: string; now: string }>(
+    moveInstall: prepare<{ id: string; version_id: string; granted_caps: string; now: string }>(
       `UPDATE tenant_extension_install SET version_id = @version_id, granted_caps = @granted_caps, updated_at = @now WHERE id = @id`,
     ),
-    setEnabled: db.prepare<{ id: string; enabled: number; status: string; now: string }>(
+    setEnabled: prepare<{ id: string; enabled: number; status: string; now: string }>(
       `UPDATE tenant_extension_install SET is_enabled = @enabled, status = @status, updated_at = @now WHERE id = @id`,
     ),
-    setInstallConfig: db.prepare<{ id: string; config: string; now: string }>(
+    setInstallConfig: prepare<{ id: string; config: string; now: string }>(
       `UPDATE tenant_extension_install SET config = @config, updated_at = @now WHERE id = @id`,
     ),
-    deleteInstall: db.prepare<[string]>(`DELETE FROM tenant_extension_install WHERE id = ?`),
+    deleteInstall: prepare<[string]>(`DELETE FROM tenant_extension_install WHERE id = ?`),
     /** strict /ext-ui validation: an enabled install whose version has a bundle with this hash. */
-    activeInstallHasHash: db.prepare<[string, string, string], { one: number }>(
+    activeInstallHasHash: prepare<[string, string, string], { one: number }>(
       `SELECT 1 AS one FROM tenant_extension_install i JOIN extension_bundle b ON b.version_id = i.version_id
        WHERE i.tenant_id = ? AND i.registry_id = ? AND i.is_enabled = 1 AND b.content_hash = ? LIMIT 1`,
     ),
 
-    configOf: db.prepare<[string], ConfigRow>(`SELECT * FROM tenant_extension_install_config WHERE install_id = ?`),
-    upsertConfig: db.prepare<{ id: string; install_id: string; tenant_id: string; config: string; providers: string; version: string; now: string }>(
+    configOf: prepare<[string], ConfigRow>(`SELECT * FROM tenant_extension_install_config WHERE install_id = ?`),
+    upsertConfig: prepare<{ id: string; install_id: string; tenant_id: string; config: string; providers: string; version: string; now: string }>(
       `INSERT INTO tenant_extension_install_config (id, install_id, tenant_id, config, providers, version, created_at, updated_at)
        VALUES (@id, @install_id, @tenant_id, @config, @providers, @version, @now, @now)
        ON CONFLICT (install_id) DO UPDATE SET config = excluded.config, providers = excluded.providers,
          version = excluded.version, updated_at = excluded.updated_at`,
     ),
 
-    secretsOf: db.prepare<[string], SecretsRow>(`SELECT * FROM tenant_extension_install_secrets WHERE install_id = ?`),
-    upsertSecrets: db.prepare<Omit<SecretsRow, 'expires_at'> & { now: string }>(
+    secretsOf: prepare<[string], SecretsRow>(`SELECT * FROM tenant_extension_install_secrets WHERE install_id = ?`),
+    upsertSecrets: prepare<Omit<SecretsRow, 'expires_at'> & { now: string }>(
       `INSERT INTO tenant_extension_install_secrets (id, install_id, tenant_id, ciphertext, algorithm, transit_key, transit_mount, version, expires_at, created_at, updated_at)
        VALUES (@id, @install_id, @tenant_id, @ciphertext, @algorithm, @transit_key, @transit_mount, @version, NULL, @now, @now)
        ON CONFLICT (install_id) DO UPDATE SET ciphertext = excluded.ciphertext, algorithm = excluded.algorithm,
          transit_key = excluded.transit_key, transit_mount = excluded.transit_mount, version = excluded.version,
          updated_at = excluded.updated_at`,
     ),
-    deleteSecrets: db.prepare<[string]>(`DELETE FROM tenant_extension_install_secrets WHERE install_id = ?`),
+    deleteSecrets: prepare<[string]>(`DELETE FROM tenant_extension_install_secrets WHERE install_id = ?`),
 
-    schedulesOf: db.prepare<[string], ScheduleRow>(
+    schedulesOf: prepare<[string], ScheduleRow>(
       `SELECT s.id, s.install_id, s.endpoint_id, s.name, s.enabled, e.method, e.path
        FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
        WHERE s.install_id = ? ORDER BY s.created_at, s.rowid`,
     ),
-    insertSchedule: db.prepare<{ id: string; install_id: string; tenant_id: string; endpoint_id: string; name: string | null; cron: string; timezone: string; enabled: number; payload_json: string | null; next_run_ms: number | null; now: string }>(
+    insertSchedule: prepare<{ id: string; install_id: string; tenant_id: string; endpoint_id: string; name: string | null; cron: string; timezone: string; enabled: number; payload_json: string | null; next_run_ms: number | null; now: string }>(
       `INSERT INTO tenant_extension_schedule (id, install_id, tenant_id, endpoint_id, name, cron, timezone, enabled, payload_json, created_at, updated_at, next_run_ms)
        VALUES (@id, @install_id, @tenant_id, @endpoint_id, @name, @cron, @timezone, @enabled, @payload_json, @now, @now, @next_run_ms)`,
     ),
-    scheduleOf: db.prepare<[string, string], ScheduleDetailRow>(
+    scheduleOf: prepare<[string, string], ScheduleDetailRow>(
       `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id WHERE s.id = ? AND s.install_id = ?`,
     ),
-    scheduleById: db.prepare<[string], ScheduleDetailRow>(
+    scheduleById: prepare<[string], ScheduleDetailRow>(
       `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id WHERE s.id = ?`,
     ),
-    scheduleDetailsOf: db.prepare<[string], ScheduleDetailRow>(
+    scheduleDetailsOf: prepare<[string], ScheduleDetailRow>(
       `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
        WHERE s.install_id = ? ORDER BY s.created_at, s.rowid`,
     ),
-    countSchedulesOf: db.prepare<[string], { count: number }>(`SELECT count(*) AS count FROM tenant_extension_schedule WHERE install_id = ?`),
+    countSchedulesOf: prepare<[string], { count: number }>(`SELECT count(*) AS count FROM tenant_extension_schedule WHERE install_id = ?`),
     /** The earliest enabled firing at or before `until` (ties: oldest schedule first). */
-    nextDueSchedule: db.prepare<[number], ScheduleDetailRow>(
+    nextDueSchedule: prepare<[number], ScheduleDetailRow>(
       `SELECT ${SCHEDULE_COLUMNS} FROM tenant_extension_schedule s JOIN extension_api_endpoint e ON e.id = s.endpoint_id
        WHERE s.enabled = 1 AND s.next_run_ms IS NOT NULL AND s.next_run_ms <= ? ORDER BY s.next_run_ms, s.created_at, s.rowid LIMIT 1`,
     ),
-    earliestNextRun: db.prepare<[], { next: number | null }>(`SELECT min(next_run_ms) AS next FROM tenant_extension_schedule WHERE enabled = 1`),
-    updateSchedule: db.prepare<{ id: string; endpoint_id: string; name: string | null; cron: string; timezone: string; enabled: number; payload_json: string | null; next_run_ms: number | null; now: string }>(
+    earliestNextRun: prepare<[], { next: number | null }>(`SELECT min(next_run_ms) AS next FROM tenant_extension_schedule WHERE enabled = 1`),
+    updateSchedule: prepare<{ id: string; endpoint_id: string; name: string | null; cron: string; timezone: string; enabled: number; payload_json: string | null; next_run_ms: number | null; now: string }>(
       `UPDATE tenant_extension_schedule SET endpoint_id = @endpoint_id, name = @name, cron = @cron, timezone = @timezone, enabled = @enabled,
          payload_json = @payload_json, next_run_ms = @next_run_ms, updated_at = @now WHERE id = @id`,
     ),
-    setNextRun: db.prepare<{ id: string; next_run_ms: number | null }>(`UPDATE tenant_extension_schedule SET next_run_ms = @next_run_ms WHERE id = @id`),
+    setNextRun: prepare<{ id: string; next_run_ms: number | null }>(`UPDATE tenant_extension_schedule SET next_run_ms = @next_run_ms WHERE id = @id`),
     /** Run-now requests of a tenant at or after `since` (epoch ms), oldest first. */
-    runNowSince: db.prepare<{ tenant_id: string; since: number }, { requested_at_ms: number }>(
+    runNowSince: prepare<{ tenant_id: string; since: number }, { requested_at_ms: number }>(
       `SELECT requested_at_ms FROM schedule_run_now WHERE tenant_id = @tenant_id AND requested_at_ms >= @since ORDER BY requested_at_ms`,
     ),
-    insertRunNow: db.prepare<{ tenant_id: string; install_id: string; schedule_id: string; at: number }>(
+    insertRunNow: prepare<{ tenant_id: string; install_id: string; schedule_id: string; at: number }>(
       `INSERT INTO schedule_run_now (tenant_id, install_id, schedule_id, requested_at_ms) VALUES (@tenant_id, @install_id, @schedule_id, @at)`,
     ),
-    pruneRunNow: db.prepare<{ tenant_id: string; before: number }>(`DELETE FROM schedule_run_now WHERE tenant_id = @tenant_id AND requested_at_ms < @before`),
-    recordScheduleRun: db.prepare<{ id: string; status: string; error: string | null; now: string }>(
+    pruneRunNow: prepare<{ tenant_id: string; before: number }>(`DELETE FROM schedule_run_now WHERE tenant_id = @tenant_id AND requested_at_ms < @before`),
+    recordScheduleRun: prepare<{ id: string; status: string; error: string | null; now: string }>(
       `UPDATE tenant_extension_schedule SET last_run_at = @now, last_run_status = @status, last_error = @error, updated_at = @now WHERE id = @id`,
     ),
-    deleteSchedule: db.prepare<[string, string]>(`DELETE FROM tenant_extension_schedule WHERE id = ? AND install_id = ?`),
-    touchInstall: db.prepare<{ id: string; now: string }>(`UPDATE tenant_extension_install SET updated_at = @now WHERE id = @id`),
-    remapSchedule: db.prepare<{ id: string; endpoint_id: string }>(`UPDATE tenant_extension_schedule SET endpoint_id = @endpoint_id WHERE id = @id`),
-    disableSchedule: db.prepare<[string]>(`UPDATE tenant_extension_schedule SET enabled = 0, next_run_ms = NULL WHERE id = ?`),
-    deleteSchedulesOf: db.prepare<[string]>(`DELETE FROM tenant_extension_schedule WHERE install_id = ?`),
+    deleteSchedule: prepare<[string, string]>(`DELETE FROM tenant_extension_schedule WHERE id = ? AND install_id = ?`),
+    touchInstall: prepare<{ id: string; now: string }>(`UPDATE tenant_extension_install SET updated_at = @now WHERE id = @id`),
+    remapSchedule: prepare<{ id: string; endpoint_id: string }>(`UPDATE tenant_extension_schedule SET endpoint_id = @endpoint_id WHERE id = @id`),
+    disableSchedule: prepare<[string]>(`UPDATE tenant_extension_schedule SET enabled = 0, next_run_ms = NULL WHERE id = ?`),
+    deleteSchedulesOf: prepare<[string]>(`DELETE FROM tenant_extension_schedule WHERE install_id = ?`),
 
-    insertJournal: db.prepare<{ canonical_key: string; staging_key: string; owner: string; now: string }>(
+    insertJournal: prepare<{ canonical_key: string; staging_key: string; owner: string; now: string }>(
       `INSERT OR REPLACE INTO publish_journal (canonical_key, staging_key, owner, created_at) VALUES (@canonical_key, @staging_key, @owner, @now)`,
     ),
-    deleteJournal: db.prepare<[string]>(`DELETE FROM publish_journal WHERE canonical_key = ?`),
-    journal: db.prepare<[], { canonical_key: string; staging_key: string; owner: string | null }>(`SELECT canonical_key, staging_key, owner FROM publish_journal`),
+    deleteJournal: prepare<[string]>(`DELETE FROM publish_journal WHERE canonical_key = ?`),
+    journal: prepare<[], { canonical_key: string; staging_key: string; owner: string | null }>(`SELECT canonical_key, staging_key, owner FROM publish_journal`),
 
-    insertStaged: db.prepare<{ staging_key: string; staged_at_ms: number; finalizing_owner: string | null }>(
+    insertStaged: prepare<{ staging_key: string; staged_at_ms: number; finalizing_owner: string | null }>(
       `INSERT INTO staged_upload (staging_key, staged_at_ms, finalizing_owner) VALUES (@staging_key, @staged_at_ms, @finalizing_owner)`,
     ),
-    stagedByKey: db.prepare<[string], StagedUploadRow>(`SELECT staging_key, staged_at_ms, finalizing_owner FROM staged_upload WHERE staging_key = ?`),
-    claimStaged: db.prepare<{ staging_key: string; owner: string }>(`UPDATE staged_upload SET finalizing_owner = @owner WHERE staging_key = @staging_key`),
-    deleteStaged: db.prepare<[string]>(`DELETE FROM staged_upload WHERE staging_key = ?`),
+    stagedByKey: prepare<[string], StagedUploadRow>(`SELECT staging_key, staged_at_ms, finalizing_owner FROM staged_upload WHERE staging_key = ?`),
+    claimStaged: prepare<{ staging_key: string; owner: string }>(`UPDATE staged_upload SET finalizing_owner = @owner WHERE staging_key = @staging_key`),
+    deleteStaged: prepare<[string]>(`DELETE FROM staged_upload WHERE staging_key = ?`),
     /** Expired uploads, and uploads whose finalize ran in some process (the caller keeps the live ones). */
-    stagedToSweep: db.prepare<[number], StagedUploadRow>(
+    stagedToSweep: prepare<[number], StagedUploadRow>(
       `SELECT staging_key, staged_at_ms, finalizing_owner FROM staged_upload WHERE staged_at_ms <= ? OR finalizing_owner IS NOT NULL ORDER BY staged_at_ms, staging_key`,
     ),
-    bundleWithStorageUrl: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM extension_bundle WHERE storage_url = ? LIMIT 1`),
+    bundleWithStorageUrl: prepare<[string], { one: number }>(`SELECT 1 AS one FROM extension_bundle WHERE storage_url = ? LIMIT 1`),
 
-    insertTenant: db.prepare<{ id: string; name: string; now: string }>(
+    insertTenant: prepare<{ id: string; name: string; now: string }>(
       `INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES (@id, @name, @now)`,
     ),
-    tenantById: db.prepare<[string], TenantRow>(`SELECT id, name FROM tenants WHERE id = ?`),
-    tenants: db.prepare<[], TenantRow>(`SELECT id, name FROM tenants ORDER BY created_at, id`),
-    insertClient: db.prepare<{ id: string; tenant_id: string; name: string }>(
+    tenantById: prepare<[string], TenantRow>(`SELECT id, name FROM tenants WHERE id = ?`),
+    tenants: prepare<[], TenantRow>(`SELECT id, name FROM tenants ORDER BY created_at, id`),
+    insertClient: prepare<{ id: string; tenant_id: string; name: string }>(
       `INSERT OR IGNORE INTO clients (id, tenant_id, name) VALUES (@id, @tenant_id, @name)`,
     ),
-    insertUser: db.prepare<Omit<UserRow, 'client_name'>>(
+    insertUser: prepare<Omit<UserRow, 'client_name'>>(
       `INSERT OR IGNORE INTO users (id, tenant_id, email, name, user_type, client_id, role, permissions)
        VALUES (@id, @tenant_id, @email, @name, @user_type, @client_id, @role, @permissions)`,
     ),
-    userById: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.id = ?`),
-    usersOfTenant: db.prepare<[string], UserRow>(
+    userById: prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.id = ?`),
+    usersOfTenant: prepare<[string], UserRow>(
       `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.tenant_id = ? ORDER BY u.rowid`,
     ),
-    insertApiKey: db.prepare<ApiKeyRow & { now: string }>(
+    insertApiKey: prepare<ApiKeyRow & { now: string }>(
       `INSERT OR IGNORE INTO api_keys (key, user_id, tenant_id, description, created_at) VALUES (@key, @user_id, @tenant_id, @description, @now)`,
     ),
-    apiKey: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE key = ?`),
-    apiKeysOfTenant: db.prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE tenant_id = ? ORDER BY created_at, rowid`),
-    deleteApiKey: db.prepare<[string]>(`DELETE FROM api_keys WHERE key = ?`),
+    apiKey: prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE key = ?`),
+    apiKeysOfTenant: prepare<[string], ApiKeyRow>(`SELECT key, user_id, tenant_id, description FROM api_keys WHERE tenant_id = ? ORDER BY created_at, rowid`),
+    deleteApiKey: prepare<[string]>(`DELETE FROM api_keys WHERE key = ?`),
 
-    insertSession: db.prepare<{ token: string; user_id: string; now: string }>(
+    insertSession: prepare<{ token: string; user_id: string; now: string }>(
       `INSERT INTO emulator_sessions (token, user_id, created_at) VALUES (@token, @user_id, @now)`,
     ),
-    sessionUser: db.prepare<[string], { user_id: string }>(`SELECT user_id FROM emulator_sessions WHERE token = ?`),
-    deleteSession: db.prepare<[string]>(`DELETE FROM emulator_sessions WHERE token = ?`),
-    devTokenUser: db.prepare<[string], { user_id: string }>(`SELECT user_id FROM dev_tokens WHERE token = ?`),
-    devTokenOf: db.prepare<[string], DevTokenRow>(`SELECT token, user_id FROM dev_tokens WHERE user_id = ?`),
+    sessionUser: prepare<[string], { user_id: string }>(`SELECT user_id FROM emulator_sessions WHERE token = ?`),
+    deleteSession: prepare<[string]>(`DELETE FROM emulator_sessions WHERE token = ?`),
+    devTokenUser: prepare<[string], { user_id: string }>(`SELECT user_id FROM dev_tokens WHERE token = ?`),
+    devTokenOf: prepare<[string], DevTokenRow>(`SELECT token, user_id FROM dev_tokens WHERE user_id = ?`),
     /** Frees the token and the user's slot, so `insertDevToken` can (re)assign it. */
-    releaseDevToken: db.prepare<{ token: string; user_id: string }>(`DELETE FROM dev_tokens WHERE token = @token OR user_id = @user_id`),
-    insertDevToken: db.prepare<{ token: string; user_id: string; now: string }>(
+    releaseDevToken: prepare<{ token: string; user_id: string }>(`DELETE FROM dev_tokens WHERE token = @token OR user_id = @user_id`),
+    insertDevToken: prepare<{ token: string; user_id: string; now: string }>(
       `INSERT INTO dev_tokens (token, user_id, created_at) VALUES (@token, @user_id, @now)`,
     ),
 
-    insertExecutionLog: db.prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string | null; request_id: string | null; now: string }>(
+    insertExecutionLog: prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string | null; request_id: string | null; now: string }>(
       `INSERT INTO extension_execution_log (id, tenant_id, registry_id, version_id, request_id, started_at, status)
        VALUES (@id, @tenant_id, @registry_id, @version_id, @request_id, @now, 'started')`,
     ),
-    finishExecutionLog: db.prepare<{ id: string; status: ExecutionLogRow['status']; metrics: string; error: string | null; now: string }>(
+    finishExecutionLog: prepare<{ id: string; status: ExecutionLogRow['status']; metrics: string; error: string | null; now: string }>(
       `UPDATE extension_execution_log SET status = @status, metrics = @metrics, error = @error, finished_at = @now WHERE id = @id AND status = 'started'`,
     ),
-    addQuotaUsage: db.prepare<QuotaUsageRow>(
+    addQuotaUsage: prepare<QuotaUsageRow>(
       `INSERT INTO extension_quota_usage (tenant_id, registry_id, window_start, cpu_ms, mem_mb_ms, invocations, egress_bytes)
        VALUES (@tenant_id, @registry_id, @window_start, @cpu_ms, @mem_mb_ms, @invocations, @egress_bytes)
        ON CONFLICT (tenant_id, registry_id, window_start) DO UPDATE SET cpu_ms = cpu_ms + excluded.cpu_ms,
          mem_mb_ms = mem_mb_ms + excluded.mem_mb_ms, invocations = invocations + excluded.invocations, egress_bytes = egress_bytes + excluded.egress_bytes`,
     ),
-    quotaUsageOf: db.prepare<{ tenant_id: string; registry_id: string }, QuotaUsageRow>(
+    quotaUsageOf: prepare<{ tenant_id: string; registry_id: string }, QuotaUsageRow>(
       `SELECT * FROM extension_quota_usage WHERE tenant_id = @tenant_id AND registry_id = @registry_id ORDER BY window_start`,
     ),
-    executionLogOf: db.prepare<{ tenant_id: string; registry_id: string | null; limit: number }, ExecutionLogRow>(
+    executionLogOf: prepare<{ tenant_id: string; registry_id: string | null; limit: number }, ExecutionLogRow>(
       `SELECT * FROM extension_execution_log WHERE tenant_id = @tenant_id AND (@registry_id IS NULL OR registry_id = @registry_id)
        ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
     ),

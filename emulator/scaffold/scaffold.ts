@@ -2,15 +2,15 @@
 // target folder, conflicts, template), then writes the project all or nothing.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describeError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { nameProblem, suggestName } from './extension-name.ts';
 import { renderProject, TEMPLATE_DIR, type EmulatorPackage, type ProjectFile } from './project-files.ts';
 import { dirNotEmptyError, invalidNameError, notAFolderError, pathConflictError, writeFailedError } from './scaffold-errors.ts';
 import { NODE_WRITE_FS, writeIntoFolder, writeNewFolder, type WriteFs } from './write-project.ts';
 
 /** This package's root folder (the one holding its package.json). */
-export const EMULATOR_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/[\\/]+$/, '');
+export const EMULATOR_ROOT = PACKAGE_ROOT;
 
 export interface CreateProjectOptions {
   /** The project folder, absolute or relative to `cwd`; created when missing. */

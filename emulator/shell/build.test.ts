@@ -66,3 +66,23 @@ describe('ensureShellBuilt', () => {
     expect(readdirSync(dist)).toEqual([]);
   }, 60_000);
 });
+
+describe('ensureShellBuilt in an installed package (no index.html of the page beside it)', () => {
+  it('should use the prebuilt page as it is, writing nothing', async () => {
+    const built = await ensureShellBuilt({ appDir: app, distRoot: dist });
+    rmSync(join(app, 'index.html'));
+    const before = readdirSync(dist, { recursive: true });
+    const shipped = await ensureShellBuilt({ appDir: app, distRoot: dist });
+    expect([shipped.dir, shipped.hash, shipped.built]).toEqual([built.dir, built.hash, false]);
+    expect(readdirSync(dist, { recursive: true })).toEqual(before);
+  }, 60_000);
+
+  it('should fail with SHELL_BUILD_FAILED saying to reinstall when no page was shipped', async () => {
+    rmSync(join(app, 'index.html'));
+    await expect(ensureShellBuilt({ appDir: app, distRoot: dist })).rejects.toMatchObject({
+      code: 'SHELL_BUILD_FAILED',
+      message: `Failed to find the shell page: this installed package has no prebuilt page in ${dist} and no sources to build one. Fix: reinstall alga-extension-emulator (its tarball ships the page).`,
+    });
+    expect(existsSync(dist)).toBe(false);
+  });
+});

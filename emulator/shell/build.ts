@@ -74,6 +74,8 @@ export async function ensureShellBuilt(options: ShellBuildOptions = {}): Promise
   const started = performance.now();
   const appDir = options.appDir ?? SHELL_APP_DIR;
   const distRoot = options.distRoot ?? SHELL_DIST_ROOT;
+  // An installed package ships the page prebuilt and not its sources: use it, never build into it.
+  if (!existsSync(join(appDir, 'index.html'))) return prebuiltShell(distRoot, started);
   const viteVersion = installedViteVersion();
   if (viteVersion === null) {
     throw new EmulatorError('SHELL_BUILD_FAILED', 'Failed to build the shell page: the vite package is not installed. Run `npm install` (vite is a dev dependency) and then `npm run build:shell`.');
@@ -108,6 +110,16 @@ export async function ensureShellBuilt(options: ShellBuildOptions = {}): Promise
   }
   await removeOtherBuilds(distRoot, dir);
   return { dir, hash, built: true, ms: performance.now() - started };
+}
+
+/** The one build an installed package ships (`npm pack` built it; see toolchain/build-package.ts). */
+async function prebuiltShell(distRoot: string, started: number): Promise<ShellBuild> {
+  const builds = await readdir(distRoot, { withFileTypes: true }).catch(() => []);
+  for (const entry of builds) {
+    const ready = join(distRoot, entry.name, READY);
+    if (entry.isDirectory() && existsSync(ready)) return { dir: join(distRoot, entry.name), hash: (await readFile(ready, 'utf8')).trim(), built: false, ms: performance.now() - started };
+  }
+  throw new EmulatorError('SHELL_BUILD_FAILED', `Failed to find the shell page: this installed package has no prebuilt page in ${distRoot} and no sources to build one. Fix: reinstall alga-extension-emulator (its tarball ships the page).`);
 }
 
 /** Drops builds of older sources (temp folders of builds in progress are left alone). */

@@ -3,10 +3,12 @@
 // `npm install` does with the default file: dependency), then run its own npm scripts: build
 // (real componentize), typecheck, doctor, pack, test and emulate. Slow: one componentize (~20 s).
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureShellBuilt } from '../../emulator/shell/build.ts';
 import { ROOT } from '../../harness/runner-fixture.ts';
 
 interface Run {
@@ -29,14 +31,36 @@ function run(command: string, args: readonly string[], cwd: string, env: Record<
 const npm = (args: readonly string[], cwd: string, env?: Record<string, string>) => run('npm', args, cwd, env);
 
 /**
+ * This checkout as an installed alga-extension-emulator: its package.json with every entry point
+ * and the bin mapped from the compiled `dist/` (built only by `npm pack`) back to the sources,
+ * beside links to the checkout's folders. Files resolve to their real paths in the checkout, so
+ * Vitest and tsc read the TypeScript as they do here. (test/e2e/package-tarball.test.ts installs
+ * the real tarball.)
+ */
+async function sourcePackage(): Promise<string> {
+  const view = join(work, 'alga-extension-emulator');
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; bin: Record<string, string> };
+  const toSource = (value: unknown): unknown =>
+    typeof value !== 'string' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, toSource(v)]))
+    : value.includes('/generated/') ? value.replace(/^\.\/dist\//, './') // declarations in the sources too
+    : value.replace(/^\.\/dist\//, './').replace(/(\.d)?\.ts$|\.js$/, '.ts');
+  pkg.exports = toSource(pkg.exports) as Record<string, unknown>;
+  pkg.bin = { 'alga-emulator': 'emulator/cli/bin/alga-emulator.js' };
+  await mkdir(view, { recursive: true });
+  await writeFile(join(view, 'package.json'), JSON.stringify(pkg, null, 2));
+  for (const folder of ['emulator', 'harness', 'sample-extensions', 'node_modules']) await symlink(join(ROOT, folder), join(view, folder));
+  return view;
+}
+
+/**
  * `npm install` of a scaffolded project, offline: each devDependency is linked from this checkout
- * (alga-extension-emulator is the checkout itself, as its file: spec makes npm do), with the
- * packages' bins in node_modules/.bin.
+ * (alga-extension-emulator is the checkout's source view above), with the packages' bins in
+ * node_modules/.bin.
  */
 async function linkDependencies(project: string): Promise<void> {
   const pkg = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   for (const name of Object.keys(pkg.devDependencies)) {
-    const from = name === 'alga-extension-emulator' ? ROOT : join(ROOT, 'node_modules', name);
+    const from = name === 'alga-extension-emulator' ? emulatorView : join(ROOT, 'node_modules', name);
     await mkdir(dirname(join(project, 'node_modules', name)), { recursive: true });
     await symlink(from, join(project, 'node_modules', name));
     const own = JSON.parse(await readFile(join(from, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
@@ -44,6 +68,20 @@ async function linkDependencies(project: string): Promise<void> {
     await mkdir(join(project, 'node_modules/.bin'), { recursive: true });
     for (const [bin, file] of Object.entries(bins)) await symlink(join('..', name, file), join(project, 'node_modules/.bin', bin));
   }
+}
+
+/** sha256 of every file of the emulator's own folders (emulator/, harness/, sample-extensions/), by path. */
+async function treeHashes(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (rel: string): Promise<void> => {
+    for (const entry of await readdir(join(root, rel), { withFileTypes: true })) {
+      const path = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) out[path] = createHash('sha256').update(await readFile(join(root, path))).digest('hex');
+    }
+  };
+  for (const folder of ['emulator', 'harness', 'sample-extensions']) await walk(folder);
+  return out;
 }
 
 interface VitestReport {
@@ -70,10 +108,12 @@ const HANDLER_TESTS = [
 
 let work: string;
 let project: string;
+let emulatorView: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'create-extension-'));
   project = join(work, 'acme-notes');
+  emulatorView = await sourcePackage();
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -150,7 +190,11 @@ describe('npm run create-extension, then the project\'s own scripts', () => {
     ]);
   }, 180_000);
 
-  it('npm run emulate publishes and watches the project, and its printed curl answers', async () => {
+  it('npm run emulate publishes and watches the project, and its printed curl answers, writing nothing into the emulator', async () => {
+    // A checkout builds its shell page into emulator/shell/dist when the page's sources changed (as
+    // `npm run build:shell` does); an installed package ships it (test/e2e/package-tarball.test.ts).
+    await ensureShellBuilt();
+    const before = await treeHashes(ROOT);
     const child = spawn('npm', ['run', 'emulate'], {
       cwd: project,
       env: { ...AUTHOR_ENV, PORT: '0', RUNNER_PORT: '0', EMULATOR_DATA_DIR: join(work, 'emulate-data') },
@@ -174,10 +218,12 @@ describe('npm run create-extension, then the project\'s own scripts', () => {
       const [url, token] = curl.split(' ') as [string, string];
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       expect([res.status, await res.json()]).toEqual([200, { message: 'Hello from acme-notes!', tenant: '00000000-0000-4000-8000-000000000001' }]);
+      expect(output).not.toContain('hello-host');
     } finally {
       process.kill(-(child.pid as number), 'SIGINT');
       await exited;
     }
+    expect(await treeHashes(ROOT)).toEqual(before);
   }, 240_000);
 });
 

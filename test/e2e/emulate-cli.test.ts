@@ -7,7 +7,7 @@ import { ROOT, RunnerFixture, executeBody } from '../../harness/runner-fixture.t
 
 /** Starts `npm run emulate`'s script and collects its output until the first curl is printed. */
 async function startEmulate(dataDir: string): Promise<{ output: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'emulator/cli/bin/emulate.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'emulator/cli/bin/emulate.ts'), '--samples'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', RUNNER_PORT: '0', EMULATOR_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

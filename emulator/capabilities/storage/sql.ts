@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { preparer } from '../../sqlite-statement.ts';
 
 /** Every SQL statement of the storage capability, in one place. */
 export function createStorageSchema(db: Database.Database): void {
@@ -35,52 +36,53 @@ export interface StorageRow {
 }
 
 export function storageStatements(db: Database.Database) {
+  const prepare = preparer(db);
   return {
-    get: db.prepare<[string, string, string, string], StorageRow>(
+    get: prepare<[string, string, string, string], StorageRow>(
       `SELECT namespace, key, value, revision FROM ext_storage_records
        WHERE tenant = ? AND install_id = ? AND namespace = ? AND key = ?`,
     ),
-    currentSize: db.prepare<[string, string, string, string], { revision: number; value_size: number }>(
+    currentSize: prepare<[string, string, string, string], { revision: number; value_size: number }>(
       `SELECT revision, value_size FROM ext_storage_records
        WHERE tenant = ? AND install_id = ? AND namespace = ? AND key = ?`,
     ),
-    upsert: db.prepare<[string, string, string, string, Buffer, number, number, number]>(
+    upsert: prepare<[string, string, string, string, Buffer, number, number, number]>(
       `INSERT INTO ext_storage_records (tenant, install_id, namespace, key, value, value_size, revision, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, install_id, namespace, key)
        DO UPDATE SET value = excluded.value, value_size = excluded.value_size,
                      revision = excluded.revision, updated_at = excluded.updated_at`,
     ),
-    remove: db.prepare<[string, string, string, string]>(
+    remove: prepare<[string, string, string, string]>(
       `DELETE FROM ext_storage_records WHERE tenant = ? AND install_id = ? AND namespace = ? AND key = ?`,
     ),
-    list: db.prepare<[string, string, string, string, number], StorageRow>(
+    list: prepare<[string, string, string, string, number], StorageRow>(
       `SELECT namespace, key, value, revision FROM ext_storage_records
        WHERE tenant = ? AND install_id = ? AND namespace = ? AND key > ?
        ORDER BY key ASC LIMIT ?`,
     ),
-    namespaceUsage: db.prepare<[string, string, string], { key_count: number; byte_count: number }>(
+    namespaceUsage: prepare<[string, string, string], { key_count: number; byte_count: number }>(
       `SELECT key_count, byte_count FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ? AND namespace = ?`,
     ),
-    namespaceCount: db.prepare<[string, string], { n: number }>(
+    namespaceCount: prepare<[string, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ?`,
     ),
-    installBytes: db.prepare<[string, string], { n: number | null }>(
+    installBytes: prepare<[string, string], { n: number | null }>(
       `SELECT SUM(byte_count) AS n FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ?`,
     ),
     /** Every install's storage use (what the quotas count), for metrics. */
-    usageByInstall: db.prepare<[], { tenant: string; install_id: string; namespaces: number; keys: number; bytes: number }>(
+    usageByInstall: prepare<[], { tenant: string; install_id: string; namespaces: number; keys: number; bytes: number }>(
       `SELECT tenant, install_id, COUNT(*) AS namespaces, SUM(key_count) AS keys, SUM(byte_count) AS bytes
        FROM ext_storage_namespaces GROUP BY tenant, install_id ORDER BY tenant, install_id`,
     ),
     /** Adds `keys` and `bytes` (either may be negative) to a namespace's counters. */
-    adjustUsage: db.prepare<[{ tenant: string; install: string; namespace: string; keys: number; bytes: number }]>(
+    adjustUsage: prepare<[{ tenant: string; install: string; namespace: string; keys: number; bytes: number }]>(
       `INSERT INTO ext_storage_namespaces (tenant, install_id, namespace, key_count, byte_count)
        VALUES (@tenant, @install, @namespace, @keys, @bytes)
        ON CONFLICT (tenant, install_id, namespace)
        DO UPDATE SET key_count = key_count + @keys, byte_count = byte_count + @bytes`,
     ),
-    dropEmptyNamespace: db.prepare<[string, string, string]>(
+    dropEmptyNamespace: prepare<[string, string, string]>(
       `DELETE FROM ext_storage_namespaces WHERE tenant = ? AND install_id = ? AND namespace = ? AND key_count <= 0`,
     ),
   };

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `alga-emulator` (bin) and `npm run alga-emulator`: the extension lifecycle against the emulator's
 // data folder. This file only wires the process in; the commands live in ./alga-emulator/.
 import { homedir } from 'node:os';

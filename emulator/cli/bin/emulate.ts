@@ -1,14 +1,14 @@
-// `npm run emulate`: builds the samples (cached), starts the platform (Runner, Gateway, publish
-// API, shell), publishes and installs every sample through the registry (signed in dev mode),
-// watches the author's `--ext` folders, and prints the URLs, dev identities and working curls.
+// `npm run emulate`: starts the platform (Runner, Gateway, publish API, shell), publishes and
+// installs the bundled samples when asked (`--samples`), watches the author's `--ext` folders,
+// and prints the URLs, dev identities and working curls. It builds nothing of this package: the
+// samples are prebuilt (in the installed package, or by `npm run build:samples` in a checkout).
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildComponent } from '../../toolchain/build-component.ts';
-import { buildUi } from '../../toolchain/build-ui.ts';
-import { projectGuests, projectUis } from '../../toolchain/samples.ts';
+import { EmulatorError } from '../../errors.ts';
 import { packExtension } from '../../bundles/pack.ts';
 import type { DevLoopEvent } from '../../host/dev-loop.ts';
 import { startEmulator, type RunningEmulator } from '../../host/start-emulator.ts';
@@ -18,23 +18,24 @@ import { runCli } from '../commands/main.ts';
 import { EMULATE_USAGE, printHeader, printInstall } from '../emulate-output.ts';
 import { exitWithError, stopOnSignals } from '../serve-runner.ts';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** The samples beside this code: `sample-extensions/` of a checkout, `dist/sample-extensions/` of the package. */
+const SAMPLES_DIR = fileURLToPath(new URL('../../../sample-extensions/', import.meta.url));
 
-async function buildSamples(): Promise<void> {
-  for (const { name, build } of await projectGuests(ROOT)) {
-    if (!name.startsWith('sample-extensions/')) continue;
-    const result = await buildComponent(build);
-    console.log(`${name}: ${result.cached ? 'component up to date' : `component built in ${(result.ms / 1000).toFixed(1)} s`}`);
-  }
-  for (const { name, build } of projectUis(ROOT)) {
-    const result = await buildUi(build);
-    console.log(`${name}: ${result.changed ? 'built' : 'up to date'}`);
+/** Refuses before anything starts when a sample with endpoints has no component (a checkout not built yet). */
+async function requireBuiltSamples(): Promise<void> {
+  for (const sample of (await readdir(SAMPLES_DIR)).sort()) {
+    const manifestText = await readFile(join(SAMPLES_DIR, sample, 'manifest.json'), 'utf8').catch(() => undefined);
+    if (manifestText === undefined) continue;
+    const endpoints = (JSON.parse(manifestText) as { api?: { endpoints?: unknown[] } }).api?.endpoints ?? [];
+    if (endpoints.length > 0 && !existsSync(join(SAMPLES_DIR, sample, 'dist/main.wasm'))) {
+      throw new EmulatorError('COMPONENT_NOT_BUILT', `Failed to install the sample ${sample}: ${join(SAMPLES_DIR, sample, 'dist/main.wasm')} is missing. Fix: run npm run build:samples in the emulator's checkout (an installed package ships the samples built).`);
+    }
   }
 }
 
 /** Every sample folder with a manifest, published as a new bundle of its version when it changed, then installed. */
 async function installSamples(emu: RunningEmulator): Promise<{ sample: string; install: InstallView }[]> {
-  const dir = join(ROOT, 'sample-extensions');
+  const dir = SAMPLES_DIR;
   const out: { sample: string; install: InstallView }[] = [];
   for (const sample of (await readdir(dir)).sort()) {
     const manifestText = await readFile(join(dir, sample, 'manifest.json'), 'utf8').catch(() => undefined);
@@ -63,9 +64,9 @@ function reportDevLoop(event: DevLoopEvent): void {
   else console.error(`${event.dir}: ${event.message}`);
 }
 
-function parseEmulateArgs(args: string[]): { ext?: string[]; build?: string; fresh?: boolean; help?: boolean } {
+function parseEmulateArgs(args: string[]): { ext?: string[]; build?: string; fresh?: boolean; samples?: boolean; help?: boolean } {
   try {
-    return parseArgs({ args, options: { ext: { type: 'string', multiple: true }, build: { type: 'string' }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    return parseArgs({ args, options: { ext: { type: 'string', multiple: true }, build: { type: 'string' }, fresh: { type: 'boolean' }, samples: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (err) {
     console.error(`error USAGE: ${(err as Error).message}\n\n${EMULATE_USAGE}`);
     process.exit(2);
@@ -78,11 +79,11 @@ try {
     console.log(EMULATE_USAGE);
     process.exit(0);
   }
+  if (values.samples) await requireBuiltSamples();
   if (values.fresh) await emptyDataFolder();
-  await buildSamples();
   const emu = await startEmulator({ warn: (message) => console.warn(`warning: ${message}`) });
   stopOnSignals(emu.close);
-  const installed = await installSamples(emu);
+  const installed = values.samples ? await installSamples(emu) : [];
   printHeader(emu);
   for (const { sample, install } of installed) printInstall(emu, sample, install);
   for (const folder of values.ext ?? []) {

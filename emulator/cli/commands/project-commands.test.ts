@@ -96,15 +96,15 @@ describe('alga-emulator build', () => {
 });
 
 describe('alga-emulator emulate', () => {
-  it('should run the emulate script under tsx with absolute --ext folders and the data folder', () => {
+  it('should run the emulate script (under tsx in a checkout) with absolute --ext folders, the flags and the data folder', () => {
     const input: CommandInput = {
       args: [],
-      options: { ext: ['.', '../other'], fresh: true },
+      options: { ext: ['.', '../other'], fresh: true, samples: true },
       globals: { dataDir: '/work/acme/.emulator', tenant: undefined, json: false },
       ctx: { env: { PATH: '/bin' }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
     };
     const { args, env } = emulateProcess(input);
-    expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh']);
+    expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh', '--samples']);
     expect(env).toEqual({ PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
   });
 

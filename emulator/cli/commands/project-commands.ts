@@ -1,7 +1,7 @@
 // `create`, `build` and `emulate`: the commands of an author's own project (`npm run build`,
 // `npm run emulate` in a scaffolded project call them).
 import { spawn } from 'node:child_process';
-import { relative, resolve } from 'node:path';
+import { extname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProject, planProjectBuild } from '../../toolchain/build-project.ts';
 import { createExtensionProject, type CreatedProject } from '../../scaffold/index.ts';
@@ -50,17 +50,23 @@ async function build(input: CommandInput, io: Output): Promise<number> {
   return report(io, input.globals, result, lines);
 }
 
-/** Where `npm run emulate` lives inside this package. */
-const EMULATE_SCRIPT = fileURLToPath(new URL('../bin/emulate.ts', import.meta.url));
+/**
+ * Where `npm run emulate` lives inside this package: `emulate.ts` in a checkout, the compiled
+ * `emulate.js` in an installed package (whichever this module itself is).
+ */
+export const EMULATE_SCRIPT = fileURLToPath(new URL(`../bin/emulate${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /**
- * The process `emulate` starts: Node with tsx's loader running this package's emulate script,
- * with the extension folders made absolute and the data folder passed as EMULATOR_DATA_DIR.
+ * The process `emulate` starts: Node running this package's emulate script (with tsx's loader
+ * only in a checkout, where it is TypeScript), with the extension folders made absolute and the
+ * data folder passed as EMULATOR_DATA_DIR.
  */
 export function emulateProcess(input: CommandInput): { args: string[]; env: Record<string, string | undefined> } {
   const exts = listOption(input.options, 'ext').flatMap((ext) => ['--ext', resolve(input.ctx.cwd, ext)]);
   const build = stringOption(input.options, 'build');
-  const args = ['--import', import.meta.resolve('tsx'), EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...(flagOption(input.options, 'fresh') ? ['--fresh'] : [])];
+  const loader = EMULATE_SCRIPT.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  const flags = ['fresh', 'samples'].filter((flag) => flagOption(input.options, flag)).map((flag) => `--${flag}`);
+  const args = [...loader, EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...flags];
   return { args, env: { ...input.ctx.env, EMULATOR_DATA_DIR: input.globals.dataDir } };
 }
 
@@ -96,7 +102,7 @@ export const PROJECT_COMMANDS: readonly CommandSpec[] = [
       ui: { type: 'boolean', description: 'a handler and an iframe UI (the default)' },
       'no-ui': { type: 'boolean', description: 'a handler only' },
       force: { type: 'boolean', description: 'write into a non-empty folder, replacing files of the same name' },
-      'emulator-spec': { type: 'string', value: '<spec>', description: 'how package.json depends on this emulator (default: file:<this emulator\'s folder>)' },
+      'emulator-spec': { type: 'string', value: '<spec>', description: 'how package.json depends on this emulator (default: file:<checkout> run from a checkout, ^<version> run from an installed package)' },
     },
     example: `${BIN} create acme-notes --no-ui`,
     details: [
@@ -128,6 +134,7 @@ export const PROJECT_COMMANDS: readonly CommandSpec[] = [
       ext: { type: 'string', multiple: true, value: '<dir>', description: 'build, publish, install and watch this extension folder' },
       build: { type: 'string', value: '<command>', description: 'how --ext folders are built (sh -c in the folder); default their build script, or the emulator\'s build' },
       fresh: { type: 'boolean', description: 'empty the data folder before starting' },
+      samples: { type: 'boolean', description: 'also publish and install the samples this package ships (off by default)' },
     },
     example: `${BIN} emulate --ext .`,
     details: ['The same as `npm run emulate` in the emulator\'s folder; runs until Ctrl-C. A saved src/** or ui-src/** rebuilds the folder; a change to manifest.json, dist/main.wasm or ui/** republishes it.'],
