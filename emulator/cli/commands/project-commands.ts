@@ -1,10 +1,12 @@
 // `create`, `build` and `emulate`: the commands of an author's own project (`npm run build`,
 // `npm run emulate` in a scaffolded project call them).
 import { spawn } from 'node:child_process';
-import { extname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProject, planProjectBuild } from '../../toolchain/build-project.ts';
 import { createExtensionProject, type CreatedProject } from '../../scaffold/index.ts';
+import { EMULATOR_ROOT } from '../../scaffold/scaffold.ts';
 import { BIN, flagOption, listOption, stringOption, usageError } from './args.ts';
 import { EXIT_OK, formatSeconds, report, shellQuote } from './output.ts';
 import type { CommandInput, CommandSpec, Output } from './types.ts';
@@ -20,10 +22,20 @@ async function create(input: CommandInput, io: Output): Promise<number> {
     force: flagOption(input.options, 'force'),
     emulatorSpec: stringOption(input.options, 'emulator-spec'),
   });
-  return report(io, input.globals, created, createdLines(created, input.ctx.cwd));
+  const linksUnbuiltCheckout = stringOption(input.options, 'emulator-spec') === undefined && checkoutPackageUnbuilt();
+  return report(io, input.globals, created, createdLines(created, input.ctx.cwd, linksUnbuiltCheckout));
 }
 
-function createdLines(created: CreatedProject, cwd: string): string[] {
+/**
+ * Run from a checkout, a project depends on it by `file:` (npm links it), and the linked package's
+ * entry points and bin are its compiled `dist/`, which only `npm run build:package` (or `npm pack`)
+ * makes. True when that build is missing, so the next steps start with it.
+ */
+function checkoutPackageUnbuilt(): boolean {
+  return !EMULATOR_ROOT.split(/[\\/]/).includes('node_modules') && !existsSync(join(EMULATOR_ROOT, 'dist/emulator/cli/bin/alga-emulator.js'));
+}
+
+function createdLines(created: CreatedProject, cwd: string, linksUnbuiltCheckout = false): string[] {
   const kind = created.ui ? 'handler and iframe UI' : 'handler';
   const where = relative(cwd, created.dir) || '.';
   return [
@@ -31,6 +43,7 @@ function createdLines(created: CreatedProject, cwd: string): string[] {
     ...created.files.map((file) => `  ${file}`),
     '',
     'Next:',
+    ...(linksUnbuiltCheckout ? [`  npm run --prefix ${shellQuote(EMULATOR_ROOT)} build:package   # once, and after each pull: the project links to this checkout's compiled package`] : []),
     ...(where === '.' ? [] : [`  cd ${shellQuote(where)}`]),
     '  npm install',
     '  npm test          # builds dist/main.wasm (about 15 s the first time), then runs test/extension.test.ts',
