@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,10 @@ describe('alga-emulator create', () => {
       '  test/extension.test.ts',
       '',
       'Next:',
+      // Run from a checkout whose package is not built (a clean clone), the first step builds it.
+      ...(existsSync(join(EMULATOR_ROOT, 'dist/emulator/cli/bin/alga-emulator.js'))
+        ? []
+        : [`  npm run --prefix ${EMULATOR_ROOT} build:package   # once, and after each pull: the project links to this checkout's compiled package`]),
       '  cd acme-notes',
       '  npm install',
       '  npm test          # builds dist/main.wasm (about 15 s the first time), then runs test/extension.test.ts',
