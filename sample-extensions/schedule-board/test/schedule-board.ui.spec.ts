@@ -92,13 +92,14 @@ test.describe('schedule-board in the shell', () => {
       await extensionFrame.locator('#cron').fill('0 * * * *');
       await extensionFrame.locator('#create').click();
       await expect(extensionFrame.locator('#message')).toHaveText('Created "hourly tick"');
-      expect(await rows(extensionFrame.locator('#schedules'))).toEqual([HEADER, ['hourly tick', 'POST /tick', '0 * * * * UTC', 'never', 'Delete']]);
+      // The list reloads after the message: poll until it shows the new schedule.
+      await expect.poll(() => rows(extensionFrame.locator('#schedules'))).toEqual([HEADER, ['hourly tick', 'POST /tick', '0 * * * * UTC', 'never', 'Delete']]);
 
       // Two hours and a minute: the 01:00 and 02:00 runs have finished when advance resolves.
       expect(await clock.advance(2 * 60 * 60_000 + 60_000)).toBe(Date.parse('2025-01-01T02:01:00.000Z'));
       await shell.reloadExtension({ waitFor: 'ready' });
       await expect(extensionFrame.locator('#ticks')).toHaveText('Runs of POST /tick: 2');
-      expect(await rows(extensionFrame.locator('#schedules'))).toEqual([HEADER, ['hourly tick', 'POST /tick', '0 * * * * UTC', '2025-01-01T02:00:00.000Z (success)', 'Delete']]);
+      await expect.poll(() => rows(extensionFrame.locator('#schedules'))).toEqual([HEADER, ['hourly tick', 'POST /tick', '0 * * * * UTC', '2025-01-01T02:00:00.000Z (success)', 'Delete']]);
     } finally {
       await emulator.restore(before);
     }
