@@ -3,7 +3,7 @@
 // runs at concurrency 8, and prints self time per source file and per function (PROFILE_LINES=<re>
 // adds line ticks of matching functions). Numbers for an engineer's note, not pass/fail.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,9 @@ interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: numb
 const work = await mkdtemp(join(tmpdir(), 'profile-'));
 try {
   const runnerPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', EMULATOR], {
+  // PROFILE_NODE_FLAGS: Node options for the emulator process (e.g. --max-semi-space-size=32).
+  const nodeFlags = (process.env.PROFILE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', EMULATOR], {
     env: { ...process.env, PROFILE_OUT: join(work, 'main.cpuprofile'), EMULATOR_DATA_DIR: join(work, 'data'), RUNNER_PORT: String(runnerPort), ALGA_API_KEY: 'profile-key-0123456789', EMULATOR_DEV_TOKEN: 'profile-dev-token-0123', EXT_GATEWAY_RATE_LIMIT: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -45,10 +47,19 @@ try {
   child.kill('SIGUSR2');
   await new Promise((r) => setTimeout(r, 200));
   let next = 0;
+  const threadsBefore = await threadCpu(child.pid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next++ < CALLS) await call(); }));
   const seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  const threadsAfter = await threadCpu(child.pid);
   console.log(`${CALLS} calls at concurrency ${CONCURRENCY}: ${(CALLS / seconds).toFixed(0)} req/s`);
+  console.log(`CPU per call: bench client ${((client.user + client.system) / 1000 / CALLS).toFixed(3)} ms`);
+  for (const [tid, after] of threadsAfter) {
+    const used = after.ms - (threadsBefore.get(tid)?.ms ?? 0);
+    if (used / CALLS >= 0.01) console.log(`  emulator thread ${tid} (${after.name}): ${(used / CALLS).toFixed(3)} ms`);
+  }
   await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
 
   summarize('main thread, measured window only', JSON.parse(await readFile(join(work, 'main.cpuprofile'), 'utf8')) as CpuProfile);
@@ -107,6 +118,23 @@ function summarize(name: string, p: CpuProfile): void {
   }
   console.log('  -- lines (ticks)');
   for (const [k, t] of top(ticks, 20)) console.log(`  ${String(t).padStart(7)}  ${k}`);
+}
+
+/** CPU time (user + system, ms) of each thread of `pid`, from /proc (Linux). */
+async function threadCpu(pid: number | undefined): Promise<Map<string, { name: string; ms: number }>> {
+  const out = new Map<string, { name: string; ms: number }>();
+  const tick = 1000 / 100; // USER_HZ
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    try {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = (await readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8')).trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, { name, ms: (Number(fields[11]) + Number(fields[12])) * tick });
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
 }
 
 function label(url: string): string {
