@@ -1,10 +1,12 @@
 // Harness figures for `npm run bench`: (l) createEmulator start-up, (m) snapshot and restore,
-// (n) a 100-test author suite with per-test isolation, wall-clock in its own Vitest process.
+// (n) a 100-test author suite with per-test isolation, wall-clock in its own Vitest process, with
+// the package installed as an author has it; (n2) the same suite on the checkout's sources.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createEmulator } from '../../harness/index.ts';
 import { ROOT } from '../../harness/runner-fixture.ts';
+import { installedSuite } from './installed-suite.ts';
 
 const SUITE = fileURLToPath(new URL('./suite-100', import.meta.url));
 
@@ -47,9 +49,23 @@ export async function harnessFigures(results: Record<string, number>): Promise<v
     await emu.close();
   }
 
-  // (n) the whole suite as an author runs it: `vitest run`, start-up and 100 isolated tests.
+  // (n) the whole suite as an author runs it: `vitest run`, start-up and 100 isolated tests, with
+  // the package installed in the project's node_modules. (n2) the same suite importing this
+  // checkout's TypeScript sources, which Vitest transforms on every run (a checkout's own tests).
+  const installed = await installedSuite(SUITE);
+  try {
+    results.n_suite100_wall_ms = await timedSuite(installed.dir);
+  } finally {
+    await installed.remove();
+  }
+  results.n2_suite100_sources_wall_ms = await timedSuite(SUITE);
+}
+
+/** Wall-clock of `vitest run` in `root`, which must pass its 100 tests. */
+async function timedSuite(root: string): Promise<number> {
   const t = performance.now();
-  const run = await promisify(execFile)(`${ROOT}/node_modules/.bin/vitest`, ['run', '--root', SUITE, '--reporter', 'dot', '--no-color'], { cwd: ROOT, timeout: 300_000, env: { ...process.env, NO_COLOR: '1' } });
-  results.n_suite100_wall_ms = performance.now() - t;
-  if (!/Tests\s+100 passed/.test(run.stdout)) throw new Error(`the 100-test suite did not pass:\n${run.stdout}`);
+  const run = await promisify(execFile)(`${ROOT}/node_modules/.bin/vitest`, ['run', '--root', root, '--reporter', 'dot', '--no-color'], { cwd: root, timeout: 300_000, env: { ...process.env, NO_COLOR: '1' } });
+  const ms = performance.now() - t;
+  if (!/Tests\s+100 passed/.test(run.stdout)) throw new Error(`the 100-test suite in ${root} did not pass:\n${run.stdout}`);
+  return ms;
 }
