@@ -72,6 +72,12 @@ const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 const CLEANUP_GRACE_MS = 10_000;
 
 /**
+ * Runner settings a test emulator defaults differently from a server (`env` overrides them): test
+ * emulators are many and short-lived, so none preloads components it may never call.
+ */
+const HARNESS_RUNNER_DEFAULTS: Readonly<Record<string, string>> = { RUNNER_PRELOAD_COMPONENTS: '0' };
+
+/**
  * Starts the platform for a test on ephemeral loopback ports with its own temporary data folder
  * (signing `dev`, shell off, an empty environment unless `env` says otherwise). Ready when the
  * promise resolves. Any number can run side by side in one process.
@@ -99,7 +105,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   const attempt = (async () => {
     state.dataDir = await mkdtemp(join(tmpdir(), 'alga-harness-'));
     return startEmulator({
-      env: { ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? harnessCacheDir() },
+      env: { ...HARNESS_RUNNER_DEFAULTS, ...env, EXT_CACHE_ROOT: options.cacheDir ?? env.EXT_CACHE_ROOT ?? harnessCacheDir() },
       settings: { dataDir: state.dataDir, port: 0, runnerPort: 0, host: '127.0.0.1' },
       shell: options.shell ?? false,
       warn: options.warn,

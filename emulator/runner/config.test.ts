@@ -44,9 +44,16 @@ describe('loadRunnerConfig', () => {
       perExtensionConcurrency: workers,
       spareWorkers: 1,
       defaultTimeoutMs: 30_000,
+      preloadComponents: 3,
       defaultMemoryMb: 256,
       idempotencyCapacity: 10_000,
     });
+  });
+
+  it('reads RUNNER_PRELOAD_COMPONENTS, where 0 turns the start-up preload off and a negative count is refused', () => {
+    expect(loadRunnerConfig({ RUNNER_PRELOAD_COMPONENTS: '0' }).preloadComponents).toBe(0);
+    expect(loadRunnerConfig({ RUNNER_PRELOAD_COMPONENTS: '5' }).preloadComponents).toBe(5);
+    expect(() => loadRunnerConfig({ RUNNER_PRELOAD_COMPONENTS: '-1' })).toThrow('RUNNER_PRELOAD_COMPONENTS must be an integer >= 0, got "-1". Fix or unset it.');
   });
 
   it('reads the archive limits (EXT_BUNDLE_MAX_*) the registry\'s finalize also applies', () => {

@@ -30,6 +30,8 @@ export interface RunnerConfig {
   /** `RUNNER_SPARE_WORKERS`: extra threads for installs starved by busy workers (worker-pool.ts). */
   spareWorkers: number;
   defaultTimeoutMs: number;
+  /** `RUNNER_PRELOAD_COMPONENTS`: recently loaded components compiled and instantiated at start. */
+  preloadComponents: number;
   defaultMemoryMb: number;
   idempotencyCapacity: number;
 }
@@ -54,6 +56,7 @@ const OWN_SETTINGS: readonly SettingRow[] = [
   ['RUNNER_MAX_CONCURRENCY_PER_EXTENSION', 'RUNNER_WORKERS', 'concurrent executions of one extension; the rest queue'],
   ['RUNNER_SPARE_WORKERS', '1', 'extra worker threads started while every worker is busy and another install (tenant × extension) waits with nothing running, so one runaway extension cannot starve the others; 0 = none'],
   ['RUNNER_DEFAULT_TIMEOUT_MS', '30000', 'timeout when a request has no limits.timeout_ms'],
+  ['RUNNER_PRELOAD_COMPONENTS', '3 (harness: 0)', 'at start, compile and instantiate (without calling) this many of the components last loaded from EXT_CACHE_ROOT, so the first call after a restart does not wait for them; 0 = none'],
   ['HOST', '127.0.0.1', 'address the servers bind to'],
 ];
 
@@ -88,6 +91,7 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     perExtensionConcurrency: int(env, 'RUNNER_MAX_CONCURRENCY_PER_EXTENSION', workers, 1),
     spareWorkers: int(env, 'RUNNER_SPARE_WORKERS', 1, 0),
     defaultTimeoutMs: int(env, 'RUNNER_DEFAULT_TIMEOUT_MS', 30_000, 1),
+    preloadComponents: int(env, 'RUNNER_PRELOAD_COMPONENTS', 3, 0),
     defaultMemoryMb: 256,
     idempotencyCapacity: 10_000,
   };

@@ -178,6 +178,27 @@ export class Runner implements Rewindable {
     this.#transit = deps.transit;
     this.#log = deps.log ?? (() => undefined);
     this.#onExecute = deps.onExecute;
+    this.preloaded = this.#preload(config.preloadComponents);
+  }
+
+  /**
+   * Settles when the start-up preload is over: the components last loaded from the cache
+   * (`RUNNER_PRELOAD_COMPONENTS` of them) compiled and handed to the workers to instantiate.
+   * Calls never wait for it; one that needs a component being preloaded joins its load.
+   */
+  readonly preloaded: Promise<void>;
+
+  async #preload(count: number): Promise<void> {
+    if (count === 0) return;
+    try {
+      await this.#engineReady;
+      for (const recent of (await this.#loader.recentlyLoaded()).slice(0, count)) {
+        const component = await this.#loader.loadCached(recent.contentHash, recent.memoryMb);
+        if (component && !this.#closing) this.#pool.warm(component);
+      }
+    } catch (err) {
+      this.#log({ level: 'warn', msg: 'runner: preloading recent components failed; the first calls compile them instead', reason: describeError(err) });
+    }
   }
 
   /** Writes one structured line to the Runner's log (`RunnerDeps.log`); the detail stays server-side. */

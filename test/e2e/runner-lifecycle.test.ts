@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { buildComponent, bundleEntry } from '../../emulator/toolchain/build-component.ts';
 import { projectGuests } from '../../emulator/toolchain/samples.ts';
 import { ROOT, RunnerFixture, TEST_GUEST_DIR, executeBody } from '../../harness/runner-fixture.ts';
@@ -30,6 +31,56 @@ describe('on-disk transpile cache', () => {
     const second = await start({ dataDir: first.dataDir, cacheRoot: `${first.dataDir}/cache` });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
     expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1 });
+  });
+});
+
+describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
+  it('compiles the components last loaded from the cache before any call, and the first call still gets a fresh instance', async () => {
+    const first = await start();
+    const hash = await first.install(TEST_GUEST_DIR, EXT);
+    expect((await first.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+    await first.runner.close();
+
+    const second = await start({ dataDir: first.dataDir, cacheRoot: `${first.dataDir}/cache` });
+    expect(second.runner.config.preloadComponents).toBe(3);
+    await second.runner.preloaded;
+    // Loaded from the disk cache at start, before any request named it.
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1 });
+    // The preloaded instance was never called: the first call sees the module's globals as instantiated.
+    expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+    expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1 });
+  });
+
+  it('preloads nothing with 0, and nothing from a recent list it cannot read', async () => {
+    const first = await start();
+    const hash = await first.install(TEST_GUEST_DIR, EXT);
+    await first.execute(executeBody(EXT, hash, 'GET', '/global'));
+    await first.runner.close();
+    const cacheRoot = `${first.dataDir}/cache`;
+
+    const off = await start({ dataDir: first.dataDir, cacheRoot, preloadComponents: 0 });
+    await off.runner.preloaded;
+    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0 });
+    await off.runner.close();
+
+    await writeFile(join(cacheRoot, 'transpiled/v1/recent.json'), '{ not json');
+    const unreadable = await start({ dataDir: first.dataDir, cacheRoot });
+    await unreadable.runner.preloaded;
+    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0 });
+    expect((await unreadable.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+  });
+
+  it('keeps the recent list newest first, one entry per component and memory limit', async () => {
+    const fx = await start();
+    const hash = await fx.install(TEST_GUEST_DIR, EXT);
+    await fx.execute(executeBody(EXT, hash, 'GET', '/global', { limits: { memory_mb: 64 } }));
+    await fx.execute(executeBody(EXT, hash, 'GET', '/global'));
+    await fx.execute(executeBody(EXT, hash, 'GET', '/global', { limits: { memory_mb: 64 } }));
+    await expect.poll(async () => JSON.parse(await readFile(join(fx.dataDir, 'cache/transpiled/v1/recent.json'), 'utf8').catch(() => '[]')) as unknown).toEqual([
+      { contentHash: hash, memoryMb: 256 },
+      { contentHash: hash, memoryMb: 64 },
+    ]);
   });
 });
 

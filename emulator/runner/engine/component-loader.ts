@@ -16,14 +16,24 @@ const TRANSPILE_CACHE_VERSION = 'v1';
 
 /** Transpile work folders: `{hash dir}.tmp-{owner}-{random}`, or `.tmp-{pid}-{random}` before owners were named (owner unknown). */
 const TRANSPILE_TEMP = new RegExp(`^.+\\.tmp-(?:(${OWNER_PATTERN})|\\d+)-[a-z0-9]+$`);
-/** Host-types temp files: `{key}.json.{owner}.tmp`, or `.{pid}.tmp` before owners were named. */
-const HOST_TYPES_TEMP = new RegExp(`^[0-9a-f]+\\.json\\.(?:(${OWNER_PATTERN})|\\d+)\\.tmp$`);
+/** Host-types and recent-list temp files: `{key}.json.{owner}.tmp` / `recent.json.{owner}.tmp`, or `.{pid}.tmp` before owners were named. */
+const HOST_TYPES_TEMP = new RegExp(`^(?:[0-9a-f]+|recent)\\.json\\.(?:(${OWNER_PATTERN})|\\d+)\\.tmp$`);
 
 /** Names in a folder; a missing folder has none. */
 async function listNames(dir: string): Promise<string[]> {
   return (await readdir(dir).catch(() => [] as string[])).sort();
 }
 const GLUE_FILE = 'main.js';
+/** `{cacheRoot}/transpiled/{version}/recent.json`: the components loaded last, newest first. */
+const RECENT_FILE = 'recent.json';
+/** How many components the recent list keeps. */
+const RECENT_KEPT = 8;
+
+/** A component as the recent list names it: what `loadCached` needs to compile it again. */
+export interface RecentComponent {
+  contentHash: string;
+  memoryMb: number;
+}
 
 /** A guest ready to be instantiated in a worker. */
 export interface LoadedComponent {
@@ -72,6 +82,31 @@ export class ComponentLoader {
       pending.catch(() => this.#compiled.delete(key));
     }
     return pending;
+  }
+
+  /**
+   * The components loaded most recently from this cache (by any process sharing it), newest
+   * first; a Runner preloads the first few when it starts. Empty when none was recorded.
+   */
+  async recentlyLoaded(): Promise<RecentComponent[]> {
+    try {
+      const list = JSON.parse(await readFile(this.#recentFile(), 'utf8')) as unknown;
+      return Array.isArray(list) ? list.filter(isRecentComponent) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Compiles a component from the transpile cache only; undefined when it was never transpiled here. */
+  async loadCached(contentHash: string, memoryMb: number): Promise<LoadedComponent | undefined> {
+    if (!this.#compiled.has(`${contentHash}:${memoryMb}`)) {
+      try {
+        await readFile(join(this.#transpiledDir(contentHash), 'meta.json'));
+      } catch {
+        return undefined;
+      }
+    }
+    return this.load(contentHash, () => Promise.reject(new Error(`${contentHash} is not in the transpile cache`)), memoryMb);
   }
 
   /**
@@ -134,8 +169,30 @@ export class ComponentLoader {
     }
   }
 
+  #transpiledDir(contentHash: string): string {
+    return join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, contentHash.replace(':', '-'));
+  }
+
+  #recentFile(): string {
+    return join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, RECENT_FILE);
+  }
+
+  /** Puts a loaded component first in the recent list (temp file + rename; a failed write only costs a preload). */
+  async #remember(entry: RecentComponent): Promise<void> {
+    const same = (c: RecentComponent) => c.contentHash === entry.contentHash && c.memoryMb === entry.memoryMb;
+    const list = [entry, ...(await this.recentlyLoaded()).filter((c) => !same(c))].slice(0, RECENT_KEPT);
+    const file = this.#recentFile();
+    const temp = `${file}.${processOwner()}.tmp`;
+    try {
+      await writeFile(temp, JSON.stringify(list));
+      await rename(temp, file);
+    } catch {
+      await rm(temp, { force: true });
+    }
+  }
+
   async #load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
-    const dir = join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, contentHash.replace(':', '-'));
+    const dir = this.#transpiledDir(contentHash);
     const cached = await readCached(dir);
     if (cached) this.stats.diskCacheHits++;
     else this.stats.transpiled++;
@@ -155,6 +212,7 @@ export class ComponentLoader {
         throw guestRefused(`cannot prepare core module ${name}: ${describeError(err)}`, err);
       }
     }
+    void this.#remember({ contentHash, memoryMb });
     return { contentHash, glueUrl: pathToFileURL(join(dir, GLUE_FILE)).href, modules, memoryMb };
   }
 
@@ -208,6 +266,11 @@ interface TranspiledFiles {
   exports: string[];
   declarations: Record<string, string>;
   core: Record<string, Uint8Array>;
+}
+
+function isRecentComponent(value: unknown): value is RecentComponent {
+  const entry = value as Partial<RecentComponent> | null;
+  return typeof entry?.contentHash === 'string' && /^sha256:[0-9a-f]{64}$/.test(entry.contentHash) && Number.isInteger(entry.memoryMb);
 }
 
 /** A component starts with `\0asm` and layer 1 (`0d 00 01 00`); a core module with version 1. */

@@ -170,6 +170,21 @@ export class WorkerPool {
     for (const slot of this.#slots) slot.worker.postMessage({ type: 'preload', glueUrl });
   }
 
+  /**
+   * Has the regular worker holding the fewest components instantiate `component` ahead of its
+   * first call (nothing is called: every call still starts from the post-instantiation snapshot).
+   * No-op when a worker holds it already.
+   */
+  warm(component: LoadedComponent): void {
+    const key = componentKey(component);
+    if (this.#closed || this.#slots.some((s) => s.knownKeys.has(key))) return;
+    const regular = this.#slots.filter((s) => !s.spare);
+    const slot = regular.reduce<Slot<Job> | undefined>((best, s) => (best && best.knownKeys.size <= s.knownKeys.size ? best : s), undefined);
+    if (!slot) return;
+    warmSlot(slot, [component]);
+    this.#recent = remember(this.#recent, component);
+  }
+
   /** Number of calls waiting for a worker. */
   get queued(): number {
     return this.#queue.size;
