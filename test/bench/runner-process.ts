@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVER_PROCESS_ENV } from '../../emulator/cli/server-env.ts';
 
 const RUNNER_CLI = fileURLToPath(new URL('../../emulator/cli/bin/runner.ts', import.meta.url));
 const ECHO_SERVER = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
@@ -15,14 +16,17 @@ export interface RunnerProcess {
   stop(): Promise<void>;
 }
 
-/** `env` adds Runner settings (e.g. `RUNNER_WORKERS`) to the inherited environment. */
+/**
+ * `env` adds Runner settings (e.g. `RUNNER_WORKERS`) to the inherited environment. Like the
+ * Runner and emulator servers users start, with the servers' environment (server-env.ts).
+ */
 export function startRunnerProcess(dataDir: string, env: Record<string, string> = {}): Promise<RunnerProcess> {
-  return startServerProcess(RUNNER_CLI, 'runner listening', { ...env, PORT: '0', EMULATOR_DATA_DIR: dataDir });
+  return startServerProcess(RUNNER_CLI, 'runner listening', { ...SERVER_PROCESS_ENV, ...env, PORT: '0', EMULATOR_DATA_DIR: dataDir });
 }
 
 /** The whole emulator (main port + Runner on `runnerPort`) with a known dev API key. */
 export function startEmulatorProcess(dataDir: string, runnerPort: number, apiKey: string): Promise<RunnerProcess> {
-  return startServerProcess(EMULATOR, 'emulator listening', { EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey, EMULATOR_DEV_TOKEN: 'bench-dev-token', EXT_GATEWAY_RATE_LIMIT: 'off' });
+  return startServerProcess(EMULATOR, 'emulator listening', { ...SERVER_PROCESS_ENV, EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey, EMULATOR_DEV_TOKEN: 'bench-dev-token', EXT_GATEWAY_RATE_LIMIT: 'off' });
 }
 
 /** The bare Express echo (the floor), also in its own process. */

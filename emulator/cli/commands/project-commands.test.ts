@@ -110,7 +110,16 @@ describe('alga-emulator emulate', () => {
     };
     const { args, env } = emulateProcess(input);
     expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh', '--samples']);
-    expect(env).toEqual({ PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
+    expect(env).toEqual({ MALLOC_ARENA_MAX: '2', PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
+  });
+
+  it('should keep a MALLOC_ARENA_MAX the user set', () => {
+    const input: CommandInput = {
+      args: [], options: {},
+      globals: { dataDir: '/work/acme/.emulator', tenant: undefined, json: false },
+      ctx: { env: { MALLOC_ARENA_MAX: '8' }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
+    };
+    expect(emulateProcess(input).env.MALLOC_ARENA_MAX).toBe('8');
   });
 
   it('should pass --build on to the emulate script', () => {

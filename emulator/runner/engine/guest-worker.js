@@ -9,6 +9,7 @@
 // main thread and blocks on a SharedArrayBuffer until the answer is posted back on a dedicated
 // port (there is no JSPI on Node 20).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
 
 /** @type {{ signal: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
 const { signal, replyPort, importShape } = workerData;
@@ -61,7 +62,7 @@ function takeSnapshot(coreInstances) {
   for (const instance of coreInstances) {
     for (const value of Object.values(instance.exports)) {
       if (value instanceof WebAssembly.Memory && !memories.has(value)) {
-        memories.set(value, new Uint8Array(value.buffer).slice());
+        memories.set(value, snapshotMemory(value));
       } else if (value instanceof WebAssembly.Global && !globals.has(value)) {
         const current = value.value;
         try {
@@ -74,12 +75,7 @@ function takeSnapshot(coreInstances) {
     }
   }
   return () => {
-    for (const [memory, bytes] of memories) {
-      const view = new Uint8Array(memory.buffer);
-      view.set(bytes);
-      // Memory cannot shrink: pages the call grew are zeroed so nothing leaks through them.
-      if (view.length > bytes.length) view.fill(0, bytes.length);
-    }
+    for (const [memory, snapshot] of memories) restoreMemory(memory, snapshot);
     for (const [global, value] of globals) global.value = value;
   };
 }
