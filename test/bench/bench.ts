@@ -76,9 +76,16 @@ try {
   results.d_first_execute_cold_ms = await timed(counterCall(runner.url, contentHash));
   await runner.stop();
 
-  // (e) first execute after a restart with the disk cache warm.
+  // (e) first execute after a restart with the disk cache warm, sent as soon as the Runner listens.
   runner = await startRunnerProcess(dataDir);
   results.e_first_execute_after_restart_ms = await timed(counterCall(runner.url, contentHash));
+  await runner.stop();
+
+  // (e2) the same, sent a second after the Runner listens (as a browser reload after a restart
+  // would): the start-up preload of recent components (RUNNER_PRELOAD_COMPONENTS) has run by then.
+  runner = await startRunnerProcess(dataDir);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  results.e2_first_execute_after_restart_1s_ms = await timed(counterCall(runner.url, contentHash));
 
   // (a) the floor: bare Express JSON echo in its own process, sequential.
   const floor = sortNum(await expressFloor(2000));
@@ -215,6 +222,7 @@ const rows: [string, string, string, string][] = [
   ['(c) /v1/execute at concurrency 8', `${results.c_concurrency8_rps?.toFixed(0)} req/s`, '', '≥ 150 req/s'],
   ['(d) first execute, never-seen bundle', `${results.d_first_execute_cold_ms?.toFixed(0)} ms`, `${((results.d_first_execute_cold_ms ?? NaN) / floorP50).toFixed(0)}×`, '≤ 1500 ms'],
   ['(e) first execute after restart, disk cache warm', `${results.e_first_execute_after_restart_ms?.toFixed(0)} ms`, `${((results.e_first_execute_after_restart_ms ?? NaN) / floorP50).toFixed(0)}×`, '≤ 200 ms'],
+  ['(e2) the same, sent 1 s after the restarted Runner listens', `${results.e2_first_execute_after_restart_1s_ms?.toFixed(0)} ms`, `${((results.e2_first_execute_after_restart_1s_ms ?? NaN) / floorP50).toFixed(0)}×`, 'reported'],
   ['(f) p50 of requests 4001-5000 ÷ p50 of 1-1000', results.f_drift_ratio?.toFixed(2) ?? '', '', '≤ 1.25'],
   ['(g) peak RSS of the Runner process', `${results.g_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 350 MB'],
   ['(g2) peak RSS of the jco child (once per bundle)', `${results.g2_transpile_child_peak_rss_mb?.toFixed(0)} MB`, '', 'reported'],
