@@ -123,8 +123,8 @@ class WarmChild {
 /**
  * Keeps one warm jco child started ahead of need, so the first transpile of a never-seen bundle
  * skips node's start-up, jco's import and jco's own compile (~0.3–0.5 s of ~2 s for 12 MB). A
- * transpile takes the ready child (or waits for the starting one); when there is none, or it died
- * without answering, it runs a cold child as before. After each transpile the next warm child
+ * transpile takes the waiting child, ready or still warming up (it then cuts its warm-up short);
+ * when there is none, or it died without answering, it runs a cold child as before. After each transpile the next warm child
  * starts in the background. One child serves one job and exits, so its memory (~250 MB peak for a
  * 12 MB component) goes back to the OS.
  */
@@ -171,7 +171,8 @@ export class WarmTranspiler {
     this.#next = undefined;
     if (child) this.#busy.add(child);
     try {
-      const warm = child && (await child.whenReady()) ? await child.run(input, outDir) : undefined;
+      // Sent at once: a child still warming up skips the rest of its warm-up.
+      const warm = child ? await child.run(input, outDir) : undefined;
       if (warm) return { ...warm, by: 'warm' };
       if (child && this.#closed) throw executeFailed('the component transpile was stopped: the Runner is closing. Retry on a running Runner.');
       return { ...(await runColdTranspile([input, outDir])), by: 'cold' };
