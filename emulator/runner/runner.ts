@@ -394,8 +394,8 @@ export class Runner implements Rewindable {
     };
   }
 
-  /** Engine counters: jco transpiles run and on-disk transpile cache hits since start. */
-  engineStats(): { transpiled: number; diskCacheHits: number } {
+  /** Engine counters since start: jco transpiles run, on-disk transpile cache hits, transpiles done by a warm child. */
+  engineStats(): { transpiled: number; diskCacheHits: number; warmTranspiles: number } {
     return { ...this.#loader.stats };
   }
 
