@@ -84,7 +84,7 @@ describe('warm transpiler', () => {
     const hash = 'sha256:hello-host';
     const cold = await loaderIn(undefined);
     await load(cold.loader, hash, wasm);
-    const warmTranspiler = new WarmTranspiler(WIT_PATH);
+    const warmTranspiler = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const warm = await loaderIn(warmTranspiler);
     const first = warmTranspiler.pid as number;
     expect(await warmTranspiler.whenReady()).toBe(true);
@@ -120,7 +120,7 @@ describe('warm transpiler', () => {
 
   it('refuses a broken component with the same message as a cold child, one fresh warm child per transpile', async () => {
     const cold = await loaderIn(undefined);
-    const warmTranspiler = new WarmTranspiler(WIT_PATH);
+    const warmTranspiler = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const warm = await loaderIn(warmTranspiler);
     const first = warmTranspiler.pid as number;
     await expect(load(cold.loader, 'sha256:garbage', GARBAGE)).rejects.toMatchObject({ code: 'EXECUTE_FAILED', message: GARBAGE_REFUSAL });
@@ -134,7 +134,7 @@ describe('warm transpiler', () => {
   });
 
   it('runs a cold child when the warm one was killed from outside, then warms a new one', async () => {
-    const warmTranspiler = new WarmTranspiler(WIT_PATH);
+    const warmTranspiler = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const { loader } = await loaderIn(warmTranspiler);
     expect(await warmTranspiler.whenReady()).toBe(true);
     const killed = warmTranspiler.pid as number;
@@ -147,14 +147,23 @@ describe('warm transpiler', () => {
     expect(warmTranspiler.pid).not.toBe(killed);
   });
 
+  it('forks the warm child only after startDelayMs: a transpile before that runs cold', async () => {
+    const warmTranspiler = new WarmTranspiler(WIT_PATH, { startDelayMs: 300 });
+    const { loader } = await loaderIn(warmTranspiler);
+    expect(warmTranspiler.pid).toBeUndefined();
+    await load(loader, 'sha256:dummy', dummy);
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0 });
+    expect(await warmTranspiler.whenReady()).toBe(true);
+  });
+
   it('kills the warm child on close(), whether it is still warming up or ready', async () => {
-    const warming = new WarmTranspiler(WIT_PATH);
+    const warming = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const loader = (await loaderIn(warming)).loader;
     const pid = warming.pid as number;
     await loader.close();
     expect(processExists(pid)).toBe(false);
 
-    const ready = new WarmTranspiler(WIT_PATH);
+    const ready = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const other = (await loaderIn(ready)).loader;
     expect(await ready.whenReady()).toBe(true);
     const readyPid = ready.pid as number;
@@ -164,6 +173,8 @@ describe('warm transpiler', () => {
 
   it("is started by a Runner with RUNNER_WARM_TRANSPILER=on and killed by the Runner's close()", async () => {
     const fixture = await RunnerFixture.start({}, {}, { RUNNER_WARM_TRANSPILER: 'on' });
+    const deadline = Date.now() + 10_000;
+    while ((await warmChildren()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const [pid] = await warmChildren();
     expect(pid).toBeGreaterThan(0);
     await fixture.close();

@@ -120,30 +120,52 @@ class WarmChild {
   }
 }
 
+/** How long after start-up (or after a transpile) the next warm child is forked, by default. */
+export const WARM_START_DELAY_MS = 1000;
+
 /**
  * Keeps one warm jco child started ahead of need, so the first transpile of a never-seen bundle
- * skips node's start-up, jco's import and jco's own compile (~0.3–0.5 s of ~2 s for 12 MB). A
+ * skips node's start-up, jco's import and jco's own compile (~0.3–0.9 s of ~2 s for 12 MB). A
  * transpile takes the waiting child, ready or still warming up (it then cuts its warm-up short);
- * when there is none, or it died without answering, it runs a cold child as before. After each transpile the next warm child
- * starts in the background. One child serves one job and exits, so its memory (~250 MB peak for a
- * 12 MB component) goes back to the OS.
+ * when there is none, or it died without answering, it runs a cold child as before. After each
+ * transpile the next warm child starts in the background. One child serves one job and exits, so
+ * its memory (~250 MB peak for a 12 MB component) goes back to the OS.
  */
 export class WarmTranspiler {
   readonly #witPath: string;
+  readonly #startDelayMs: number;
   /** The child waiting for the next job (ready or still warming up). */
   #next: WarmChild | undefined;
+  /** Pending fork of the next child (see `startDelayMs`). */
+  #timer: NodeJS.Timeout | undefined;
   /** Children taken for a job and not yet gone: `close()` kills them too. */
   readonly #busy = new Set<WarmChild>();
   #closed = false;
 
-  /** `witPath`: the world the dummy warm-up component is built from (our WIT). */
-  constructor(witPath: string) {
+  /**
+   * `witPath`: the world the dummy warm-up component is built from (our WIT). `startDelayMs`: the
+   * warm-up (~0.8 s of CPU) waits that long, so it does not compete with the Runner's own start-up
+   * or with the compile and first call that follow a transpile (a transpile in the meantime runs
+   * cold); 0 forks at once.
+   */
+  constructor(witPath: string, options: { startDelayMs?: number } = {}) {
     this.#witPath = witPath;
+    this.#startDelayMs = options.startDelayMs ?? WARM_START_DELAY_MS;
   }
 
-  /** Starts a warm child unless one is ready or starting; no-op once closed. */
+  /** Starts a warm child after `startDelayMs` unless one is ready, starting or due; no-op once closed. */
   start(): void {
-    if (this.#closed || this.#next) return;
+    if (this.#closed || this.#next || this.#timer) return;
+    if (this.#startDelayMs === 0) return this.#fork();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#fork();
+    }, this.#startDelayMs);
+    this.#timer.unref();
+  }
+
+  #fork(): void {
+    if (this.#closed) return;
     const child = new WarmChild(this.#witPath);
     this.#next = child;
     // A child killed from outside (or failing its warm-up) is dropped; the next transpile runs cold.
@@ -152,7 +174,7 @@ export class WarmTranspiler {
     });
   }
 
-  /** The waiting child's process id (undefined when none is ready or starting): for tests and logs. */
+  /** The waiting child's process id (undefined when none is ready or starting yet): for tests and logs. */
   get pid(): number | undefined {
     return this.#next?.pid;
   }
@@ -185,6 +207,8 @@ export class WarmTranspiler {
   /** Kills the warm children and waits until they are gone; later transpiles run cold children. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const children = [...this.#busy, ...(this.#next ? [this.#next] : [])];
     this.#next = undefined;
     await Promise.all(children.map((child) => child.stop()));
