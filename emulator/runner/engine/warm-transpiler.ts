@@ -136,10 +136,13 @@ export class WarmTranspiler {
   readonly #startDelayMs: number;
   /** The child waiting for the next job (ready or still warming up). */
   #next: WarmChild | undefined;
-  /** Pending fork of the next child (see `startDelayMs`). */
+  /** Pending fork of the next child (see `startDelayMs`), and who waits for it (`whenReady`). */
   #timer: NodeJS.Timeout | undefined;
+  #timerWaiters: (() => void)[] = [];
   /** Children taken for a job and not yet gone: `close()` kills them too. */
   readonly #busy = new Set<WarmChild>();
+  /** Transpiles in flight (warm or cold): no warm-up starts beside one; the last to end schedules it. */
+  #transpiling = 0;
   #closed = false;
 
   /**
@@ -153,13 +156,17 @@ export class WarmTranspiler {
     this.#startDelayMs = options.startDelayMs ?? WARM_START_DELAY_MS;
   }
 
-  /** Starts a warm child after `startDelayMs` unless one is ready, starting or due; no-op once closed. */
+  /**
+   * Starts a warm child after `startDelayMs` unless one is ready, starting or due, or a transpile
+   * is running (its end calls this again); no-op once closed.
+   */
   start(): void {
-    if (this.#closed || this.#next || this.#timer) return;
+    if (this.#closed || this.#next || this.#timer || this.#transpiling > 0) return;
     if (this.#startDelayMs === 0) return this.#fork();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#fork();
+      if (this.#transpiling === 0) this.#fork();
+      for (const resolve of this.#timerWaiters.splice(0)) resolve();
     }, this.#startDelayMs);
     this.#timer.unref();
   }
@@ -179,8 +186,12 @@ export class WarmTranspiler {
     return this.#next?.pid;
   }
 
-  /** Whether the waiting child finished its warm-up (false when there is none or it ended first). */
+  /**
+   * Whether the waiting child finished its warm-up, after its delayed fork if one is due (false
+   * when there is none or it ended first). A pending fork does not keep the process alive.
+   */
   async whenReady(): Promise<boolean> {
+    if (this.#timer) await new Promise<void>((resolve) => this.#timerWaiters.push(resolve));
     return (await this.#next?.whenReady()) ?? false;
   }
 
@@ -192,6 +203,7 @@ export class WarmTranspiler {
     const child = this.#next?.take();
     this.#next = undefined;
     if (child) this.#busy.add(child);
+    this.#transpiling++;
     try {
       // Sent at once: a child still warming up skips the rest of its warm-up.
       const warm = child ? await child.run(input, outDir) : undefined;
@@ -200,6 +212,7 @@ export class WarmTranspiler {
       return { ...(await runColdTranspile([input, outDir])), by: 'cold' };
     } finally {
       if (child) this.#busy.delete(child);
+      this.#transpiling--;
       this.start();
     }
   }
@@ -209,6 +222,7 @@ export class WarmTranspiler {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    for (const resolve of this.#timerWaiters.splice(0)) resolve();
     const children = [...this.#busy, ...(this.#next ? [this.#next] : [])];
     this.#next = undefined;
     await Promise.all(children.map((child) => child.stop()));
