@@ -8,7 +8,7 @@ import { componentEmbed, componentNew } from '@bytecodealliance/jco-transpile/wa
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../emulator/bundles/test-support.ts';
 import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
-import { WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
+import { WARM_START_DELAY_MS, WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
 import { WIT_PATH } from '../../emulator/wit/world.ts';
 import { createEmulator } from '../../harness/index.ts';
 import { HELLO_HOST_DIR, RunnerFixture } from '../../harness/runner-fixture.ts';
@@ -186,6 +186,8 @@ describe('warm transpiler', () => {
     open.push(fixture);
     const emu = await createEmulator();
     open.push(emu);
+    // Past the delay after which a Runner with the setting on forks its warm child.
+    await new Promise((r) => setTimeout(r, WARM_START_DELAY_MS + 500));
     expect([fixture.runner.config.warmTranspiler, await warmChildren()]).toEqual([false, []]);
   });
 });
