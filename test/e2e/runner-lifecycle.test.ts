@@ -45,11 +45,11 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
     expect(second.runner.config.preloadComponents).toBe(3);
     await second.runner.preloaded;
     // Loaded from the disk cache at start, before any request named it.
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0 });
     // The preloaded instance was never called: the first call sees the module's globals as instantiated.
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0 });
   });
 
   it('preloads nothing with 0, and nothing from a recent list it cannot read', async () => {
@@ -61,13 +61,13 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
 
     const off = await start({ dataDir: first.dataDir, cacheRoot, preloadComponents: 0 });
     await off.runner.preloaded;
-    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0 });
+    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0 });
     await off.runner.close();
 
     await writeFile(join(cacheRoot, 'transpiled/v1/recent.json'), '{ not json');
     const unreadable = await start({ dataDir: first.dataDir, cacheRoot });
     await unreadable.runner.preloaded;
-    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0 });
+    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0 });
     expect((await unreadable.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
   });
 

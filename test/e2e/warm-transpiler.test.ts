@@ -92,28 +92,29 @@ describe('warm transpiler', () => {
 
     expect(cold.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0 });
     expect(warm.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1 });
-    const coldFiles = await filesUnder(join(cold.cacheRoot, 'transpiled'));
+    // The component's folder (transpiled/v1 also holds the loader's recent list).
+    const coldFiles = await filesUnder(join(cold.cacheRoot, 'transpiled/v1/sha256-hello-host'));
     expect(coldFiles.map(([name]) => name)).toEqual([
-      'v1/sha256-hello-host/interfaces/alga-extension-clients.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-context.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-http.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-invoicing.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-logging.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-scheduler.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-secrets.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-services.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-storage.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-types.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-ui-proxy.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-user-v2.d.ts',
-      'v1/sha256-hello-host/interfaces/alga-extension-user.d.ts',
-      'v1/sha256-hello-host/main.core.wasm',
-      'v1/sha256-hello-host/main.core2.wasm',
-      'v1/sha256-hello-host/main.core3.wasm',
-      'v1/sha256-hello-host/main.js',
-      'v1/sha256-hello-host/meta.json',
+      'interfaces/alga-extension-clients.d.ts',
+      'interfaces/alga-extension-context.d.ts',
+      'interfaces/alga-extension-http.d.ts',
+      'interfaces/alga-extension-invoicing.d.ts',
+      'interfaces/alga-extension-logging.d.ts',
+      'interfaces/alga-extension-scheduler.d.ts',
+      'interfaces/alga-extension-secrets.d.ts',
+      'interfaces/alga-extension-services.d.ts',
+      'interfaces/alga-extension-storage.d.ts',
+      'interfaces/alga-extension-types.d.ts',
+      'interfaces/alga-extension-ui-proxy.d.ts',
+      'interfaces/alga-extension-user-v2.d.ts',
+      'interfaces/alga-extension-user.d.ts',
+      'main.core.wasm',
+      'main.core2.wasm',
+      'main.core3.wasm',
+      'main.js',
+      'meta.json',
     ]);
-    expect(await filesUnder(join(warm.cacheRoot, 'transpiled'))).toEqual(coldFiles);
+    expect(await filesUnder(join(warm.cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(coldFiles);
     expect(processExists(first)).toBe(false);
     expect(warmTranspiler.pid).not.toBe(first);
   });
