@@ -20,6 +20,7 @@ import { formatActivity, type ActivityMark } from './failure-report.ts';
 import { configView, secretsView, storageView, type ConfigView, type SecretsView, type StorageView } from './state.ts';
 import type { AddUserOptions, TestEmulator } from './test-emulator.ts';
 import { psaView, type PsaView } from './psa.ts';
+import { HARNESS_WARM_TRANSPILER } from './test-env.ts';
 import { extensionMetrics, type ExtensionMetrics, type UiProxyRoutes } from './metrics.ts';
 
 export type { AddUserOptions, TestEmulator } from './test-emulator.ts';
@@ -28,7 +29,8 @@ export interface CreateEmulatorOptions {
   /**
    * Environment the platform reads its settings from (`EXT_EGRESS_ALLOWLIST`,
    * `EXT_GATEWAY_ENDPOINT_MODE`, `SIGNING_MODE`, …). Default `{}`: your shell's variables never
-   * leak into a test. Ports and the data folder are always the harness's own.
+   * leak into a test. Ports and the data folder are always the harness's own;
+   * `RUNNER_PRELOAD_COMPONENTS` is `0` and `RUNNER_WARM_TRANSPILER` `off` unless set here.
    */
   env?: Readonly<Record<string, string | undefined>>;
   /** Serve the shell page on the main port (builds it when stale, a few seconds); default false. */
@@ -73,9 +75,10 @@ const CLEANUP_GRACE_MS = 10_000;
 
 /**
  * Runner settings a test emulator defaults differently from a server (`env` overrides them): test
- * emulators are many and short-lived, so none preloads components it may never call.
+ * emulators are many and short-lived, so none preloads components it may never call or keeps a
+ * warm transpile child.
  */
-const HARNESS_RUNNER_DEFAULTS: Readonly<Record<string, string>> = { RUNNER_PRELOAD_COMPONENTS: '0' };
+const HARNESS_RUNNER_DEFAULTS: Readonly<Record<string, string>> = { RUNNER_PRELOAD_COMPONENTS: '0', ...HARNESS_WARM_TRANSPILER };
 
 /**
  * Starts the platform for a test on ephemeral loopback ports with its own temporary data folder

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runner, bundleStoreKey, createRunnerApp, listen, loadRunnerConfig, packExtension, type RunnerConfig, type RunnerDeps } from '../emulator/index.ts';
+import { HARNESS_WARM_TRANSPILER } from './test-env.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HELLO_HOST_DIR = join(ROOT, 'sample-extensions/hello-host');
@@ -39,7 +40,7 @@ export class RunnerFixture {
   static async start(overrides: Partial<RunnerConfig> = {}, deps: RunnerDeps = {}, env: Record<string, string> = {}): Promise<RunnerFixture> {
     const dataDir = await mkdtemp(join(tmpdir(), 'runner-test-'));
     // `?? ` rather than spreading overrides last: `{ dataDir: undefined }` must not fall back to `.emulator` in the working directory.
-    const config = loadRunnerConfig(env, { ...overrides, dataDir: overrides.dataDir ?? dataDir, cacheRoot: overrides.cacheRoot ?? join(dataDir, 'cache') });
+    const config = loadRunnerConfig({ ...HARNESS_WARM_TRANSPILER, ...env }, { ...overrides, dataDir: overrides.dataDir ?? dataDir, cacheRoot: overrides.cacheRoot ?? join(dataDir, 'cache') });
     const runner = new Runner(config, deps);
     const { server, url } = await listen(createRunnerApp(runner), 0);
     return new RunnerFixture(runner, server, url, dataDir);

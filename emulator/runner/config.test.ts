@@ -43,6 +43,7 @@ describe('loadRunnerConfig', () => {
       workers,
       perExtensionConcurrency: workers,
       spareWorkers: 1,
+      warmTranspiler: true,
       defaultTimeoutMs: 30_000,
       preloadComponents: 3,
       defaultMemoryMb: 256,
@@ -112,6 +113,14 @@ describe('loadRunnerConfig', () => {
     expect(loadRunnerConfig({ RUNNER_SPARE_WORKERS: '0' }).spareWorkers).toBe(0);
     expect(loadRunnerConfig({ RUNNER_SPARE_WORKERS: '3' }).spareWorkers).toBe(3);
     expect(configError({ RUNNER_SPARE_WORKERS: '-1' }).message).toBe('RUNNER_SPARE_WORKERS must be an integer >= 0, got "-1". Fix or unset it.');
+  });
+
+  it('reads RUNNER_WARM_TRANSPILER: on by default and when empty, off turns it off, anything else is refused', () => {
+    expect(loadRunnerConfig({}).warmTranspiler).toBe(true);
+    expect(loadRunnerConfig({ RUNNER_WARM_TRANSPILER: '' }).warmTranspiler).toBe(true);
+    expect(loadRunnerConfig({ RUNNER_WARM_TRANSPILER: 'Off' }).warmTranspiler).toBe(false);
+    expect(loadRunnerConfig({ RUNNER_WARM_TRANSPILER: 'on' }).warmTranspiler).toBe(true);
+    expect(configError({ RUNNER_WARM_TRANSPILER: 'yes' }).message).toBe('RUNNER_WARM_TRANSPILER must be on or off, got "yes". Fix or unset it.');
   });
 
   it('treats empty variables as unset', () => {

@@ -20,6 +20,7 @@ import type { InvocationUsage } from '../contracts/invocation-usage.ts';
 import type { RunnerConfig } from './config.ts';
 import { DebugEventHub } from '../debug/debug-event-hub.ts';
 import { ComponentLoader } from './engine/component-loader.ts';
+import { WarmTranspiler } from './engine/warm-transpiler.ts';
 import { WorkerPool, type GuestRequest, type HostCallRecord } from './engine/worker-pool.ts';
 import { FastPaths, type FastPathState } from './fast-path.ts';
 import { FaultPlan } from './faults/fault-plan.ts';
@@ -148,11 +149,13 @@ export class Runner implements Rewindable {
       cached: (hash) => this.#cache.readyBundle(hash),
       report: (report) => this.#reportUi(report),
     });
+    const witPath = deps.witPath ?? WIT_PATH;
     this.#loader = new ComponentLoader({
       cacheRoot: config.cacheRoot,
-      witPath: deps.witPath ?? WIT_PATH,
+      witPath,
       // Workers parse the 400 KB glue module while the main thread compiles the core modules.
       onGlueReady: (url) => this.#pool.preloadGlue(url),
+      warmTranspiler: config.warmTranspiler ? new WarmTranspiler(witPath) : undefined,
     });
     this.#engineReady = this.#loader.hostDeclarations();
     this.#engineReady.catch(() => undefined);
@@ -391,8 +394,8 @@ export class Runner implements Rewindable {
     };
   }
 
-  /** Engine counters: jco transpiles run and on-disk transpile cache hits since start. */
-  engineStats(): { transpiled: number; diskCacheHits: number } {
+  /** Engine counters since start: jco transpiles run, on-disk transpile cache hits, transpiles done by a warm child. */
+  engineStats(): { transpiled: number; diskCacheHits: number; warmTranspiles: number } {
     return { ...this.#loader.stats };
   }
 
@@ -449,10 +452,10 @@ export class Runner implements Rewindable {
     return { extractions: await this.#cache.removeInterruptedExtractions(), transpiles: await this.#loader.removeInterruptedTranspiles() };
   }
 
-  /** Stops the workers and closes the storage database; safe to call more than once. */
+  /** Stops the workers and the warm transpile child, closes the storage database; safe to call more than once. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#pool.close();
+      await Promise.all([this.#pool.close(), this.#loader.close()]);
       this.#capabilities.close();
     })();
     return this.#closing;

@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import { OWNER_PATTERN, ownerIsGone, processOwner } from '../../bundles/leftovers.ts';
 import { EmulatorError, describeError, executeFailed } from '../../errors.ts';
@@ -10,6 +9,7 @@ import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from '../../wit/host-t
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
 import { exportAllGlobals } from './export-globals.ts';
 import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';
+import { runColdTranspile, type TranspileOutcome, type WarmTranspiler } from './warm-transpiler.ts';
 
 /** Bump when the transpile options or cache layout change, so old caches are not reused. */
 const TRANSPILE_CACHE_VERSION = 'v1';
@@ -50,6 +50,11 @@ export interface ComponentLoaderOptions {
   witPath: string;
   /** Called as soon as a component's glue module is on disk, before its core modules compile. */
   onGlueReady?: (glueUrl: string) => void;
+  /**
+   * Transpiles in a jco child started ahead of need (`RUNNER_WARM_TRANSPILER`); started here and
+   * killed by `close()`. Without one, each transpile starts a cold child.
+   */
+  warmTranspiler?: WarmTranspiler;
 }
 
 /** Thrown for guests production would refuse to run; the Runner maps it to `execute_failed`. */
@@ -66,11 +71,20 @@ export class ComponentLoader {
   readonly #options: ComponentLoaderOptions;
   readonly #compiled = new Map<string, Promise<LoadedComponent>>();
   #hostDecls: Promise<InterfaceDeclarations> | undefined;
-  /** How components were obtained: jco transpiles run vs disk-cache hits (for tests and logs). */
-  readonly stats = { transpiled: 0, diskCacheHits: 0 };
+  /**
+   * How components were obtained: jco transpiles run vs disk-cache hits, and how many transpiles
+   * a warm child did (for tests and logs).
+   */
+  readonly stats = { transpiled: 0, diskCacheHits: 0, warmTranspiles: 0 };
 
   constructor(options: ComponentLoaderOptions) {
     this.#options = { ...options };
+    this.#options.warmTranspiler?.start();
+  }
+
+  /** Kills the warm transpile child, if any (transpiles after this run cold children). */
+  async close(): Promise<void> {
+    await this.#options.warmTranspiler?.close();
   }
 
   load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
@@ -153,7 +167,8 @@ export class ComponentLoader {
     // Generated in the jco child process, like transpiles, so the Runner never holds jco's memory.
     const out = join(await mkdtemp(join(tmpdir(), 'alga-host-types-')), 'types.json');
     try {
-      await runTranspileChild(['--host-types', this.#options.witPath, out], (stderr) => new Error(`cannot load ${this.#options.witPath}: ${stderr}`));
+      const outcome = await runColdTranspile(['--host-types', this.#options.witPath, out]);
+      if (!outcome.ok) throw new Error(`cannot load ${this.#options.witPath}: ${outcome.stderr}`);
       const texts = await readFile(out, 'utf8');
       try {
         await mkdir(dirname(file), { recursive: true });
@@ -223,7 +238,8 @@ export class ComponentLoader {
     try {
       await mkdir(temp, { recursive: true });
       await writeFile(join(temp, 'input.wasm'), wasm);
-      await runTranspileChild([join(temp, 'input.wasm'), temp], (stderr) => guestRefused(`dist/main.wasm is not a valid component: ${stderr}`));
+      const outcome = await this.#runTranspile(join(temp, 'input.wasm'), temp);
+      if (!outcome.ok) throw guestRefused(`dist/main.wasm is not a valid component: ${outcome.stderr}`);
       await rm(join(temp, 'input.wasm'));
       try {
         await rename(temp, dir);
@@ -237,18 +253,15 @@ export class ComponentLoader {
     if (!files) throw guestRefused('transpiled component could not be read back from the cache');
     return files;
   }
-}
 
-const TRANSPILE_CHILD = fileURLToPath(new URL('./transpile-child.js', import.meta.url));
-
-/** Runs jco in a child process (see transpile-child.js); rejects with `fail(its message)`. */
-function runTranspileChild(args: string[], fail: (stderr: string) => Error): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [TRANSPILE_CHILD, ...args], { maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
-      if (!err) resolve();
-      else reject(fail(stderr.trim() || err.message));
-    });
-  });
+  /** jco in a child process (transpile-child.js): the warm one when there is one, else a cold one. */
+  async #runTranspile(input: string, outDir: string): Promise<TranspileOutcome> {
+    const warm = this.#options.warmTranspiler;
+    if (!warm) return runColdTranspile([input, outDir]);
+    const result = await warm.transpile(input, outDir);
+    if (result.by === 'warm') this.stats.warmTranspiles++;
+    return result;
+  }
 }
 
 /** The declarations shipped with the package, when they were generated from this very WIT. */
