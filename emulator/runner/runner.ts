@@ -394,8 +394,8 @@ export class Runner implements Rewindable {
     };
   }
 
-  /** Engine counters since start: jco transpiles run, on-disk transpile cache hits, transpiles done by a warm child. */
-  engineStats(): { transpiled: number; diskCacheHits: number; warmTranspiles: number } {
+  /** Engine counters since start: jco transpiles run, on-disk transpile cache hits, transpiles done by a warm child, transpiles of a skeleton. */
+  engineStats(): ComponentLoader['stats'] {
     return { ...this.#loader.stats };
   }
 

@@ -1,13 +1,14 @@
 // `npm run bench`: the Runner's figures measured side by side in one run, with ratios to the
 // bare-Express floor. Writes bench-results/bench.json. Numbers, not pass/fail.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeContentHash } from '../../emulator/bundles/hash.ts';
 import { FileBundleStore, bundleStoreKey } from '../../emulator/bundles/store.ts';
 import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 import { packEntries } from '../../emulator/bundles/pack.ts';
+import { componentSkeleton } from '../../emulator/runner/engine/component-skeleton.ts';
 import { BENCH_EMULATOR_TENANT, freePort, publishViaApi } from './publish-client.ts';
 import { startEchoProcess, startEmulatorProcess, startRunnerProcess } from './runner-process.ts';
 import { harnessFigures } from './harness-figures.ts';
@@ -115,7 +116,7 @@ try {
   await runner.stop();
 
   // (g2) peak RSS of the one-time jco transpile child (runs once per new bundle, then exits).
-  results.g2_transpile_child_peak_rss_mb = transpileChildPeakMb(dataDir);
+  results.g2_transpile_child_peak_rss_mb = await transpileChildPeakMb(dataDir);
 
   await registryFigures(join(dataDir, 'emulator'), bytes);
   await harnessFigures(results);
@@ -207,11 +208,15 @@ async function warmThreeExtensions(main: string): Promise<void> {
   }
 }
 
-/** Runs the transpile child once more under /usr/bin/time to read its peak RSS. */
-function transpileChildPeakMb(dir: string): number {
+/** Runs the transpile child once more under /usr/bin/time, on the skeleton the Runner gives it, to read its peak RSS. */
+async function transpileChildPeakMb(dir: string): Promise<number> {
   const out = join(dir, 'transpile-probe');
+  const input = join(dir, 'transpile-probe-skeleton.wasm');
+  const skeleton = componentSkeleton(new Uint8Array(await readFile(join(HELLO_HOST_DIR, 'dist/main.wasm'))));
+  if (!skeleton) throw new Error('hello-host has no skeleton');
+  await writeFile(input, skeleton.bytes);
   const child = join(ROOT, 'emulator/runner/engine/transpile-child.js');
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, child, join(HELLO_HOST_DIR, 'dist/main.wasm'), out], { encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, child, input, out], { encoding: 'utf8' });
   return Number(run.stderr.trim().split('\n').pop()) / 1024;
 }
 

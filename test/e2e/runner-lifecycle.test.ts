@@ -24,13 +24,13 @@ describe('on-disk transpile cache', () => {
     const first = await start();
     const hash = await first.install(TEST_GUEST_DIR, EXT);
     expect((await first.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(first.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0 });
+    expect(first.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
     await first.runner.close();
 
     // Same data folder, new Runner: the restart finds the transpile on disk.
     const second = await start({ dataDir: first.dataDir, cacheRoot: `${first.dataDir}/cache` });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
   });
 });
 
@@ -45,11 +45,11 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
     expect(second.runner.config.preloadComponents).toBe(3);
     await second.runner.preloaded;
     // Loaded from the disk cache at start, before any request named it.
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
     // The preloaded instance was never called: the first call sees the module's globals as instantiated.
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
   });
 
   it('preloads nothing with 0, and nothing from a recent list it cannot read', async () => {
@@ -61,13 +61,13 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
 
     const off = await start({ dataDir: first.dataDir, cacheRoot, preloadComponents: 0 });
     await off.runner.preloaded;
-    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0 });
+    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
     await off.runner.close();
 
     await writeFile(join(cacheRoot, 'transpiled/v1/recent.json'), '{ not json');
     const unreadable = await start({ dataDir: first.dataDir, cacheRoot });
     await unreadable.runner.preloaded;
-    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0 });
+    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
     expect((await unreadable.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
   });
 

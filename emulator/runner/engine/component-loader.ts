@@ -8,6 +8,8 @@ import { EmulatorError, describeError, executeFailed } from '../../errors.ts';
 import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from '../../wit/host-types.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
 import { exportAllGlobals } from './export-globals.ts';
+import { componentSkeleton, restoreCoreModules, type ComponentSkeleton, type StrippedModule } from './component-skeleton.ts';
+import { WasmFormatError } from './wasm-sections.ts';
 import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';
 import { runColdTranspile, type TranspileOutcome, type WarmTranspiler } from './warm-transpiler.ts';
 
@@ -63,8 +65,9 @@ export function guestRefused(message: string, cause?: unknown): EmulatorError {
 }
 
 /**
- * Turns `dist/main.wasm` bytes into compiled modules: header check, jco transpile (cached on disk
- * by content hash so a restart reuses it), link check against our WIT, memory cap, compile
+ * Turns `dist/main.wasm` bytes into compiled modules: header check, jco transpile of the
+ * component's skeleton with the original core modules put back (cached on disk by content hash so
+ * a restart reuses it), link check against our WIT, memory cap, compile
  * (cached in memory by hash and memory limit).
  */
 export class ComponentLoader {
@@ -72,10 +75,10 @@ export class ComponentLoader {
   readonly #compiled = new Map<string, Promise<LoadedComponent>>();
   #hostDecls: Promise<InterfaceDeclarations> | undefined;
   /**
-   * How components were obtained: jco transpiles run vs disk-cache hits, and how many transpiles
-   * a warm child did (for tests and logs).
+   * How components were obtained: jco transpiles run vs disk-cache hits, how many transpiles a
+   * warm child did, and how many were done on a skeleton (for tests and logs).
    */
-  readonly stats = { transpiled: 0, diskCacheHits: 0, warmTranspiles: 0 };
+  readonly stats = { transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 };
 
   constructor(options: ComponentLoaderOptions) {
     this.#options = { ...options };
@@ -236,11 +239,7 @@ export class ComponentLoader {
     // Named after this process, so start-up repair removes it only once this process is gone.
     const temp = `${dir}.tmp-${processOwner()}-${Math.random().toString(36).slice(2)}`;
     try {
-      await mkdir(temp, { recursive: true });
-      await writeFile(join(temp, 'input.wasm'), wasm);
-      const outcome = await this.#runTranspile(join(temp, 'input.wasm'), temp);
-      if (!outcome.ok) throw guestRefused(`dist/main.wasm is not a valid component: ${outcome.stderr}`);
-      await rm(join(temp, 'input.wasm'));
+      await this.#transpileInto(temp, wasm);
       try {
         await rename(temp, dir);
       } catch {
@@ -252,6 +251,36 @@ export class ComponentLoader {
     const files = await readCached(dir);
     if (!files) throw guestRefused('transpiled component could not be read back from the cache');
     return files;
+  }
+
+  /**
+   * jco's output for `wasm`, written to `outDir`. jco transpiles the component's skeleton
+   * (component-skeleton.ts) and the original core modules are put back in place of the skeleton
+   * ones. The original component is transpiled instead when it has no skeleton, when jco refuses
+   * the skeleton (so a refusal is jco's verdict on the real bytes, in its own words), or when the
+   * skeleton modules do not come back intact.
+   */
+  async #transpileInto(outDir: string, wasm: Uint8Array): Promise<void> {
+    const skeleton = skeletonOf(wasm);
+    if (skeleton) {
+      if ((await this.#runTranspileOn(outDir, skeleton.bytes)).ok && (await putOriginalsBack(outDir, skeleton.stripped))) {
+        this.stats.skeletonTranspiles++;
+        return;
+      }
+      await rm(outDir, { recursive: true, force: true });
+    }
+    const outcome = await this.#runTranspileOn(outDir, wasm);
+    if (!outcome.ok) throw guestRefused(`dist/main.wasm is not a valid component: ${outcome.stderr}`);
+  }
+
+  /** Transpiles `component` into `outDir` (created), through a file the child reads and that is removed after. */
+  async #runTranspileOn(outDir: string, component: Uint8Array): Promise<TranspileOutcome> {
+    await mkdir(outDir, { recursive: true });
+    const input = join(outDir, 'input.wasm');
+    await writeFile(input, component);
+    const outcome = await this.#runTranspile(input, outDir);
+    await rm(input, { force: true });
+    return outcome;
   }
 
   /** jco in a child process (transpile-child.js): the warm one when there is one, else a cold one. */
@@ -297,6 +326,28 @@ export function checkComponentHeader(bytes: Uint8Array): void {
       'dist/main.wasm is a core WebAssembly module, not a component of world alga:extension/runner; build it with componentize-js or `wasm-tools component new`',
     );
   }
+}
+
+/** The skeleton jco is given for `wasm`; none when its sections do not parse (jco then reports on the original). */
+function skeletonOf(wasm: Uint8Array): ComponentSkeleton | undefined {
+  try {
+    return componentSkeleton(wasm);
+  } catch (err) {
+    if (err instanceof WasmFormatError) return undefined;
+    throw err;
+  }
+}
+
+/** Replaces jco's skeleton core modules in `dir` by the originals; false when they did not come back intact. */
+async function putOriginalsBack(dir: string, stripped: StrippedModule[]): Promise<boolean> {
+  const written = new Map<string, Uint8Array>();
+  for (const name of await readdir(dir)) {
+    if (name.endsWith('.wasm')) written.set(name, new Uint8Array(await readFile(join(dir, name))));
+  }
+  const restored = restoreCoreModules(written, stripped);
+  if (!restored) return false;
+  for (const [name, bytes] of restored) await writeFile(join(dir, name), bytes);
+  return true;
 }
 
 async function readCached(dir: string): Promise<TranspiledFiles | undefined> {

@@ -46,7 +46,7 @@ function reportFailure(err) {
 
 /**
  * Warm mode: loads jco and transpiles a dummy component of our world (jco's own wasm is compiled
- * and warmed by it: a 12 MB job then takes ~1.3 s instead of a cold child's ~2 s), says
+ * and warmed by it, so the job runs on warmed code), says
  * `{ type: 'ready' }`, and serves exactly one `{ type: 'transpile', input, outDir }` job, answers
  * `{ type: 'done', ok }` and exits so the job's memory goes back to the OS. A job sent before the
  * warm-up ended runs as soon as the current warm-up step is done. A failed job writes its message

@@ -43,6 +43,7 @@ export function readSections(module: Uint8Array): Section[] {
     const id = module[offset] as number;
     const size = readLeb(module, offset + 1);
     const end = size.next + size.value;
+    if (end > module.length) throw new WasmFormatError(`section ${id} at offset ${offset} runs past the end of the binary`);
     sections.push({ id, start: size.next, end, raw: module.subarray(offset, end) });
     offset = end;
   }

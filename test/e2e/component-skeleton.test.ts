@@ -1,0 +1,139 @@
+// The loader transpiles a component's skeleton (component-skeleton.ts) and puts the original core
+// modules back: the cache must hold exactly what jco writes for the whole component, and every
+// refusal must stay a refusal. Each case runs jco on real 12 MB samples (a few seconds each).
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDirs } from '../../emulator/bundles/test-support.ts';
+import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
+import { runColdTranspile, type WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
+import { readSections } from '../../emulator/runner/engine/wasm-sections.ts';
+import { WIT_PATH } from '../../emulator/wit/world.ts';
+import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
+
+const temp = tempDirs();
+const open: ComponentLoader[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((l) => l.close()));
+  await temp.cleanup();
+});
+
+const CODE_SECTION = 10;
+const CUSTOM_SECTION = 0;
+
+async function sample(name: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(join(ROOT, 'sample-extensions', name, 'dist/main.wasm')));
+}
+
+async function loaderIn(warmTranspiler?: WarmTranspiler): Promise<{ loader: ComponentLoader; cacheRoot: string }> {
+  const cacheRoot = await temp.make('skeleton-');
+  const loader = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, warmTranspiler });
+  open.push(loader);
+  return { loader, cacheRoot };
+}
+
+/** jco on the whole component, as the loader did before skeletons: the reference output. */
+async function fullTranspile(wasm: Uint8Array): Promise<{ dir: string; outcome: Awaited<ReturnType<typeof runColdTranspile>> }> {
+  const dir = await temp.make('full-jco-');
+  await writeFile(join(dir, 'input.wasm'), wasm);
+  const out = join(dir, 'out');
+  await mkdir(out);
+  return { dir: out, outcome: await runColdTranspile([join(dir, 'input.wasm'), out]) };
+}
+
+/** Every file under `dir` as [relative path, SHA-256], sorted by path. */
+async function filesUnder(dir: string): Promise<[string, string][]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return Promise.all(files.sort().map(async (file) => [relative(dir, file), createHash('sha256').update(await readFile(file)).digest('hex')] as [string, string]));
+}
+
+/** Offset in `component` of the body of section `id` (the first one) of its largest core module. */
+function mainModuleSection(component: Uint8Array, id: number): number {
+  const modules = readSections(component).filter((s) => s.id === 1);
+  const main = modules.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+  const module = component.subarray(main.start, main.end);
+  const section = readSections(module).find((s) => s.id === id);
+  if (!section) throw new Error(`main module has no section ${id}`);
+  return main.start + section.start;
+}
+
+describe('skeleton transpile', () => {
+  for (const name of ['hello-host', 'psa-invoices']) {
+    it(`caches byte for byte what jco writes for the whole ${name} component`, async () => {
+      const wasm = await sample(name);
+      const full = await fullTranspile(wasm);
+      expect(full.outcome).toEqual({ ok: true });
+      const { loader, cacheRoot } = await loaderIn();
+      const loaded = await loader.load(`sha256:${name}`, () => Promise.resolve(wasm), 256);
+
+      expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
+      expect(await filesUnder(join(cacheRoot, `transpiled/v1/sha256-${name}`))).toEqual(await filesUnder(full.dir));
+      expect(Object.keys(loaded.modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
+    });
+  }
+
+  it('refuses a function body that does not validate, when the Runner compiles the real module', async () => {
+    const wasm = new Uint8Array(await readFile(join(HELLO_HOST_DIR, 'dist/main.wasm')));
+    // The first body: no locals, then `i32.add` on an empty stack, padded with `nop`s to its size.
+    const code = mainModuleSection(wasm, CODE_SECTION);
+    let at = code;
+    while ((wasm[at] as number) & 0x80) at++; // past the body count's LEB bytes
+    at++;
+    const size = wasm[at] as number; // the first body's size, one LEB byte
+    expect(size).toBeGreaterThanOrEqual(3);
+    expect(size).toBeLessThan(0x80);
+    wasm.set([0x00, 0x6a, ...Array.from({ length: size - 3 }, () => 0x01), 0x0b], at + 1);
+    expect((await fullTranspile(wasm)).outcome.ok).toBe(false);
+    const { loader } = await loaderIn();
+
+    await expect(loader.load('sha256:bad-body', () => Promise.resolve(wasm), 256)).rejects.toMatchObject({
+      code: 'EXECUTE_FAILED',
+      message: expect.stringMatching(/^execute_failed: cannot prepare core module main\.core\.wasm: WebAssembly\.compile\(\): Compiling function #\d+:"[^"]+" failed: not enough arguments on the stack for i32\.add \(need 1, got 0\)/),
+    });
+    expect(loader.stats.skeletonTranspiles).toBe(1);
+  });
+
+  it("refuses with jco's own words on the original when jco refuses the skeleton", async () => {
+    const wasm = await sample('hello-host');
+    // A custom section after the code whose name is not UTF-8: its offset differs in the skeleton.
+    const modules = readSections(wasm).filter((s) => s.id === 1);
+    const main = modules.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+    const customs = readSections(wasm.subarray(main.start, main.end)).filter((s) => s.id === CUSTOM_SECTION);
+    const last = customs.at(-1);
+    if (!last) throw new Error('no custom section in the main module');
+    wasm[main.start + last.start + 1] = 0xff; // first byte of the name, after its length
+    const full = await fullTranspile(wasm);
+    expect(full.outcome.ok).toBe(false);
+    const { loader } = await loaderIn();
+
+    await expect(loader.load('sha256:bad-name', () => Promise.resolve(wasm), 256)).rejects.toMatchObject({
+      code: 'EXECUTE_FAILED',
+      message: `execute_failed: dist/main.wasm is not a valid component: ${(full.outcome as { stderr: string }).stderr}`,
+    });
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
+  });
+
+  it('transpiles the original when a skeleton module does not come back intact', async () => {
+    const wasm = await sample('hello-host');
+    const full = await fullTranspile(wasm);
+    let jobs = 0;
+    // A transpiler that damages the first job's main module, as a jco that rewrote modules would.
+    const tampering = {
+      start: () => undefined,
+      close: async () => undefined,
+      transpile: async (input: string, outDir: string) => {
+        const outcome = await runColdTranspile([input, outDir]);
+        if (jobs++ === 0) await writeFile(join(outDir, 'main.core.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+        return { ...outcome, by: 'cold' as const };
+      },
+    } as unknown as WarmTranspiler;
+    const { loader, cacheRoot } = await loaderIn(tampering);
+    await loader.load('sha256:hello-host', () => Promise.resolve(wasm), 256);
+
+    expect(jobs).toBe(2);
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(await filesUnder(join(cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(await filesUnder(full.dir));
+  });
+});
