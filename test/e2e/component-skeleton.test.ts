@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDirs } from '../../emulator/bundles/test-support.ts';
 import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
 import { runColdTranspile, type WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
@@ -15,6 +15,7 @@ import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 const temp = tempDirs();
 const open: ComponentLoader[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   await Promise.all(open.splice(0).map((l) => l.close()));
   await temp.cleanup();
 });
@@ -135,5 +136,30 @@ describe('skeleton transpile', () => {
     expect(jobs).toBe(2);
     expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
     expect(await filesUnder(join(cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(await filesUnder(full.dir));
+  });
+
+  it('compiles the original core modules while jco works on the skeleton', async () => {
+    const wasm = await sample('hello-host');
+    const events: string[] = [];
+    const compile = WebAssembly.compile.bind(WebAssembly);
+    vi.spyOn(WebAssembly, 'compile').mockImplementation((bytes) => {
+      events.push('compile');
+      return compile(bytes);
+    });
+    const recording = {
+      start: () => undefined,
+      close: async () => undefined,
+      transpile: async (input: string, outDir: string) => {
+        events.push('jco start');
+        const outcome = await runColdTranspile([input, outDir]);
+        events.push('jco end');
+        return { ...outcome, by: 'cold' as const };
+      },
+    } as unknown as WarmTranspiler;
+    const { loader } = await loaderIn(recording);
+    await loader.load('sha256:hello-host', () => Promise.resolve(wasm), 256);
+
+    // The two stripped modules (main.core, main.core2) before jco; main.core3 had nothing to strip.
+    expect(events).toEqual(['compile', 'compile', 'jco start', 'jco end', 'compile']);
   });
 });

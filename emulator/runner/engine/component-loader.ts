@@ -211,66 +211,82 @@ export class ComponentLoader {
 
   async #load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
     const dir = this.#transpiledDir(contentHash);
+    const maxPages = memoryMbToPages(memoryMb);
     const cached = await readCached(dir);
     if (cached) this.stats.diskCacheHits++;
     else this.stats.transpiled++;
-    const files = cached ?? (await this.#transpile(dir, await wasm()));
+    const files = cached ?? (await this.#transpile(dir, await wasm(), maxPages));
     this.#options.onGlueReady?.(pathToFileURL(join(dir, GLUE_FILE)).href);
     const problems = linkProblems(files.imports, parseDeclarations(files.declarations), await this.hostDeclarations());
     if (problems.length > 0) throw guestRefused(`component failed to link: ${problems.join('; ')}`);
     if (!files.exports.includes('handler')) {
       throw guestRefused('component does not export the function "handler" of world alga:extension/runner');
     }
-    const maxPages = memoryMbToPages(memoryMb);
     const modules: Record<string, WebAssembly.Module> = {};
     for (const [name, bytes] of Object.entries(files.core)) {
-      try {
-        modules[name] = await WebAssembly.compile(exportAllGlobals(capModuleMemory(bytes, maxPages)) as Uint8Array<ArrayBuffer>);
-      } catch (err) {
-        throw guestRefused(`cannot prepare core module ${name}: ${describeError(err)}`, err);
-      }
+      const prepared = await (files.preparing?.[name] ?? prepareCoreModule(bytes, maxPages));
+      if (!prepared.ok) throw guestRefused(`cannot prepare core module ${name}: ${describeError(prepared.error)}`, prepared.error);
+      modules[name] = prepared.module;
     }
     void this.#remember({ contentHash, memoryMb });
     return { contentHash, glueUrl: pathToFileURL(join(dir, GLUE_FILE)).href, modules, memoryMb };
   }
 
-  async #transpile(dir: string, wasm: Uint8Array): Promise<TranspiledFiles> {
+  /**
+   * Transpiles `wasm` into the cache folder `dir`. When jco is given the skeleton, the original
+   * core modules are known before it starts, so they are prepared (capped, compiled) meanwhile;
+   * `preparing` hands those compiles to `#load`, which reports their failures in the usual order.
+   */
+  async #transpile(dir: string, wasm: Uint8Array, maxPages: number): Promise<TranspiledFiles> {
     checkComponentHeader(wasm);
+    const skeleton = skeletonOf(wasm);
+    const preparing = skeleton?.stripped.map((module) => prepareCoreModule(module.original, maxPages));
     // Named after this process, so start-up repair removes it only once this process is gone.
     const temp = `${dir}.tmp-${processOwner()}-${Math.random().toString(36).slice(2)}`;
+    let restored: Map<string, Uint8Array> | undefined;
     try {
-      await this.#transpileInto(temp, wasm);
+      restored = await this.#transpileInto(temp, wasm, skeleton);
       try {
         await rename(temp, dir);
       } catch {
-        // Another process finished the same hash first; use its copy.
+        // Another process finished the same hash first; use its copy (the same bytes).
       }
     } finally {
       await rm(temp, { recursive: true, force: true });
     }
     const files = await readCached(dir);
     if (!files) throw guestRefused('transpiled component could not be read back from the cache');
+    if (restored && skeleton && preparing) {
+      files.preparing = {};
+      for (const [name, original] of restored) {
+        const early = preparing[skeleton.stripped.findIndex((module) => module.original === original)];
+        if (early) files.preparing[name] = early;
+      }
+    }
     return files;
   }
 
   /**
-   * jco's output for `wasm`, written to `outDir`. jco transpiles the component's skeleton
-   * (component-skeleton.ts) and the original core modules are put back in place of the skeleton
-   * ones. The original component is transpiled instead when it has no skeleton, when jco refuses
-   * the skeleton (so a refusal is jco's verdict on the real bytes, in its own words), or when the
-   * skeleton modules do not come back intact.
+   * jco's output for `wasm`, written to `outDir`. jco transpiles the skeleton (when there is one)
+   * and the original core modules are put back in place of the skeleton ones; returns them by
+   * file name. The original component is transpiled instead (and undefined returned) when it has
+   * no skeleton, when jco refuses the skeleton (so a refusal is jco's verdict on the real bytes,
+   * in its own words), or when the skeleton modules do not come back intact.
    */
-  async #transpileInto(outDir: string, wasm: Uint8Array): Promise<void> {
-    const skeleton = skeletonOf(wasm);
+  async #transpileInto(outDir: string, wasm: Uint8Array, skeleton: ComponentSkeleton | undefined): Promise<Map<string, Uint8Array> | undefined> {
     if (skeleton) {
-      if ((await this.#runTranspileOn(outDir, skeleton.bytes)).ok && (await putOriginalsBack(outDir, skeleton.stripped))) {
-        this.stats.skeletonTranspiles++;
-        return;
+      if ((await this.#runTranspileOn(outDir, skeleton.bytes)).ok) {
+        const restored = await putOriginalsBack(outDir, skeleton.stripped);
+        if (restored) {
+          this.stats.skeletonTranspiles++;
+          return restored;
+        }
       }
       await rm(outDir, { recursive: true, force: true });
     }
     const outcome = await this.#runTranspileOn(outDir, wasm);
     if (!outcome.ok) throw guestRefused(`dist/main.wasm is not a valid component: ${outcome.stderr}`);
+    return undefined;
   }
 
   /** Transpiles `component` into `outDir` (created), through a file the child reads and that is removed after. */
@@ -308,6 +324,8 @@ interface TranspiledFiles {
   exports: string[];
   declarations: Record<string, string>;
   core: Record<string, Uint8Array>;
+  /** Core modules already being prepared, by file name (see `#transpile`). */
+  preparing?: Record<string, Promise<PreparedModule>>;
 }
 
 function isRecentComponent(value: unknown): value is RecentComponent {
@@ -338,16 +356,27 @@ function skeletonOf(wasm: Uint8Array): ComponentSkeleton | undefined {
   }
 }
 
-/** Replaces jco's skeleton core modules in `dir` by the originals; false when they did not come back intact. */
-async function putOriginalsBack(dir: string, stripped: StrippedModule[]): Promise<boolean> {
+/** Replaces jco's skeleton core modules in `dir` by the originals (returned by file name); undefined when they did not come back intact. */
+async function putOriginalsBack(dir: string, stripped: StrippedModule[]): Promise<Map<string, Uint8Array> | undefined> {
   const written = new Map<string, Uint8Array>();
   for (const name of await readdir(dir)) {
     if (name.endsWith('.wasm')) written.set(name, new Uint8Array(await readFile(join(dir, name))));
   }
   const restored = restoreCoreModules(written, stripped);
-  if (!restored) return false;
+  if (!restored) return undefined;
   for (const [name, bytes] of restored) await writeFile(join(dir, name), bytes);
-  return true;
+  return restored;
+}
+
+/** A core module capped to `maxPages`, its globals exported and compiled; never rejects. */
+type PreparedModule = { ok: true; module: WebAssembly.Module } | { ok: false; error: unknown };
+
+async function prepareCoreModule(bytes: Uint8Array, maxPages: number): Promise<PreparedModule> {
+  try {
+    return { ok: true, module: await WebAssembly.compile(exportAllGlobals(capModuleMemory(bytes, maxPages)) as Uint8Array<ArrayBuffer>) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 async function readCached(dir: string): Promise<TranspiledFiles | undefined> {
