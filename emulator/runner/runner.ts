@@ -120,6 +120,8 @@ export class Runner implements Rewindable {
   readonly #bundles: BundleLoader;
   readonly #ui: UiAssetServer;
   readonly #loader: ComponentLoader;
+  /** The warm jco child's keeper (`RUNNER_WARM_TRANSPILER`); owned and closed by the loader. */
+  readonly #warmTranspiler: WarmTranspiler | undefined;
   readonly #pool: WorkerPool;
   readonly #capabilities: OpenCapabilities;
   readonly #idempotency: IdempotencyCache<ExecuteEnvelope>;
@@ -150,12 +152,13 @@ export class Runner implements Rewindable {
       report: (report) => this.#reportUi(report),
     });
     const witPath = deps.witPath ?? WIT_PATH;
+    this.#warmTranspiler = config.warmTranspiler ? new WarmTranspiler(witPath) : undefined;
     this.#loader = new ComponentLoader({
       cacheRoot: config.cacheRoot,
       witPath,
       // Workers parse the 400 KB glue module while the main thread compiles the core modules.
       onGlueReady: (url) => this.#pool.preloadGlue(url),
-      warmTranspiler: config.warmTranspiler ? new WarmTranspiler(witPath) : undefined,
+      warmTranspiler: this.#warmTranspiler,
     });
     this.#engineReady = this.#loader.hostDeclarations();
     this.#engineReady.catch(() => undefined);
@@ -192,11 +195,14 @@ export class Runner implements Rewindable {
   readonly preloaded: Promise<void>;
 
   async #preload(count: number): Promise<void> {
-    if (count === 0) return;
     try {
       await this.#engineReady;
-      for (const recent of (await this.#loader.recentlyLoaded()).slice(0, count)) {
-        const component = await this.#loader.loadCached(recent.contentHash, recent.memoryMb);
+      const recent = count === 0 ? [] : (await this.#loader.recentlyLoaded()).slice(0, count);
+      // With nothing to preload, the warm jco child has no start-up work to wait for: a Runner on
+      // a new cache is the one most likely to see a never-seen bundle first.
+      if (recent.length === 0) this.#warmTranspiler?.startNow();
+      for (const entry of recent) {
+        const component = await this.#loader.loadCached(entry.contentHash, entry.memoryMb);
         if (component && !this.#closing) this.#pool.warm(component);
       }
     } catch (err) {

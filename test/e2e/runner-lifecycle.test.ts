@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -31,6 +32,25 @@ describe('on-disk transpile cache', () => {
     const second = await start({ dataDir: first.dataDir, cacheRoot: `${first.dataDir}/cache` });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
     expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
+  });
+});
+
+/** This process's warm jco children (`transpile-child.js --warm`). */
+function warmChildren(): number[] {
+  const found = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'transpile-child.js --warm'], { encoding: 'utf8' }).stdout;
+  return found.split('\n').filter(Boolean).map(Number);
+}
+
+describe('warm jco child at start (RUNNER_WARM_TRANSPILER)', () => {
+  it('is forked as soon as the preload finds nothing to preload, and the first transpile uses it', async () => {
+    const fx = await start({}, {}, { RUNNER_WARM_TRANSPILER: 'on' });
+    await fx.runner.preloaded;
+    expect(warmChildren()).toHaveLength(1);
+    const hash = await fx.install(TEST_GUEST_DIR, EXT);
+    expect((await fx.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
+    expect(fx.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1 });
+    await fx.runner.close();
+    expect(warmChildren()).toEqual([]);
   });
 });
 

@@ -157,6 +157,20 @@ describe('warm transpiler', () => {
     expect(await warmTranspiler.whenReady()).toBe(true);
   });
 
+  it('forks at once on startNow(), instead of after its start delay, and only one child', async () => {
+    const warmTranspiler = new WarmTranspiler(WIT_PATH, { startDelayMs: 60_000 });
+    const { loader } = await loaderIn(warmTranspiler);
+    expect(warmTranspiler.pid).toBeUndefined();
+    warmTranspiler.startNow();
+    const pid = warmTranspiler.pid;
+    expect(pid).toBeGreaterThan(0);
+    warmTranspiler.startNow();
+    expect(warmTranspiler.pid).toBe(pid);
+    expect(await warmTranspiler.whenReady()).toBe(true);
+    await load(loader, 'sha256:dummy', dummy);
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1 });
+  });
+
   it('kills the warm child on close(), whether it is still warming up or ready', async () => {
     const warming = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const loader = (await loaderIn(warming)).loader;

@@ -171,6 +171,19 @@ export class WarmTranspiler {
     this.#timer.unref();
   }
 
+  /**
+   * Forks the warm child now rather than after the start delay, for a Runner that has no
+   * start-up work for it to compete with (nothing to preload); no-op when a child is waiting, a
+   * transpile runs, or it is closed.
+   */
+  startNow(): void {
+    if (this.#closed || this.#next || this.#transpiling > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#fork();
+    for (const resolve of this.#timerWaiters.splice(0)) resolve();
+  }
+
   #fork(): void {
     if (this.#closed) return;
     const child = new WarmChild(this.#witPath);
