@@ -234,18 +234,20 @@ export class ComponentLoader {
 
   /**
    * Transpiles `wasm` into the cache folder `dir`. When jco is given the skeleton, the original
-   * core modules are known before it starts, so they are prepared (capped, compiled) meanwhile;
-   * `preparing` hands those compiles to `#load`, which reports their failures in the usual order.
+   * core modules are known before it starts, so they are prepared (capped, compiled) while it
+   * works, from the moment its child has the job; `preparing` hands those compiles to `#load`,
+   * which reports their failures in the usual order.
    */
   async #transpile(dir: string, wasm: Uint8Array, maxPages: number): Promise<TranspiledFiles> {
     checkComponentHeader(wasm);
     const skeleton = skeletonOf(wasm);
-    const preparing = skeleton?.stripped.map((module) => prepareCoreModule(module.original, maxPages));
+    let preparing: Promise<PreparedModule>[] | undefined;
+    const prepare = () => (preparing = skeleton?.stripped.map((module) => prepareCoreModule(module.original, maxPages)));
     // Named after this process, so start-up repair removes it only once this process is gone.
     const temp = `${dir}.tmp-${processOwner()}-${Math.random().toString(36).slice(2)}`;
     let restored: Map<string, Uint8Array> | undefined;
     try {
-      restored = await this.#transpileInto(temp, wasm, skeleton);
+      restored = await this.#transpileInto(temp, wasm, skeleton, prepare);
       try {
         await rename(temp, dir);
       } catch {
@@ -267,15 +269,15 @@ export class ComponentLoader {
   }
 
   /**
-   * jco's output for `wasm`, written to `outDir`. jco transpiles the skeleton (when there is one)
-   * and the original core modules are put back in place of the skeleton ones; returns them by
+   * jco's output for `wasm`, written to `outDir`. jco transpiles the skeleton (when there is one;
+   * `onSkeletonSent` is called once its child has the job) and the original core modules are put back in place of the skeleton ones; returns them by
    * file name. The original component is transpiled instead (and undefined returned) when it has
    * no skeleton, when jco refuses the skeleton (so a refusal is jco's verdict on the real bytes,
    * in its own words), or when the skeleton modules do not come back intact.
    */
-  async #transpileInto(outDir: string, wasm: Uint8Array, skeleton: ComponentSkeleton | undefined): Promise<Map<string, Uint8Array> | undefined> {
+  async #transpileInto(outDir: string, wasm: Uint8Array, skeleton: ComponentSkeleton | undefined, onSkeletonSent: () => void): Promise<Map<string, Uint8Array> | undefined> {
     if (skeleton) {
-      if ((await this.#runTranspileOn(outDir, skeleton.bytes)).ok) {
+      if ((await this.#runTranspileOn(outDir, skeleton.bytes, onSkeletonSent)).ok) {
         const restored = await putOriginalsBack(outDir, skeleton.stripped);
         if (restored) {
           this.stats.skeletonTranspiles++;
@@ -289,12 +291,18 @@ export class ComponentLoader {
     return undefined;
   }
 
-  /** Transpiles `component` into `outDir` (created), through a file the child reads and that is removed after. */
-  async #runTranspileOn(outDir: string, component: Uint8Array): Promise<TranspileOutcome> {
+  /**
+   * Transpiles `component` into `outDir` (created), through a file the child reads and that is
+   * removed after. `onSent` runs once the child was started or sent the job.
+   */
+  async #runTranspileOn(outDir: string, component: Uint8Array, onSent?: () => void): Promise<TranspileOutcome> {
     await mkdir(outDir, { recursive: true });
     const input = join(outDir, 'input.wasm');
     await writeFile(input, component);
-    const outcome = await this.#runTranspile(input, outDir);
+    // The child is spawned (or the warm one sent the job) synchronously by this call.
+    const running = this.#runTranspile(input, outDir);
+    onSent?.();
+    const outcome = await running;
     await rm(input, { force: true });
     return outcome;
   }
