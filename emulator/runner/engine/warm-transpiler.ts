@@ -125,11 +125,12 @@ export const WARM_START_DELAY_MS = 1000;
 
 /**
  * Keeps one warm jco child started ahead of need, so the first transpile of a never-seen bundle
- * skips node's start-up, jco's import and jco's own compile (~0.3–0.9 s of ~2 s for 12 MB). A
+ * skips node's start-up, jco's import and jco's own compile (a cold child on a 12 MB
+ * component's skeleton takes ~0.8 s, of which the transpile itself is ~0.3 s). A
  * transpile takes the waiting child, ready or still warming up (it then cuts its warm-up short);
  * when there is none, or it died without answering, it runs a cold child as before. After each
  * transpile the next warm child starts in the background. One child serves one job and exits, so
- * its memory (~250 MB peak for a 12 MB component) goes back to the OS.
+ * its memory (~180 MB peak on a 12 MB component's skeleton) goes back to the OS.
  */
 export class WarmTranspiler {
   readonly #witPath: string;
