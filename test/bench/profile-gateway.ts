@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
-import { SERVER_PROCESS_ENV } from '../../emulator/cli/server-env.ts';
+import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from '../../emulator/cli/server-env.ts';
 import { freePort, publishViaApi } from './publish-client.ts';
 
 const CALLS = Number(process.env.PROFILE_CALLS ?? 3000);
@@ -21,8 +21,9 @@ interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: numb
 const work = await mkdtemp(join(tmpdir(), 'profile-'));
 try {
   const runnerPort = await freePort();
-  // PROFILE_NODE_FLAGS: Node options for the emulator process (e.g. --max-semi-space-size=32).
-  const nodeFlags = (process.env.PROFILE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // PROFILE_NODE_FLAGS: Node options for the emulator process (e.g. --max-semi-space-size=32);
+  // unset, the servers' own (server-env.ts).
+  const nodeFlags = process.env.PROFILE_NODE_FLAGS === undefined ? SERVER_NODE_FLAGS : process.env.PROFILE_NODE_FLAGS.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', EMULATOR], {
     env: { ...SERVER_PROCESS_ENV, ...process.env, PROFILE_OUT: join(work, 'main.cpuprofile'), EMULATOR_DATA_DIR: join(work, 'data'), RUNNER_PORT: String(runnerPort), ALGA_API_KEY: 'profile-key-0123456789', EMULATOR_DEV_TOKEN: 'profile-dev-token-0123', EXT_GATEWAY_RATE_LIMIT: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SERVER_PROCESS_ENV } from '../../emulator/cli/server-env.ts';
+import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from '../../emulator/cli/server-env.ts';
 
 const RUNNER_CLI = fileURLToPath(new URL('../../emulator/cli/bin/runner.ts', import.meta.url));
 const ECHO_SERVER = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
@@ -18,15 +18,15 @@ export interface RunnerProcess {
 
 /**
  * `env` adds Runner settings (e.g. `RUNNER_WORKERS`) to the inherited environment. Like the
- * Runner and emulator servers users start, with the servers' environment (server-env.ts).
+ * Runner and emulator servers users start, with the servers' environment and Node options (server-env.ts).
  */
 export function startRunnerProcess(dataDir: string, env: Record<string, string> = {}): Promise<RunnerProcess> {
-  return startServerProcess(RUNNER_CLI, 'runner listening', { ...SERVER_PROCESS_ENV, ...env, PORT: '0', EMULATOR_DATA_DIR: dataDir });
+  return startServerProcess(RUNNER_CLI, 'runner listening', { ...SERVER_PROCESS_ENV, ...env, PORT: '0', EMULATOR_DATA_DIR: dataDir }, SERVER_NODE_FLAGS);
 }
 
 /** The whole emulator (main port + Runner on `runnerPort`) with a known dev API key. */
 export function startEmulatorProcess(dataDir: string, runnerPort: number, apiKey: string): Promise<RunnerProcess> {
-  return startServerProcess(EMULATOR, 'emulator listening', { ...SERVER_PROCESS_ENV, EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey, EMULATOR_DEV_TOKEN: 'bench-dev-token', EXT_GATEWAY_RATE_LIMIT: 'off' });
+  return startServerProcess(EMULATOR, 'emulator listening', { ...SERVER_PROCESS_ENV, EMULATOR_DATA_DIR: dataDir, RUNNER_PORT: String(runnerPort), ALGA_API_KEY: apiKey, EMULATOR_DEV_TOKEN: 'bench-dev-token', EXT_GATEWAY_RATE_LIMIT: 'off' }, SERVER_NODE_FLAGS);
 }
 
 /** The bare Express echo (the floor), also in its own process. */
@@ -34,8 +34,8 @@ export function startEchoProcess(): Promise<RunnerProcess> {
   return startServerProcess(ECHO_SERVER, 'echo listening', {});
 }
 
-async function startServerProcess(script: string, readyMsg: string, env: Record<string, string>): Promise<RunnerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+async function startServerProcess(script: string, readyMsg: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<RunnerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -101,7 +101,7 @@ describe('alga-emulator build', () => {
 });
 
 describe('alga-emulator emulate', () => {
-  it('should run the emulate script (under tsx in a checkout) with absolute --ext folders, the flags and the data folder', () => {
+  it('should run the emulate script (under tsx in a checkout) with the servers\' Node options, absolute --ext folders, the flags and the data folder', () => {
     const input: CommandInput = {
       args: [],
       options: { ext: ['.', '../other'], fresh: true, samples: true },
@@ -109,8 +109,8 @@ describe('alga-emulator emulate', () => {
       ctx: { env: { PATH: '/bin' }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
     };
     const { args, env } = emulateProcess(input);
-    expect(args).toEqual(['--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh', '--samples']);
-    expect(env).toEqual({ MALLOC_ARENA_MAX: '2', PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
+    expect(args).toEqual(['--max-semi-space-size=2', '--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh', '--samples']);
+    expect(env).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
   });
 
   it('should keep a MALLOC_ARENA_MAX the user set', () => {
@@ -129,6 +129,6 @@ describe('alga-emulator emulate', () => {
       globals: { dataDir: '/work/acme/.emulator', tenant: undefined, json: false },
       ctx: { env: {}, cwd: '/work/acme', home: '/home/me', now: () => 0 },
     };
-    expect(emulateProcess(input).args.slice(3)).toEqual(['--ext', '/work/acme', '--build', 'make wasm']);
+    expect(emulateProcess(input).args.slice(4)).toEqual(['--ext', '/work/acme', '--build', 'make wasm']);
   });
 });

@@ -10,7 +10,7 @@ import { EMULATOR_ROOT } from '../../scaffold/scaffold.ts';
 import { BIN, flagOption, listOption, stringOption, usageError } from './args.ts';
 import { EXIT_OK, formatSeconds, report, shellQuote } from './output.ts';
 import type { CommandInput, CommandSpec, Output } from './types.ts';
-import { SERVER_PROCESS_ENV } from '../server-env.ts';
+import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from '../server-env.ts';
 
 async function create(input: CommandInput, io: Output): Promise<number> {
   if (flagOption(input.options, 'ui') && flagOption(input.options, 'no-ui')) throw usageError('pass either --ui or --no-ui, not both.');
@@ -73,14 +73,15 @@ export const EMULATE_SCRIPT = fileURLToPath(new URL(`../bin/emulate${extname(fil
 /**
  * The process `emulate` starts: Node running this package's emulate script (with tsx's loader
  * only in a checkout, where it is TypeScript), with the extension folders made absolute, the
- * data folder passed as EMULATOR_DATA_DIR and the servers' environment (server-env.ts) as defaults.
+ * data folder passed as EMULATOR_DATA_DIR, the servers' Node options and their environment
+ * (server-env.ts) as defaults.
  */
 export function emulateProcess(input: CommandInput): { args: string[]; env: Record<string, string | undefined> } {
   const exts = listOption(input.options, 'ext').flatMap((ext) => ['--ext', resolve(input.ctx.cwd, ext)]);
   const build = stringOption(input.options, 'build');
   const loader = EMULATE_SCRIPT.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   const flags = ['fresh', 'samples'].filter((flag) => flagOption(input.options, flag)).map((flag) => `--${flag}`);
-  const args = [...loader, EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...flags];
+  const args = [...SERVER_NODE_FLAGS, ...loader, EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...flags];
   return { args, env: { ...SERVER_PROCESS_ENV, ...input.ctx.env, EMULATOR_DATA_DIR: input.globals.dataDir } };
 }
 

@@ -9,6 +9,11 @@ describe('workerExecArgv', () => {
     ])).toEqual([]);
   });
 
+  it('drops V8\'s heap limits, which every worker already gets from the process and Node refuses in a worker', () => {
+    expect(workerExecArgv(['--max-semi-space-size=2', '--conditions', 'dev', '--max-old-space-size=4096', '--min-semi-space-size=1']))
+      .toEqual(['--conditions', 'dev']);
+  });
+
   it('keeps every other option in order', () => {
     expect(workerExecArgv(['--stack-size=2000', '--import', 'tsx', '--experimental-wasm-stack-switching', '--conditions', 'dev']))
       .toEqual(['--stack-size=2000', '--experimental-wasm-stack-switching', '--conditions', 'dev']);
