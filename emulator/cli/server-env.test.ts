@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV, serverEnvPrefix, serverNodeFlagsArgs } from './server-env.ts';
+import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV, serverEnvPrefix, serverNodeFlags, serverNodeFlagsArgs } from './server-env.ts';
 
 const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
@@ -13,6 +13,12 @@ describe('the servers\' environment', () => {
   it('starts Node with --max-semi-space-size=2, written as options after tsx', () => {
     expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=2']);
     expect(serverNodeFlagsArgs()).toBe('--max-semi-space-size=2 ');
+  });
+
+  it('leaves out the options the user\'s NODE_OPTIONS sets', () => {
+    expect(serverNodeFlags({})).toEqual(['--max-semi-space-size=2']);
+    expect(serverNodeFlags({ NODE_OPTIONS: '--inspect' })).toEqual(['--max-semi-space-size=2']);
+    expect(serverNodeFlags({ NODE_OPTIONS: ' --inspect  --max_semi_space_size=32 ' })).toEqual([]);
   });
 
   it('prefixes the checkout\'s server scripts, npm run emulate and npm run runner', () => {

@@ -30,6 +30,18 @@ export const SERVER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
+/**
+ * `SERVER_NODE_FLAGS` minus the options the user's `NODE_OPTIONS` sets: theirs win, as with the
+ * environment (an option on the command line would override the same one in `NODE_OPTIONS`).
+ *
+ * @example serverNodeFlags({ NODE_OPTIONS: '--max-semi-space-size=16' }) // []
+ */
+export function serverNodeFlags(env: Readonly<Record<string, string | undefined>>): string[] {
+  const optionName = (option: string) => (option.split('=')[0] as string).replaceAll('_', '-');
+  const set = new Set((env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean).map(optionName));
+  return SERVER_NODE_FLAGS.filter((flag) => !set.has(optionName(flag)));
+}
+
 /** `SERVER_PROCESS_ENV` as the `NAME=value ` prefix of an npm script. */
 export function serverEnvPrefix(): string {
   return Object.entries(SERVER_PROCESS_ENV).map(([name, value]) => `${name}=${value} `).join('');

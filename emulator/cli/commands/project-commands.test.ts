@@ -122,6 +122,18 @@ describe('alga-emulator emulate', () => {
     expect(emulateProcess(input).env.MALLOC_ARENA_MAX).toBe('8');
   });
 
+  it('should leave out --max-semi-space-size when the user\'s NODE_OPTIONS sets it, in either spelling', () => {
+    const input = (NODE_OPTIONS: string): CommandInput => ({
+      args: [], options: {},
+      globals: { dataDir: '/work/acme/.emulator', tenant: undefined, json: false },
+      ctx: { env: { NODE_OPTIONS }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
+    });
+    expect(emulateProcess(input('--enable-source-maps --max-semi-space-size=16')).args[0]).toBe('--import');
+    expect(emulateProcess(input('--max_semi_space_size=16')).args[0]).toBe('--import');
+    expect(emulateProcess(input('--max-semi-space-size=16')).env.NODE_OPTIONS).toBe('--max-semi-space-size=16');
+    expect(emulateProcess(input('--enable-source-maps')).args[0]).toBe('--max-semi-space-size=2');
+  });
+
   it('should pass --build on to the emulate script', () => {
     const input: CommandInput = {
       args: [],

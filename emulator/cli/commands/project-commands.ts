@@ -10,7 +10,7 @@ import { EMULATOR_ROOT } from '../../scaffold/scaffold.ts';
 import { BIN, flagOption, listOption, stringOption, usageError } from './args.ts';
 import { EXIT_OK, formatSeconds, report, shellQuote } from './output.ts';
 import type { CommandInput, CommandSpec, Output } from './types.ts';
-import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from '../server-env.ts';
+import { SERVER_PROCESS_ENV, serverNodeFlags } from '../server-env.ts';
 
 async function create(input: CommandInput, io: Output): Promise<number> {
   if (flagOption(input.options, 'ui') && flagOption(input.options, 'no-ui')) throw usageError('pass either --ui or --no-ui, not both.');
@@ -81,7 +81,7 @@ export function emulateProcess(input: CommandInput): { args: string[]; env: Reco
   const build = stringOption(input.options, 'build');
   const loader = EMULATE_SCRIPT.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
   const flags = ['fresh', 'samples'].filter((flag) => flagOption(input.options, flag)).map((flag) => `--${flag}`);
-  const args = [...SERVER_NODE_FLAGS, ...loader, EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...flags];
+  const args = [...serverNodeFlags(input.ctx.env), ...loader, EMULATE_SCRIPT, ...exts, ...(build === undefined ? [] : ['--build', build]), ...flags];
   return { args, env: { ...SERVER_PROCESS_ENV, ...input.ctx.env, EMULATOR_DATA_DIR: input.globals.dataDir } };
 }
 
