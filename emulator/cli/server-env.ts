@@ -12,8 +12,8 @@
  * alone, glibc raises it to the size of each large block freed (up to 32 MiB), so after the first
  * 12 MB core module buffer was freed the next ones (file bytes, the memory-capped copy, V8's own
  * copy) came from the heap, and the heap kept their pages after they were freed. Fixed, a block
- * of 128 KiB or more is its own mapping and goes back to the system when freed: (s) peak RSS
- * 331–393 MB → 291–333 MB, throughput unchanged (issue 13's note has the runs).
+ * of 128 KiB or more is its own mapping and goes back to the system when freed: with three
+ * components warm (bench (s)) peak RSS 331–393 MB → 291–333 MB (issue 13's note has the runs).
  */
 export const SERVER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
@@ -24,9 +24,10 @@ export const SERVER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
  * `--max-semi-space-size=2` caps each V8 isolate's young generation at 2 × 2 MB instead of
  * letting it grow to 2 × 16 MB under load. The flag is process-wide: it applies to the main
  * thread and to every guest worker alike (worker-exec-argv.ts keeps it out of the workers'
- * execArgv, where Node refuses it). Short-lived garbage, the 12 MB module buffers' wrappers
- * included, is collected sooner: with three components warm the emulator's peak RSS went from
- * 291–333 MB to 265–268 MB, and the Gateway at concurrency 8 was no slower.
+ * execArgv, where Node refuses it). Three isolates (main thread, two workers) each kept up to
+ * 32 MB of young generation: with both settings (s) is 264–285 MB over 7 runs, against
+ * 344–355 MB before, and the Gateway at concurrency 8 moved within the run-to-run noise
+ * (interleaved runs, medians 182 → 175 req/s; issue 13's note has the runs).
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
