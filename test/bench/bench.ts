@@ -141,7 +141,10 @@ async function registryFigures(dir: string, sampleBytes: Uint8Array): Promise<vo
   try {
     const manifest = execFileSync('sh', ['-c', `zstd -d -q -c | tar -xOf - manifest.json`], { input: sampleBytes }).toString();
     results.h_publish_install_ms = await timed(() => publishViaApi(emu.url, 'bench-key', sampleBytes, manifest));
-    await gatewayFigures(emu.url);
+    await gatewayFigures(emu.url).catch((err: unknown) => {
+      // A figure that failed says why: the emulator's own last warnings and errors.
+      throw new Error(`${String(err)}\nthe emulator's last warn/error log lines:\n${emu.recentProblems().join('\n') || '(none)'}`, { cause: err });
+    });
     await warmThreeExtensions(emu.url);
     results.r_emulator_peak_rss_mb = emu.peakRssMb();
     const uiManifest = JSON.stringify({ name: 'bench-ui', publisher: 'bench', version: '1.0.0', runtime: 'wasm-js@1', capabilities: [], ui: { type: 'iframe', entry: 'index.html' } });

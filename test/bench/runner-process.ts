@@ -13,6 +13,8 @@ export interface RunnerProcess {
   pid: number;
   /** Peak resident set of the Runner process (main thread + guest workers), from /proc. */
   peakRssMb(): number;
+  /** The server's last log lines at level warn or error (kept so a failed figure can say why). */
+  recentProblems(): string[];
   stop(): Promise<void>;
 }
 
@@ -41,9 +43,11 @@ async function startServerProcess(script: string, readyMsg: string, env: Record<
   });
   const url = await listeningUrl(child, readyMsg);
   const pid = child.pid as number;
+  const problems = keepProblemLines(child);
   return {
     url,
     pid,
+    recentProblems: () => [...problems],
     peakRssMb: () => {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
@@ -54,6 +58,25 @@ async function startServerProcess(script: string, readyMsg: string, env: Record<
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** How many warn/error log lines a server process keeps. */
+const PROBLEMS_KEPT = 20;
+
+/** The child's stdout lines at level warn or error, the last PROBLEMS_KEPT of them. */
+function keepProblemLines(child: ChildProcess): string[] {
+  const kept: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!/"level":"(warn|error)"/.test(line)) continue;
+      kept.push(line.slice(0, 2000));
+      if (kept.length > PROBLEMS_KEPT) kept.shift();
+    }
+  });
+  return kept;
 }
 
 function listeningUrl(child: ChildProcess, readyMsg: string): Promise<string> {
