@@ -269,11 +269,12 @@ export class ComponentLoader {
   }
 
   /**
-   * jco's output for `wasm`, written to `outDir`. jco transpiles the skeleton (when there is one;
-   * `onSkeletonSent` is called once its child has the job) and the original core modules are put back in place of the skeleton ones; returns them by
-   * file name. The original component is transpiled instead (and undefined returned) when it has
-   * no skeleton, when jco refuses the skeleton (so a refusal is jco's verdict on the real bytes,
-   * in its own words), or when the skeleton modules do not come back intact.
+   * jco's output for `wasm`, written to `outDir`. jco transpiles the skeleton when there is one
+   * (`onSkeletonSent` is called once its child has the job), and the original core modules are
+   * put back in place of the skeleton ones; returns them by file name. The original component is
+   * transpiled instead (and undefined returned) when it has no skeleton, when jco refuses the
+   * skeleton (so a refusal is jco's verdict on the real bytes, in its own words), or when the
+   * skeleton modules do not come back intact.
    */
   async #transpileInto(outDir: string, wasm: Uint8Array, skeleton: ComponentSkeleton | undefined, onSkeletonSent: () => void): Promise<Map<string, Uint8Array> | undefined> {
     if (skeleton) {
