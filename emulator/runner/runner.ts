@@ -196,11 +196,15 @@ export class Runner implements Rewindable {
 
   async #preload(count: number): Promise<void> {
     try {
-      await this.#engineReady;
+      // Reading the cache does not wait for our WIT's declarations: only the link check needs them
+      // (the loader waits for them there), and on a restart both are on the critical path.
       const recent = count === 0 ? [] : (await this.#loader.recentlyLoaded()).slice(0, count);
-      // With nothing to preload, the warm jco child has no start-up work to wait for: a Runner on
-      // a new cache is the one most likely to see a never-seen bundle first.
-      if (recent.length === 0) this.#warmTranspiler?.startNow();
+      if (recent.length === 0) {
+        // With nothing to preload, the warm jco child has no start-up work to wait for: a Runner
+        // on a new cache is the one most likely to see a never-seen bundle first.
+        await this.#engineReady;
+        this.#warmTranspiler?.startNow();
+      }
       for (const entry of recent) {
         const component = await this.#loader.loadCached(entry.contentHash, entry.memoryMb);
         if (component && !this.#closing) this.#pool.warm(component);

@@ -9,6 +9,9 @@ import { tempDirs } from '../../emulator/bundles/test-support.ts';
 import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
 import { runColdTranspile, type WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
 import { readSections } from '../../emulator/runner/engine/wasm-sections.ts';
+import { exportAllGlobals } from '../../emulator/runner/engine/export-globals.ts';
+import { capModuleMemory, memoryMbToPages } from '../../emulator/runner/engine/memory-cap.ts';
+import { prepareModuleBytes, readModuleWithRoom } from '../../emulator/runner/engine/module-rewrite.ts';
 import { WIT_PATH } from '../../emulator/wit/world.ts';
 import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 
@@ -161,5 +164,18 @@ describe('skeleton transpile', () => {
 
     // The two stripped modules (main.core, main.core2) while jco runs; main.core3 had nothing to strip.
     expect(events).toEqual(['jco start', 'compile', 'compile', 'jco end', 'compile']);
+  });
+
+  it("compiles from a cached module read with room the bytes the two whole-module rewrites give, written over its old head", async () => {
+    const { loader, cacheRoot } = await loaderIn();
+    await loader.load('sha256:hello-host', () => sample('hello-host'), 256);
+    const file = join(cacheRoot, 'transpiled/v1/sha256-hello-host/main.core.wasm');
+    const original = new Uint8Array(await readFile(file));
+    const expected = exportAllGlobals(capModuleMemory(original, memoryMbToPages(256)));
+    const read = await readModuleWithRoom(file);
+    const prepared = prepareModuleBytes(read, memoryMbToPages(256));
+    expect(prepared.buffer).toBe(read.bytes.buffer);
+    expect(prepared.length).toBe(expected.length);
+    expect(createHash('sha256').update(prepared).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'));
   });
 });

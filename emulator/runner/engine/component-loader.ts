@@ -7,10 +7,10 @@ import { OWNER_PATTERN, ownerIsGone, processOwner } from '../../bundles/leftover
 import { EmulatorError, describeError, executeFailed } from '../../errors.ts';
 import { HOST_TYPES_PATH, witSha256, type HostTypesFile } from '../../wit/host-types.ts';
 import { linkProblems, parseDeclarations, type InterfaceDeclarations } from './link-check.ts';
-import { exportAllGlobals } from './export-globals.ts';
 import { componentSkeleton, restoreCoreModules, type ComponentSkeleton, type StrippedModule } from './component-skeleton.ts';
 import { WasmFormatError } from './wasm-sections.ts';
-import { capModuleMemory, memoryMbToPages } from './memory-cap.ts';
+import { memoryMbToPages } from './memory-cap.ts';
+import { prepareModuleBytes, readModuleWithRoom, type ModuleBytes } from './module-rewrite.ts';
 import { runColdTranspile, type TranspileOutcome, type WarmTranspiler } from './warm-transpiler.ts';
 
 /** Bump when the transpile options or cache layout change, so old caches are not reused. */
@@ -242,7 +242,7 @@ export class ComponentLoader {
     checkComponentHeader(wasm);
     const skeleton = skeletonOf(wasm);
     let preparing: Promise<PreparedModule>[] | undefined;
-    const prepare = () => (preparing = skeleton?.stripped.map((module) => prepareCoreModule(module.original, maxPages)));
+    const prepare = () => (preparing = skeleton?.stripped.map((module) => prepareCoreModule({ bytes: module.original, room: 0 }, maxPages)));
     // Named after this process, so start-up repair removes it only once this process is gone.
     const temp = `${dir}.tmp-${processOwner()}-${Math.random().toString(36).slice(2)}`;
     let restored: Map<string, Uint8Array> | undefined;
@@ -332,7 +332,8 @@ interface TranspiledFiles {
   imports: string[];
   exports: string[];
   declarations: Record<string, string>;
-  core: Record<string, Uint8Array>;
+  /** Read with room for the rewrite (module-rewrite.ts): hand each to `prepareCoreModule` once. */
+  core: Record<string, ModuleBytes>;
   /** Core modules already being prepared, by file name (see `#transpile`). */
   preparing?: Record<string, Promise<PreparedModule>>;
 }
@@ -380,9 +381,9 @@ async function putOriginalsBack(dir: string, stripped: StrippedModule[]): Promis
 /** A core module capped to `maxPages`, its globals exported and compiled; never rejects. */
 type PreparedModule = { ok: true; module: WebAssembly.Module } | { ok: false; error: unknown };
 
-async function prepareCoreModule(bytes: Uint8Array, maxPages: number): Promise<PreparedModule> {
+async function prepareCoreModule(module: ModuleBytes, maxPages: number): Promise<PreparedModule> {
   try {
-    return { ok: true, module: await WebAssembly.compile(exportAllGlobals(capModuleMemory(bytes, maxPages)) as Uint8Array<ArrayBuffer>) };
+    return { ok: true, module: await WebAssembly.compile(prepareModuleBytes(module, maxPages) as Uint8Array<ArrayBuffer>) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -397,7 +398,7 @@ async function readCached(dir: string): Promise<TranspiledFiles | undefined> {
   }
   const files: TranspiledFiles = { ...meta, declarations: {}, core: {} };
   for (const name of await readdir(dir)) {
-    if (name.endsWith('.wasm')) files.core[name] = new Uint8Array(await readFile(join(dir, name)));
+    if (name.endsWith('.wasm')) files.core[name] = await readModuleWithRoom(join(dir, name));
   }
   // A component that imports nothing has no interface declarations.
   const interfaces = await readdir(join(dir, 'interfaces')).catch(() => [] as string[]);
