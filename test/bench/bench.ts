@@ -10,15 +10,19 @@ import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 import { packEntries } from '../../emulator/bundles/pack.ts';
 import { componentSkeleton } from '../../emulator/runner/engine/component-skeleton.ts';
 import { BENCH_EMULATOR_TENANT, freePort, publishViaApi } from './publish-client.ts';
-import { startEchoProcess, startEmulatorProcess, startRunnerProcess } from './runner-process.ts';
+import { startEchoProcess, startEmulatorProcess, startRunnerProcess, type RunnerProcess } from './runner-process.ts';
 import { harnessFigures } from './harness-figures.ts';
 import { hostApiFigures } from './host-api-figures.ts';
 import { bombFigures, bombRow } from './bomb-figures.ts';
+import { miniflareFigures, miniflareRows } from './miniflare-figures.ts';
 
 const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2000);
+/** Kept sequential calls of (j) and (t), and calls per concurrency-8 run of (k) and (t2). */
+const GATEWAY_SEQUENTIAL = Math.min(SEQUENTIAL, 2000);
+const GATEWAY_CONCURRENT = Math.min(CONCURRENT, 1000);
 /** The MSP admin's dev bearer token in the benched emulator (EMULATOR_DEV_TOKEN). */
 const BENCH_TOKEN = 'bench-dev-token';
 
@@ -141,12 +145,13 @@ async function registryFigures(dir: string, sampleBytes: Uint8Array): Promise<vo
   try {
     const manifest = execFileSync('sh', ['-c', `zstd -d -q -c | tar -xOf - manifest.json`], { input: sampleBytes }).toString();
     results.h_publish_install_ms = await timed(() => publishViaApi(emu.url, 'bench-key', sampleBytes, manifest));
-    await gatewayFigures(emu.url).catch((err: unknown) => {
-      // A figure that failed says why: the emulator's own last warnings and errors.
-      throw new Error(`${String(err)}\nthe emulator's last warn/error log lines:\n${emu.recentProblems().join('\n') || '(none)'}`, { cause: err });
-    });
+    const counter = gatewayCounterCall(emu.url);
+    await withRecentProblems(emu, gatewayFigures(counter));
     await warmThreeExtensions(emu.url);
     results.r_emulator_peak_rss_mb = emu.peakRssMb();
+    // (t) + (t2) Miniflare 4 beside the Gateway, interleaved: a step of its own, so (j), (k) and
+    // (s) are measured as before.
+    await withRecentProblems(emu, miniflareFigures(results, counter, { turns: GATEWAY_SEQUENTIAL, roundCalls: GATEWAY_CONCURRENT }));
     const uiManifest = JSON.stringify({ name: 'bench-ui', publisher: 'bench', version: '1.0.0', runtime: 'wasm-js@1', capabilities: [], ui: { type: 'iframe', entry: 'index.html' } });
     const ui = await packEntries([
       { path: 'manifest.json', data: new TextEncoder().encode(uiManifest) },
@@ -168,24 +173,35 @@ async function registryFigures(dir: string, sampleBytes: Uint8Array): Promise<vo
   }
 }
 
-/**
- * (j) + (k) the full path an author's client takes: HTTP → Gateway (session, policy, envelope) →
- * Runner over HTTP → component → storage, the KV counter route, sequential and at concurrency 8.
- */
-async function gatewayFigures(main: string): Promise<void> {
-  const call = async () => {
+/** A figure that failed says why: the emulator's own last warnings and errors are added to the error. */
+async function withRecentProblems(emu: RunnerProcess, figure: Promise<void>): Promise<void> {
+  await figure.catch((err: unknown) => {
+    throw new Error(`${String(err)}\nthe emulator's last warn/error log lines:\n${emu.recentProblems().join('\n') || '(none)'}`, { cause: err });
+  });
+}
+
+/** One `POST /counter` to hello-host through the emulator's Gateway at `main`, as the MSP admin. */
+function gatewayCounterCall(main: string): () => Promise<void> {
+  return async () => {
     const res = await fetch(`${main}/api/ext/alga-emulator.hello-host/counter`, { method: 'POST', headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
     if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
     await res.json();
   };
+}
+
+/**
+ * (j) + (k) the full path an author's client takes: HTTP → Gateway (session, policy, envelope) →
+ * Runner over HTTP → component → storage, the KV counter route, sequential and at concurrency 8.
+ */
+async function gatewayFigures(call: () => Promise<void>): Promise<void> {
   for (let i = 0; i < 50; i++) await call();
   const samples: number[] = [];
-  for (let i = 0; i < Math.min(SEQUENTIAL, 2000); i++) samples.push(await timed(call));
+  for (let i = 0; i < GATEWAY_SEQUENTIAL; i++) samples.push(await timed(call));
   const sorted = sortNum(samples);
   results.j_gateway_p50_ms = percentile(sorted, 50);
   results.j_gateway_p99_ms = percentile(sorted, 99);
   let next = 0;
-  const total = Math.min(CONCURRENT, 1000);
+  const total = GATEWAY_CONCURRENT;
   const started = performance.now();
   await Promise.all(Array.from({ length: 8 }, async () => { while (next++ < total) await call(); }));
   results.k_gateway_concurrency8_rps = total / ((performance.now() - started) / 1000);
@@ -237,6 +253,7 @@ const rows: [string, string, string, string][] = [
   ['(h) publish + install, 12 MB sample, publish API', `${results.h_publish_install_ms?.toFixed(0)} ms`, '', 'reported'],
   ['(j) Gateway → Runner → component, KV counter, p50 / p99', `${results.j_gateway_p50_ms?.toFixed(2)} / ${results.j_gateway_p99_ms?.toFixed(2)} ms`, `${((results.j_gateway_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'p50 ≤ 2.5× (a)'],
   ['(k) Gateway full path at concurrency 8', `${results.k_gateway_concurrency8_rps?.toFixed(0)} req/s`, '', '≥ 450 req/s'],
+  ...miniflareRows(results, floorP50),
   ['(l) harness createEmulator to ready, p50 / max of 5', `${results.l_harness_start_p50_ms?.toFixed(0)} / ${results.l_harness_start_max_ms?.toFixed(0)} ms`, '', '≤ 1500 ms'],
   ['(m) harness snapshot p50; restore p50 / p99', `${results.m_snapshot_p50_ms?.toFixed(2)}; ${results.m_restore_p50_ms?.toFixed(2)} / ${results.m_restore_p99_ms?.toFixed(2)} ms`, '', 'restore ≤ 10 ms'],
   ['(n) 100 isolated handler tests, `vitest run` wall-clock, package installed', `${results.n_suite100_wall_ms?.toFixed(0)} ms`, '', '≤ 4000 ms'],
