@@ -132,3 +132,33 @@ describe('spare workers', () => {
     await spinning;
   });
 });
+
+describe('host calls', () => {
+  it('answers the guest before keeping the ledger record and telling the tap, so a slow tap does not hold the guest', async () => {
+    const taps: string[] = [];
+    const hostTable = new Map([['alga:extension/secrets', { listKeys: () => ['k1'] }]]) as unknown as HostTable;
+    const p = new WorkerPool({
+      size: 1, perExtension: 1, spare: 0, hostTable, importShape: importShape(),
+      onHostCall: (_scope, tap) => {
+        taps.push(`${tap.record.function} ${tap.record.outcome}`);
+        const end = performance.now() + 300;
+        while (performance.now() < end); // a tap this slow held the guest for 300 ms before
+      },
+    });
+    pools.push(p);
+    await call(p, A, '/global', 10_000); // instantiated, so callMs is the handler alone
+    const scope: InvocationScope = {
+      requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined,
+      contentHash: component.contentHash, grants: new Set(), user: undefined, secrets: undefined, emit: () => undefined,
+    };
+    const request: GuestRequest = {
+      context: { requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined },
+      http: { method: 'POST', url: '/probe', headers: [], body: new TextEncoder().encode(JSON.stringify({ iface: 'secrets', fn: 'listKeys' })) },
+    };
+    const result = await p.run(component, scope, request, 10_000);
+    expect(body(result.response.body)).toEqual({ ok: ['k1'] });
+    expect(taps).toEqual(['listKeys ok']);
+    expect(result.hostCalls.map((c) => [c.interface, c.function, c.outcome])).toEqual([['alga:extension/secrets', 'listKeys', 'ok']]);
+    expect(result.timing.callMs).toBeLessThan(150);
+  });
+});

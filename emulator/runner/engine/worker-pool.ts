@@ -345,7 +345,7 @@ export class WorkerPool {
     const job = slot.job;
     if (!job || msg.id !== job.id) return;
     if (msg.type === 'host-call') {
-      void this.#hostCall(slot, job, msg);
+      this.#hostCall(slot, job, msg);
       return;
     }
     this.#finish(slot, job);
@@ -359,42 +359,72 @@ export class WorkerPool {
     this.#dispatch();
   }
 
-  async #hostCall(slot: Slot<Job>, job: Job, msg: HostCallMessage): Promise<void> {
+  /**
+   * Answers one host call. A capability that answers synchronously (storage, context, secrets)
+   * is answered in the same turn; one that returns a promise (or an injected fault's delay) when
+   * it settles.
+   */
+  #hostCall(slot: Slot<Job>, job: Job, msg: HostCallMessage): void {
     const started = performance.now();
     const index = job.callCount++;
-    const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
-    const secrets = secretValues(job.scope.secrets);
     const fault = this.#faultFor(job.scope, msg);
-    const recorded = { interface: msg.iface, function: msg.fn, requestId: job.scope.requestId, args: recordValue(msg.args, secrets) as unknown[], ...(fault && { injected: true as const }) };
-    let reply: HostReply;
-    let record: HostCallRecord;
+    let value: unknown;
     try {
+      const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
       if (!fn) throw new Error(`the host does not implement ${msg.iface}#${msg.fn}`);
-      if (fault) await applyFault(fault, job.scope);
-      const value = await fn(job.scope, msg.args);
-      reply = { ok: true, value };
-      const result = msg.iface === SECRETS_INTERFACE && msg.fn === 'get' ? REDACTED : recordValue(value, secrets);
-      record = { ...recorded, outcome: 'ok', result, durationMs: performance.now() - started };
+      value = fault ? applyFault(fault, job.scope).then(() => fn(job.scope, msg.args)) : fn(job.scope, msg.args);
     } catch (err) {
-      const payload = err instanceof WitError ? err.payload : undefined;
-      const message = err instanceof Error ? err.message : String(err);
+      this.#answer(slot, job, msg, { index, started, injected: fault !== undefined }, { ok: false, err });
+      return;
+    }
+    const call = { index, started, injected: fault !== undefined };
+    if (!isThenable(value)) {
+      this.#answer(slot, job, msg, call, { ok: true, value });
+      return;
+    }
+    value.then(
+      (settled) => this.#answer(slot, job, msg, call, { ok: true, value: settled }),
+      (err: unknown) => this.#answer(slot, job, msg, call, { ok: false, err }),
+    );
+  }
+
+  /**
+   * Sends the guest its answer first (the guest is blocked until then), then keeps the ledger
+   * record and tells the tap. The worker's result can only be handled after this returns, so
+   * the invocation's record is complete before it resolves.
+   */
+  #answer(slot: Slot<Job>, job: Job, msg: HostCallMessage, call: { index: number; started: number; injected: boolean }, outcome: { ok: true; value: unknown } | { ok: false; err: unknown }): void {
+    const durationMs = performance.now() - call.started;
+    let reply: HostReply;
+    let payload: string | undefined;
+    let message = '';
+    if (outcome.ok) reply = { ok: true, value: outcome.value };
+    else {
+      payload = outcome.err instanceof WitError ? outcome.err.payload : undefined;
+      message = outcome.err instanceof Error ? outcome.err.message : String(outcome.err);
       reply = payload === undefined ? { ok: false, message } : { ok: false, payload };
-      record = {
-        ...recorded, outcome: payload === undefined ? 'trap' : 'err',
-        error: payload ?? (recordValue(message, secrets) as string), durationMs: performance.now() - started,
-      };
+    }
+    if (!msg.oneway && slot.job === job) {
+      try {
+        slot.replyPort.postMessage(reply);
+      } catch (err) {
+        // A host value the structured clone cannot copy is a host bug: trap the guest, never hang it.
+        slot.replyPort.postMessage({ ok: false, message: `host ${msg.iface}#${msg.fn} returned an uncloneable value: ${(err as Error).message}` });
+      }
+      Atomics.store(slot.flag, 0, 1);
+      Atomics.notify(slot.flag, 0);
+    }
+    const secrets = secretValues(job.scope.secrets);
+    const recorded = { interface: msg.iface, function: msg.fn, requestId: job.scope.requestId, args: recordValue(msg.args, secrets) as unknown[], ...(call.injected && { injected: true as const }) };
+    let record: HostCallRecord;
+    if (outcome.ok) {
+      const result = msg.iface === SECRETS_INTERFACE && msg.fn === 'get' ? REDACTED : recordValue(outcome.value, secrets);
+      record = { ...recorded, outcome: 'ok', result, durationMs };
+    } else {
+      record = { ...recorded, outcome: payload === undefined ? 'trap' : 'err', error: payload ?? (recordValue(message, secrets) as string), durationMs };
     }
     job.hostCalls.push(record);
-    this.#options.onHostCall?.(job.scope, { index, args: msg.args, reply, record });
-    if (msg.oneway || slot.job !== job) return;
-    try {
-      slot.replyPort.postMessage(reply);
-    } catch (err) {
-      // A host value the structured clone cannot copy is a host bug: trap the guest, never hang it.
-      slot.replyPort.postMessage({ ok: false, message: `host ${msg.iface}#${msg.fn} returned an uncloneable value: ${(err as Error).message}` });
-    }
-    Atomics.store(slot.flag, 0, 1);
-    Atomics.notify(slot.flag, 0);
+    this.#options.onHostCall?.(job.scope, { index: call.index, args: msg.args, reply, record });
   }
 
   /** The injected fault for this call, if a rule matches and the call passes its grant checks. */
@@ -449,4 +479,8 @@ function bump(counts: Map<string, number>, key: string, by: number): void {
   const value = (counts.get(key) ?? 0) + by;
   if (value <= 0) counts.delete(key);
   else counts.set(key, value);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
