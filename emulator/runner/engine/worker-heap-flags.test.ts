@@ -27,9 +27,13 @@ async function runWith(flags: readonly string[]): Promise<string> {
   }
 }
 
-describe('guest workers in a server started with SERVER_NODE_FLAGS', () => {
+describe('guest workers in a server started with V8 flags', () => {
   it('should start and report ready (the V8 heap flag is kept out of their execArgv)', async () => {
     expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=2']);
     expect(await runWith(SERVER_NODE_FLAGS)).toBe('ready');
+  });
+
+  it('should start with no Node options when the server was started with another V8 flag, which Node refuses in a worker', async () => {
+    expect(await runWith(['--stack-size=900'])).toBe('ready');
   });
 });

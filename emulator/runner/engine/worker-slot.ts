@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { ImportShape } from '../../capabilities/index.ts';
 import type { LoadedComponent } from './component-loader.ts';
 import type { GuestResponse } from './worker-pool.ts';
@@ -31,17 +31,29 @@ export const WARM_COMPONENTS = 2;
 export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>): Slot<J> {
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4);
-  const worker = new Worker(WORKER_URL, {
-    workerData: { signal, replyPort: port2, importShape },
-    transferList: [port2],
-    execArgv: workerExecArgv(process.execArgv),
-  });
+  const worker = startWorker({ signal, replyPort: port2, importShape }, [port2]);
   for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
   return {
     worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
     job: undefined, timer: undefined, knownKeys: new Set(), resetting: false, spare, recent: [],
     idleSince: performance.now(),
   };
+}
+
+/**
+ * A guest worker with the process's Node options minus loaders and heap limits
+ * (`workerExecArgv`); with none at all when Node refuses one of those in a worker (any other V8
+ * flag on the server's command line, e.g. `--stack-size` or a profiler's), which it does before
+ * the worker starts or takes `transferList`. The worker needs no option to run: it is plain
+ * JavaScript that imports files by URL, and V8 flags reach it from the process anyway.
+ */
+function startWorker(workerData: unknown, transferList: TransferListItem[]): Worker {
+  try {
+    return new Worker(WORKER_URL, { workerData, transferList, execArgv: workerExecArgv(process.execArgv) });
+  } catch (err) {
+    if ((err as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+    return new Worker(WORKER_URL, { workerData, transferList, execArgv: [] });
+  }
 }
 
 /** Has `slot` instantiate up to WARM_COMPONENTS of `components` before any call needs them. */
