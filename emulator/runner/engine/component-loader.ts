@@ -223,8 +223,8 @@ export class ComponentLoader {
       throw guestRefused('component does not export the function "handler" of world alga:extension/runner');
     }
     const modules: Record<string, WebAssembly.Module> = {};
-    for (const [name, bytes] of Object.entries(files.core)) {
-      const prepared = await (files.preparing?.[name] ?? prepareCoreModule(bytes, maxPages));
+    for (const [name, source] of Object.entries(files.core)) {
+      const prepared = await ('preparing' in source ? source.preparing : prepareCoreModule(source, maxPages));
       if (!prepared.ok) throw guestRefused(`cannot prepare core module ${name}: ${describeError(prepared.error)}`, prepared.error);
       modules[name] = prepared.module;
     }
@@ -256,15 +256,16 @@ export class ComponentLoader {
     } finally {
       await rm(temp, { recursive: true, force: true });
     }
-    const files = await readCached(dir);
-    if (!files) throw guestRefused('transpiled component could not be read back from the cache');
+    // The modules being prepared already are not read back (12 MB each, at the load's peak).
+    const early = new Map<string, Promise<PreparedModule>>();
     if (restored && skeleton && preparing) {
-      files.preparing = {};
       for (const [name, original] of restored) {
-        const early = preparing[skeleton.stripped.findIndex((module) => module.original === original)];
-        if (early) files.preparing[name] = early;
+        const started = preparing[skeleton.stripped.findIndex((module) => module.original === original)];
+        if (started) early.set(name, started);
       }
     }
+    const files = await readCached(dir, early);
+    if (!files) throw guestRefused('transpiled component could not be read back from the cache');
     return files;
   }
 
@@ -332,10 +333,11 @@ interface TranspiledFiles {
   imports: string[];
   exports: string[];
   declarations: Record<string, string>;
-  /** Read with room for the rewrite (module-rewrite.ts): hand each to `prepareCoreModule` once. */
-  core: Record<string, ModuleBytes>;
-  /** Core modules already being prepared, by file name (see `#transpile`). */
-  preparing?: Record<string, Promise<PreparedModule>>;
+  /**
+   * By file name: read with room for the rewrite (module-rewrite.ts; hand each to
+   * `prepareCoreModule` once), or already being prepared (see `#transpile`).
+   */
+  core: Record<string, ModuleBytes | { preparing: Promise<PreparedModule> }>;
 }
 
 function isRecentComponent(value: unknown): value is RecentComponent {
@@ -389,7 +391,8 @@ async function prepareCoreModule(module: ModuleBytes, maxPages: number): Promise
   }
 }
 
-async function readCached(dir: string): Promise<TranspiledFiles | undefined> {
+/** The cached transpile in `dir`; the core modules in `early` are taken as being prepared, not read. */
+async function readCached(dir: string, early: ReadonlyMap<string, Promise<PreparedModule>> = new Map()): Promise<TranspiledFiles | undefined> {
   let meta: { imports: string[]; exports: string[] };
   try {
     meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as typeof meta;
@@ -398,7 +401,9 @@ async function readCached(dir: string): Promise<TranspiledFiles | undefined> {
   }
   const files: TranspiledFiles = { ...meta, declarations: {}, core: {} };
   for (const name of await readdir(dir)) {
-    if (name.endsWith('.wasm')) files.core[name] = await readModuleWithRoom(join(dir, name));
+    if (!name.endsWith('.wasm')) continue;
+    const preparing = early.get(name);
+    files.core[name] = preparing ? { preparing } : await readModuleWithRoom(join(dir, name));
   }
   // A component that imports nothing has no interface declarations.
   const interfaces = await readdir(join(dir, 'interfaces')).catch(() => [] as string[]);
