@@ -366,18 +366,17 @@ export class WorkerPool {
    */
   #hostCall(slot: Slot<Job>, job: Job, msg: HostCallMessage): void {
     const started = performance.now();
-    const index = job.callCount++;
     const fault = this.#faultFor(job.scope, msg);
+    const call = { index: job.callCount++, started, injected: fault !== undefined };
     let value: unknown;
     try {
       const fn = this.#options.hostTable.get(msg.iface)?.[msg.fn];
       if (!fn) throw new Error(`the host does not implement ${msg.iface}#${msg.fn}`);
       value = fault ? applyFault(fault, job.scope).then(() => fn(job.scope, msg.args)) : fn(job.scope, msg.args);
     } catch (err) {
-      this.#answer(slot, job, msg, { index, started, injected: fault !== undefined }, { ok: false, err });
+      this.#answer(slot, job, msg, call, { ok: false, err });
       return;
     }
-    const call = { index, started, injected: fault !== undefined };
     if (!isThenable(value)) {
       this.#answer(slot, job, msg, call, { ok: true, value });
       return;
