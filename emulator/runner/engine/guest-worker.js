@@ -6,10 +6,11 @@
 // worker restores that snapshot (off the critical path, after the answer is posted), so no guest
 // state survives into the next call. Any failure discards the instance; the next call
 // instantiates anew. Host imports are synchronous to the guest: a call posts a message to the
-// main thread and blocks on a SharedArrayBuffer until the answer is posted back on a dedicated
-// port (there is no JSPI on Node 20).
+// main thread and waits on a SharedArrayBuffer (reply-wait.js) until the answer is posted back on
+// a dedicated port (there is no JSPI on Node 20).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
+import { REPLY_SPIN_MS, waitForFlag } from './reply-wait.js';
 
 /** @type {{ signal: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
 const { signal, replyPort, importShape } = workerData;
@@ -32,7 +33,7 @@ function hostCall(iface, fn, args, spec) {
   }
   Atomics.store(flag, 0, 0);
   parentPort.postMessage({ type: 'host-call', id: currentId, iface, fn, args });
-  Atomics.wait(flag, 0, 0);
+  waitForFlag(flag, REPLY_SPIN_MS);
   const received = receiveMessageOnPort(replyPort);
   if (!received) throw new Error(`host call ${iface}#${fn} got no answer`);
   const reply = received.message;

@@ -1,0 +1,52 @@
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPLY_SPIN_MS, waitForFlag } from './reply-wait.js';
+
+const workers: Worker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.terminate()));
+});
+
+/** Another thread sets `flag[0]` to 1 and wakes sleepers `delayMs` after it started. */
+async function setLater(flag: Int32Array, delayMs: number): Promise<void> {
+  const source = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const flag = new Int32Array(workerData.buffer);
+    parentPort.postMessage('started');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.delayMs);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);`;
+  const worker = new Worker(source, { eval: true, workerData: { buffer: flag.buffer, delayMs } });
+  workers.push(worker);
+  await new Promise((resolve) => worker.once('message', resolve));
+}
+
+describe('waiting for a host call answer', () => {
+  it('checks the flag for 100 µs before sleeping on it', () => {
+    expect(REPLY_SPIN_MS).toBe(0.1);
+  });
+
+  it('returns at once when the answer is already there', () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(flag, 0, 1);
+    expect(waitForFlag(flag, 0)).toBe('spun');
+  });
+
+  it('sees an answer that comes within the spin without sleeping', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    await setLater(flag, 20);
+    const started = performance.now();
+    expect(waitForFlag(flag, 10_000)).toBe('spun');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+    expect(Atomics.load(flag, 0)).toBe(1);
+  });
+
+  it('sleeps on the flag once the spin is over, and wakes when the answer comes', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    await setLater(flag, 50);
+    const started = performance.now();
+    expect(waitForFlag(flag, 1)).toBe('waited');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+    expect(Atomics.load(flag, 0)).toBe(1);
+  });
+});
