@@ -28,8 +28,15 @@ export const SERVER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
  * 32 MB of young generation: with both settings (s) is 264–285 MB over 7 runs, against
  * 344–355 MB before, and the Gateway at concurrency 8 moved within the run-to-run noise
  * (interleaved runs, medians 182 → 175 req/s; issue 13's note has the runs).
+ *
+ * `--wasm-lazy-validation` (full-validation.ts): V8 validates a wasm function when it first
+ * compiles it instead of when the module is compiled. A restart compiles the core modules cached
+ * on disk, fully validated when they were transpiled; their validation was about 40 ms of
+ * hello-host's compile, on the path of the first call after a restart. A module transpiled in
+ * this process is still validated whole before its first call (in a child process), so an
+ * invalid function body is refused at load with the same message as before.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--wasm-lazy-validation'];
 
 /**
  * `SERVER_NODE_FLAGS` minus the options the user's `NODE_OPTIONS` sets: theirs win, as with the

@@ -1,9 +1,11 @@
 // The loader transpiles a component's skeleton (component-skeleton.ts) and puts the original core
 // modules back: the cache must hold exactly what jco writes for the whole component, and every
 // refusal must stay a refusal. Each case runs jco on real 12 MB samples (a few seconds each).
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDirs } from '../../emulator/bundles/test-support.ts';
 import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
@@ -13,6 +15,7 @@ import { exportAllGlobals } from '../../emulator/runner/engine/export-globals.ts
 import { capModuleMemory, memoryMbToPages } from '../../emulator/runner/engine/memory-cap.ts';
 import { prepareModuleBytes, readModuleWithRoom } from '../../emulator/runner/engine/module-rewrite.ts';
 import { WIT_PATH } from '../../emulator/wit/world.ts';
+import { SERVER_NODE_FLAGS } from '../../emulator/cli/server-env.ts';
 import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 
 const temp = tempDirs();
@@ -53,6 +56,47 @@ async function filesUnder(dir: string): Promise<[string, string][]> {
   return Promise.all(files.sort().map(async (file) => [relative(dir, file), createHash('sha256').update(await readFile(file)).digest('hex')] as [string, string]));
 }
 
+/** hello-host whose first function body is `i32.add` on an empty stack (no locals, padded with `nop`s to its size). */
+async function helloHostWithInvalidBody(): Promise<Uint8Array> {
+  const wasm = new Uint8Array(await readFile(join(HELLO_HOST_DIR, 'dist/main.wasm')));
+  let at = mainModuleSection(wasm, CODE_SECTION);
+  while ((wasm[at] as number) & 0x80) at++; // past the body count's LEB bytes
+  at++;
+  const size = wasm[at] as number; // the first body's size, one LEB byte
+  expect(size).toBeGreaterThanOrEqual(3);
+  expect(size).toBeLessThan(0x80);
+  wasm.set([0x00, 0x6a, ...Array.from({ length: size - 3 }, () => 0x01), 0x0b], at + 1);
+  return wasm;
+}
+
+const INVALID_BODY_REFUSAL = /^execute_failed: cannot prepare core module main\.core\.wasm: WebAssembly\.compile\(\): Compiling function #\d+:"[^"]+" failed: not enough arguments on the stack for i32\.add \(need 1, got 0\)/;
+
+// Loads a component as a server would (argv: cache folder, component file, lazyValidation
+// `default` or `off`) and prints the outcome as JSON.
+const LOAD_SCRIPT = `
+import { readFile } from 'node:fs/promises';
+const { ComponentLoader } = await import(${JSON.stringify(fileURLToPath(new URL('../../emulator/runner/engine/component-loader.ts', import.meta.url)))});
+const { lazyValidationOn } = await import(${JSON.stringify(fileURLToPath(new URL('../../emulator/runner/engine/full-validation.ts', import.meta.url)))});
+const { WIT_PATH } = await import(${JSON.stringify(fileURLToPath(new URL('../../emulator/wit/world.ts', import.meta.url)))});
+const [cacheRoot, wasmFile, mode] = process.argv.slice(2);
+const loader = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, ...(mode === 'off' && { lazyValidation: false }) });
+const outcome = { lazyValidation: lazyValidationOn() };
+try {
+  await loader.load('sha256:bad-body', async () => new Uint8Array(await readFile(wasmFile)), 256);
+  Object.assign(outcome, { loaded: true });
+} catch (err) {
+  Object.assign(outcome, { code: err.code, message: err.message });
+}
+await loader.close();
+console.log(JSON.stringify({ ...outcome, stats: loader.stats }));
+`;
+
+function runNode(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+  });
+}
+
 /** Offset in `component` of the body of section `id` (the first one) of its largest core module. */
 function mainModuleSection(component: Uint8Array, id: number): number {
   const modules = readSections(component).filter((s) => s.id === 1);
@@ -72,31 +116,51 @@ describe('skeleton transpile', () => {
       const { loader, cacheRoot } = await loaderIn();
       const loaded = await loader.load(`sha256:${name}`, () => Promise.resolve(wasm), 256);
 
-      expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
+      expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
       expect(await filesUnder(join(cacheRoot, `transpiled/v1/sha256-${name}`))).toEqual(await filesUnder(full.dir));
       expect(Object.keys(loaded.modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
     });
   }
 
   it('refuses a function body that does not validate, when the Runner compiles the real module', async () => {
-    const wasm = new Uint8Array(await readFile(join(HELLO_HOST_DIR, 'dist/main.wasm')));
-    // The first body: no locals, then `i32.add` on an empty stack, padded with `nop`s to its size.
-    const code = mainModuleSection(wasm, CODE_SECTION);
-    let at = code;
-    while ((wasm[at] as number) & 0x80) at++; // past the body count's LEB bytes
-    at++;
-    const size = wasm[at] as number; // the first body's size, one LEB byte
-    expect(size).toBeGreaterThanOrEqual(3);
-    expect(size).toBeLessThan(0x80);
-    wasm.set([0x00, 0x6a, ...Array.from({ length: size - 3 }, () => 0x01), 0x0b], at + 1);
+    const wasm = await helloHostWithInvalidBody();
     expect((await fullTranspile(wasm)).outcome.ok).toBe(false);
     const { loader } = await loaderIn();
 
     await expect(loader.load('sha256:bad-body', () => Promise.resolve(wasm), 256)).rejects.toMatchObject({
       code: 'EXECUTE_FAILED',
-      message: expect.stringMatching(/^execute_failed: cannot prepare core module main\.core\.wasm: WebAssembly\.compile\(\): Compiling function #\d+:"[^"]+" failed: not enough arguments on the stack for i32\.add \(need 1, got 0\)/),
+      message: expect.stringMatching(INVALID_BODY_REFUSAL),
     });
     expect(loader.stats.skeletonTranspiles).toBe(1);
+  });
+
+  it('refuses it with the same words in a server started with lazy validation, which validates what it transpiles in a child', async () => {
+    const dir = await temp.make('lazy-validation-');
+    const wasmFile = join(dir, 'main.wasm');
+    await writeFile(wasmFile, await helloHostWithInvalidBody());
+    await writeFile(join(dir, 'load.mts'), LOAD_SCRIPT);
+    const load = async (lazyValidation: string) => JSON.parse(await runNode([...SERVER_NODE_FLAGS, '--import', 'tsx', join(dir, 'load.mts'), await temp.make('lazy-cache-'), wasmFile, lazyValidation])) as Record<string, unknown>;
+
+    const refused = await load('default');
+    expect(refused).toMatchObject({ lazyValidation: true, code: 'EXECUTE_FAILED', message: expect.stringMatching(INVALID_BODY_REFUSAL) });
+    // The two modules prepared while jco ran; the refusal of main.core stops the load before main.core3.
+    expect(refused.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 2 });
+    // What the separate validation is for: with the option on, the compile alone accepts the module.
+    expect(await load('off')).toMatchObject({ lazyValidation: true, loaded: true });
+  });
+
+  it('validates separately only what it transpiled: a restart compiles the cached modules alone', async () => {
+    const cacheRoot = await temp.make('lazy-restart-');
+    const first = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, lazyValidation: true });
+    open.push(first);
+    await first.load('sha256:hello-host', () => sample('hello-host'), 256);
+    expect(first.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 3 });
+
+    const restarted = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, lazyValidation: true });
+    open.push(restarted);
+    const loaded = await restarted.load('sha256:hello-host', () => sample('hello-host'), 256);
+    expect(Object.keys(loaded.modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
+    expect(restarted.stats).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
   });
 
   it("refuses with jco's own words on the original when jco refuses the skeleton", async () => {
@@ -116,7 +180,7 @@ describe('skeleton transpile', () => {
       code: 'EXECUTE_FAILED',
       message: `execute_failed: dist/main.wasm is not a valid component: ${(full.outcome as { stderr: string }).stderr}`,
     });
-    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
   });
 
   it('transpiles the original when a skeleton module does not come back intact', async () => {
@@ -137,7 +201,7 @@ describe('skeleton transpile', () => {
     await loader.load('sha256:hello-host', () => Promise.resolve(wasm), 256);
 
     expect(jobs).toBe(2);
-    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
     expect(await filesUnder(join(cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(await filesUnder(full.dir));
   });
 

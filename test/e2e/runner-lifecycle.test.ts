@@ -25,13 +25,13 @@ describe('on-disk transpile cache', () => {
     const first = await start();
     const hash = await first.install(TEST_GUEST_DIR, EXT);
     expect((await first.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(first.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
+    expect(first.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
     await first.runner.close();
 
     // Same data folder, new Runner: the restart finds the transpile on disk.
     const second = await start({ dataDir: first.dataDir, cacheRoot: `${first.dataDir}/cache` });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
   });
 });
 
@@ -48,7 +48,7 @@ describe('warm jco child at start (RUNNER_WARM_TRANSPILER)', () => {
     expect(warmChildren()).toHaveLength(1);
     const hash = await fx.install(TEST_GUEST_DIR, EXT);
     expect((await fx.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(fx.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1 });
+    expect(fx.runner.engineStats()).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
     await fx.runner.close();
     expect(warmChildren()).toEqual([]);
   });
@@ -65,11 +65,11 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
     expect(second.runner.config.preloadComponents).toBe(3);
     await second.runner.preloaded;
     // Loaded from the disk cache at start, before any request named it.
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
     // The preloaded instance was never called: the first call sees the module's globals as instantiated.
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
     expect((await second.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
-    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(second.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
   });
 
   it('preloads nothing with 0, and nothing from a recent list it cannot read', async () => {
@@ -81,13 +81,13 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
 
     const off = await start({ dataDir: first.dataDir, cacheRoot, preloadComponents: 0 });
     await off.runner.preloaded;
-    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
     await off.runner.close();
 
     await writeFile(join(cacheRoot, 'transpiled/v1/recent.json'), '{ not json');
     const unreadable = await start({ dataDir: first.dataDir, cacheRoot });
     await unreadable.runner.preloaded;
-    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 });
+    expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
     expect((await unreadable.execute(executeBody(EXT, hash, 'GET', '/global'))).json()).toEqual({ global: 1 });
   });
 

@@ -90,8 +90,8 @@ describe('warm transpiler', () => {
     expect(await warmTranspiler.whenReady()).toBe(true);
     await load(warm.loader, hash, wasm);
 
-    expect(cold.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
-    expect(warm.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1 });
+    expect(cold.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
+    expect(warm.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
     // The component's folder (transpiled/v1 also holds the loader's recent list).
     const coldFiles = await filesUnder(join(cold.cacheRoot, 'transpiled/v1/sha256-hello-host'));
     expect(coldFiles.map(([name]) => name)).toEqual([
@@ -129,7 +129,7 @@ describe('warm transpiler', () => {
     const second = warmTranspiler.pid as number;
     await load(warm.loader, 'sha256:dummy', dummy);
 
-    expect(warm.loader.stats).toEqual({ transpiled: 2, diskCacheHits: 0, warmTranspiles: 2, skeletonTranspiles: 1 });
+    expect(warm.loader.stats).toEqual({ transpiled: 2, diskCacheHits: 0, warmTranspiles: 2, skeletonTranspiles: 1, separateValidations: 0 });
     expect([first, second, warmTranspiler.pid].map((pid) => pid !== undefined && processExists(pid))).toEqual([false, false, true]);
     expect(new Set([first, second, warmTranspiler.pid]).size).toBe(3);
   });
@@ -143,7 +143,7 @@ describe('warm transpiler', () => {
     await waitUntilGone(killed);
 
     expect(Object.keys((await load(loader, 'sha256:dummy', dummy)).modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
-    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
     expect(await warmTranspiler.whenReady()).toBe(true);
     expect(warmTranspiler.pid).not.toBe(killed);
   });
@@ -153,7 +153,7 @@ describe('warm transpiler', () => {
     const { loader } = await loaderIn(warmTranspiler);
     expect(warmTranspiler.pid).toBeUndefined();
     await load(loader, 'sha256:dummy', dummy);
-    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1 });
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
     expect(await warmTranspiler.whenReady()).toBe(true);
   });
 
@@ -168,7 +168,7 @@ describe('warm transpiler', () => {
     expect(warmTranspiler.pid).toBe(pid);
     expect(await warmTranspiler.whenReady()).toBe(true);
     await load(loader, 'sha256:dummy', dummy);
-    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1 });
+    expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
   });
 
   it('kills the warm child on close(), whether it is still warming up or ready', async () => {

@@ -12,6 +12,7 @@ import { WasmFormatError } from './wasm-sections.ts';
 import { memoryMbToPages } from './memory-cap.ts';
 import { prepareModuleBytes, readModuleWithRoom, type ModuleBytes } from './module-rewrite.ts';
 import { runColdTranspile, type TranspileOutcome, type WarmTranspiler } from './warm-transpiler.ts';
+import { lazyValidationOn, validateFully } from './full-validation.ts';
 
 /** Bump when the transpile options or cache layout change, so old caches are not reused. */
 const TRANSPILE_CACHE_VERSION = 'v1';
@@ -57,6 +58,12 @@ export interface ComponentLoaderOptions {
    * killed by `close()`. Without one, each transpile starts a cold child.
    */
   warmTranspiler?: WarmTranspiler;
+  /**
+   * Whether `WebAssembly.compile` validates lazily in this process (full-validation.ts); default:
+   * whether it was started with the option. Then a module transpiled here is validated on its
+   * own, and a cached one, validated when it was transpiled, is not validated again.
+   */
+  lazyValidation?: boolean;
 }
 
 /** Thrown for guests production would refuse to run; the Runner maps it to `execute_failed`. */
@@ -76,12 +83,13 @@ export class ComponentLoader {
   #hostDecls: Promise<InterfaceDeclarations> | undefined;
   /**
    * How components were obtained: jco transpiles run vs disk-cache hits, how many transpiles a
-   * warm child did, and how many were done on a skeleton (for tests and logs).
+   * warm child did, how many were done on a skeleton, and how many core modules were validated
+   * besides their compile (for tests and logs).
    */
-  readonly stats = { transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0 };
+  readonly stats = { transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 };
 
   constructor(options: ComponentLoaderOptions) {
-    this.#options = { ...options };
+    this.#options = { ...options, lazyValidation: options.lazyValidation ?? lazyValidationOn() };
     this.#options.warmTranspiler?.start();
   }
 
@@ -195,6 +203,13 @@ export class ComponentLoader {
     return join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, RECENT_FILE);
   }
 
+  /** Whether a core module must be validated besides its compile: one just transpiled, when compiles validate lazily. */
+  #validateSeparately(transpiledNow: boolean): boolean {
+    const validate = transpiledNow && this.#options.lazyValidation === true;
+    if (validate) this.stats.separateValidations++;
+    return validate;
+  }
+
   /** Puts a loaded component first in the recent list (temp file + rename; a failed write only costs a preload). */
   async #remember(entry: RecentComponent): Promise<void> {
     const same = (c: RecentComponent) => c.contentHash === entry.contentHash && c.memoryMb === entry.memoryMb;
@@ -224,7 +239,7 @@ export class ComponentLoader {
     }
     const modules: Record<string, WebAssembly.Module> = {};
     for (const [name, source] of Object.entries(files.core)) {
-      const prepared = await ('preparing' in source ? source.preparing : prepareCoreModule(source, maxPages));
+      const prepared = await ('preparing' in source ? source.preparing : prepareCoreModule(source, maxPages, this.#validateSeparately(!cached)));
       if (!prepared.ok) throw guestRefused(`cannot prepare core module ${name}: ${describeError(prepared.error)}`, prepared.error);
       modules[name] = prepared.module;
     }
@@ -242,7 +257,7 @@ export class ComponentLoader {
     checkComponentHeader(wasm);
     const skeleton = skeletonOf(wasm);
     let preparing: Promise<PreparedModule>[] | undefined;
-    const prepare = () => (preparing = skeleton?.stripped.map((module) => prepareCoreModule({ bytes: module.original, room: 0 }, maxPages)));
+    const prepare = () => (preparing = skeleton?.stripped.map((module) => prepareCoreModule({ bytes: module.original, room: 0 }, maxPages, this.#validateSeparately(true))));
     // Named after this process, so start-up repair removes it only once this process is gone.
     const temp = `${dir}.tmp-${processOwner()}-${Math.random().toString(36).slice(2)}`;
     let restored: Map<string, Uint8Array> | undefined;
@@ -383,12 +398,26 @@ async function putOriginalsBack(dir: string, stripped: StrippedModule[]): Promis
 /** A core module capped to `maxPages`, its globals exported and compiled; never rejects. */
 type PreparedModule = { ok: true; module: WebAssembly.Module } | { ok: false; error: unknown };
 
-async function prepareCoreModule(module: ModuleBytes, maxPages: number): Promise<PreparedModule> {
+/** `validate`: also validate every function besides compiling (compiles validate lazily here). */
+async function prepareCoreModule(module: ModuleBytes, maxPages: number, validate: boolean): Promise<PreparedModule> {
   try {
-    return { ok: true, module: await WebAssembly.compile(prepareModuleBytes(module, maxPages) as Uint8Array<ArrayBuffer>) };
+    const [compiled] = await startPreparing(module, maxPages, validate);
+    return { ok: true, module: compiled };
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/**
+ * Starts the compile (and validation) of a core module. No 12 MB buffer is kept for the compile,
+ * which copies the bytes when it starts. The validation reads the module as it was given when
+ * the rewrite copied it (the caller holds those bytes anyway), else the rewritten bytes.
+ */
+function startPreparing(module: ModuleBytes, maxPages: number, validate: boolean): Promise<[WebAssembly.Module, void]> {
+  const bytes = prepareModuleBytes(module, maxPages) as Uint8Array<ArrayBuffer>;
+  if (!validate) return Promise.all([WebAssembly.compile(bytes), undefined]);
+  const unchanged = bytes.buffer === module.bytes.buffer ? bytes : module.bytes;
+  return Promise.all([WebAssembly.compile(bytes), validateFully(unchanged as Uint8Array<ArrayBuffer>)]);
 }
 
 /** The cached transpile in `dir`; the core modules in `early` are taken as being prepared, not read. */

@@ -13,7 +13,8 @@
  * The swap is checked, not assumed: each skeleton must come back from jco exactly once, byte for
  * byte, or the loader transpiles the original component instead. Function bodies are still
  * validated: `WebAssembly.compile` validates every function of the real module when the Runner
- * prepares it (`cannot prepare core module …`, the same `execute_failed` refusal).
+ * prepares it, or, in a server started with lazy validation, a child does (full-validation.ts)
+ * (`cannot prepare core module …`, the same `execute_failed` refusal).
  */
 import { concat, encodeLeb, makeSection, readLeb, readSections } from './wasm-sections.ts';
 

@@ -14,6 +14,10 @@ describe('workerExecArgv', () => {
       .toEqual(['--conditions', 'dev']);
   });
 
+  it('drops wasm\'s lazy validation in both spellings: process-wide, and refused in a worker', () => {
+    expect(workerExecArgv(['--wasm-lazy-validation', '--conditions', 'dev', '--no-wasm-lazy-validation'])).toEqual(['--conditions', 'dev']);
+  });
+
   it('keeps every other option in order', () => {
     expect(workerExecArgv(['--stack-size=2000', '--import', 'tsx', '--experimental-wasm-stack-switching', '--conditions', 'dev']))
       .toEqual(['--stack-size=2000', '--experimental-wasm-stack-switching', '--conditions', 'dev']);

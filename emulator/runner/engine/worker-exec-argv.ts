@@ -1,15 +1,15 @@
 /** Node options that load code into every thread (tsx, vitest and other loaders), with their value. */
 const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
 /**
- * V8's heap limits: process-wide flags that every isolate, guest workers included, already gets
- * from the process, and that Node refuses in a worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV).
- * The servers start with one (server-env.ts).
+ * V8 flags the servers start with (server-env.ts) or may: process-wide, so every isolate, guest
+ * workers included, already has them from the process, and Node refuses them in a worker's
+ * execArgv (ERR_WORKER_INVALID_EXEC_ARGV). The heap limits, and wasm's lazy validation.
  */
-const V8_HEAP_FLAGS = new Set(['--max-semi-space-size', '--min-semi-space-size', '--max-old-space-size']);
+const PROCESS_WIDE_V8_FLAGS = new Set(['--max-semi-space-size', '--min-semi-space-size', '--max-old-space-size', '--wasm-lazy-validation', '--no-wasm-lazy-validation']);
 
 /**
  * The Node options a guest worker starts with: the process's own, minus module loaders and V8's
- * heap limits. The worker and the transpiled glue are plain JavaScript, and a loader such as
+ * process-wide flags. The worker and the transpiled glue are plain JavaScript, and a loader such as
  * tsx's roughly triples a worker's start-up (about 140 ms against 50 ms here); start-up is what a
  * killed runaway worker's replacement, and a spare worker, cost before they serve again.
  *
@@ -25,7 +25,7 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
     }
     const name = arg.split('=')[0] as string;
     if (arg.includes('=') && LOADER_FLAGS.has(name)) continue;
-    if (V8_HEAP_FLAGS.has(name)) continue; // V8 takes its value only as --flag=value
+    if (PROCESS_WIDE_V8_FLAGS.has(name)) continue; // V8 takes a value only as --flag=value
     kept.push(arg);
   }
   return kept;
