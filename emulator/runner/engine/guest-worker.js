@@ -10,11 +10,12 @@
 // a dedicated port (there is no JSPI on Node 20).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
-import { REPLY_SPIN_MS, waitForFlag } from './reply-wait.js';
+import { replySpinMs, waitForFlag } from './reply-wait.js';
 
-/** @type {{ signal: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
-const { signal, replyPort, importShape } = workerData;
+/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
+const { signal, inFlight, replyPort, importShape } = workerData;
 const flag = new Int32Array(signal);
+const callsInFlight = new Int32Array(inFlight);
 const MAX_KEPT_COMPONENTS = 4;
 
 /** The invocation a host call belongs to (one at a time per worker). */
@@ -33,7 +34,7 @@ function hostCall(iface, fn, args, spec) {
   }
   Atomics.store(flag, 0, 0);
   parentPort.postMessage({ type: 'host-call', id: currentId, iface, fn, args });
-  waitForFlag(flag, REPLY_SPIN_MS);
+  waitForFlag(flag, replySpinMs(Atomics.load(callsInFlight, 0)));
   const received = receiveMessageOnPort(replyPort);
   if (!received) throw new Error(`host call ${iface}#${fn} got no answer`);
   const reply = received.message;

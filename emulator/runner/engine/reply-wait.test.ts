@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPLY_SPIN_MS, waitForFlag } from './reply-wait.js';
+import { REPLY_SPIN_MS, replySpinMs, waitForFlag } from './reply-wait.js';
 
 const workers: Worker[] = [];
 afterEach(async () => {
@@ -22,8 +22,9 @@ async function setLater(flag: Int32Array, delayMs: number): Promise<void> {
 }
 
 describe('waiting for a host call answer', () => {
-  it('checks the flag for 100 µs before sleeping on it', () => {
+  it('checks the flag for 100 µs before sleeping on it when its call runs alone, and not at all beside others', () => {
     expect(REPLY_SPIN_MS).toBe(0.1);
+    expect([0, 1, 2, 8].map(replySpinMs)).toEqual([0.1, 0.1, 0, 0]);
   });
 
   it('returns at once when the answer is already there', () => {

@@ -138,6 +138,8 @@ export class WorkerPool {
   #retireTimer: NodeJS.Timeout | undefined;
   #nextId = 1;
   #closed = false;
+  /** Calls running on a worker, shared with the workers: they spin for an answer only when theirs is alone (reply-wait.js). */
+  readonly #inFlight = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(options: WorkerPoolOptions) {
     this.#options = { ...options };
@@ -208,7 +210,7 @@ export class WorkerPool {
 
   /** Starts a worker that imports `glueUrls` (default: every glue module seen) ahead of use. */
   #spawn(spare: boolean, glueUrls: Iterable<string> = this.#preloaded): Slot<Job> {
-    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls);
+    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls, this.#inFlight);
     slot.worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
     slot.worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
     slot.worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));
@@ -305,6 +307,7 @@ export class WorkerPool {
     clearTimeout(job.deadline);
     slot.job = job;
     bump(this.#running, job.share, 1);
+    Atomics.add(this.#inFlight, 0, 1);
     bump(this.#runningByExtension, job.extension, 1);
     const modules = slot.knownKeys.has(key) ? undefined : job.component.modules;
     slot.knownKeys.add(key);
@@ -322,6 +325,7 @@ export class WorkerPool {
     slot.timer = undefined;
     slot.job = undefined;
     bump(this.#running, job.share, -1);
+    Atomics.sub(this.#inFlight, 0, 1);
     bump(this.#runningByExtension, job.extension, -1);
   }
 

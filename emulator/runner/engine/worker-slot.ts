@@ -27,11 +27,14 @@ const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
 /** How many recent components a new worker (replacement or standby) instantiates ahead of use. */
 export const WARM_COMPONENTS = 2;
 
-/** Starts a worker thread that imports `glueUrls` ahead of use; the pool adds the listeners. */
-export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>): Slot<J> {
+/**
+ * Starts a worker thread that imports `glueUrls` ahead of use; the pool adds the listeners.
+ * `inFlight`: the pool's count of running calls, on a SharedArrayBuffer the worker reads.
+ */
+export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>, inFlight: Int32Array = new Int32Array(new SharedArrayBuffer(4))): Slot<J> {
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4);
-  const worker = startWorker({ signal, replyPort: port2, importShape }, [port2]);
+  const worker = startWorker({ signal, inFlight: inFlight.buffer, replyPort: port2, importShape }, [port2]);
   for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
   return {
     worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
