@@ -7,18 +7,15 @@
 // state survives into the next call. Any failure discards the instance; the next call
 // instantiates anew. Host imports are synchronous to the guest: a call posts a message to the
 // main thread and waits on a SharedArrayBuffer (reply-wait.js) until the answer is posted back on
-// a dedicated port (there is no JSPI on Node 20). A worker runs a few nice steps below the
-// process (thread-priority.js), so answering it does not hand the main thread's core over to it.
+// a dedicated port (there is no JSPI on Node 20).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
 import { replySpinMs, waitForFlag } from './reply-wait.js';
-import { GUEST_NICE_STEPS, lowerThisThreadPriority } from './thread-priority.js';
 
 /** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
 const { signal, inFlight, replyPort, importShape } = workerData;
 const flag = new Int32Array(signal);
 const callsInFlight = new Int32Array(inFlight);
-lowerThisThreadPriority(GUEST_NICE_STEPS);
 const MAX_KEPT_COMPONENTS = 4;
 
 /** The invocation a host call belongs to (one at a time per worker). */
