@@ -3,7 +3,7 @@
 // refusal must stay a refusal. Each case runs jco on real 12 MB samples (a few seconds each).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -97,6 +97,13 @@ function runNode(args: string[]): Promise<string> {
   });
 }
 
+/** A loaded component's transpile folder: jco's files, once the (empty) mark that its core modules were validated is checked and left out. */
+async function cachedTranspile(dir: string): Promise<[string, string][]> {
+  const files = await filesUnder(dir);
+  expect(files).toContainEqual(['validated', createHash('sha256').digest('hex')]);
+  return files.filter(([path]) => path !== 'validated');
+}
+
 /** Offset in `component` of the body of section `id` (the first one) of its largest core module. */
 function mainModuleSection(component: Uint8Array, id: number): number {
   const modules = readSections(component).filter((s) => s.id === 1);
@@ -117,7 +124,7 @@ describe('skeleton transpile', () => {
       const loaded = await loader.load(`sha256:${name}`, () => Promise.resolve(wasm), 256);
 
       expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
-      expect(await filesUnder(join(cacheRoot, `transpiled/v1/sha256-${name}`))).toEqual(await filesUnder(full.dir));
+      expect(await cachedTranspile(join(cacheRoot, `transpiled/v1/sha256-${name}`))).toEqual(await filesUnder(full.dir));
       expect(Object.keys(loaded.modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
     });
   }
@@ -134,22 +141,27 @@ describe('skeleton transpile', () => {
     expect(loader.stats.skeletonTranspiles).toBe(1);
   });
 
-  it('refuses it with the same words in a server started with lazy validation, which validates what it transpiles in a child', async () => {
+  it('refuses it with the same words in a server started with lazy validation, which validates in a child what it never validated, after a restart too', async () => {
     const dir = await temp.make('lazy-validation-');
     const wasmFile = join(dir, 'main.wasm');
     await writeFile(wasmFile, await helloHostWithInvalidBody());
     await writeFile(join(dir, 'load.mts'), LOAD_SCRIPT);
-    const load = async (lazyValidation: string) => JSON.parse(await runNode([...SERVER_NODE_FLAGS, '--import', 'tsx', join(dir, 'load.mts'), await temp.make('lazy-cache-'), wasmFile, lazyValidation])) as Record<string, unknown>;
+    const cacheRoot = await temp.make('lazy-cache-');
+    const load = async (lazyValidation: string, cache = cacheRoot) => JSON.parse(await runNode([...SERVER_NODE_FLAGS, '--import', 'tsx', join(dir, 'load.mts'), cache, wasmFile, lazyValidation])) as Record<string, unknown>;
 
     const refused = await load('default');
     expect(refused).toMatchObject({ lazyValidation: true, code: 'EXECUTE_FAILED', message: expect.stringMatching(INVALID_BODY_REFUSAL) });
     // The two modules prepared while jco ran; the refusal of main.core stops the load before main.core3.
     expect(refused.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 2 });
+    // A restart finds the transpile in the cache, never validated: it is validated and refused again.
+    const restarted = await load('default');
+    expect(restarted).toMatchObject({ lazyValidation: true, code: 'EXECUTE_FAILED', message: expect.stringMatching(INVALID_BODY_REFUSAL) });
+    expect(restarted.stats).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 1 });
     // What the separate validation is for: with the option on, the compile alone accepts the module.
-    expect(await load('off')).toMatchObject({ lazyValidation: true, loaded: true });
+    expect(await load('off', await temp.make('lazy-cache-'))).toMatchObject({ lazyValidation: true, loaded: true });
   });
 
-  it('validates separately only what it transpiled: a restart compiles the cached modules alone', async () => {
+  it('validates separately only modules never validated: a restart compiles the cached modules alone', async () => {
     const cacheRoot = await temp.make('lazy-restart-');
     const first = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, lazyValidation: true });
     open.push(first);
@@ -161,6 +173,14 @@ describe('skeleton transpile', () => {
     const loaded = await restarted.load('sha256:hello-host', () => sample('hello-host'), 256);
     expect(Object.keys(loaded.modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
     expect(restarted.stats).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
+
+    // A transpile cached without the mark (by an emulator before it, or whose write failed) is validated once more.
+    await rm(join(cacheRoot, 'transpiled/v1/sha256-hello-host/validated'));
+    const unmarked = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, lazyValidation: true });
+    open.push(unmarked);
+    await unmarked.load('sha256:hello-host', () => sample('hello-host'), 256);
+    expect(unmarked.stats).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 3 });
+    expect(await readFile(join(cacheRoot, 'transpiled/v1/sha256-hello-host/validated'), 'utf8')).toBe('');
   });
 
   it("refuses with jco's own words on the original when jco refuses the skeleton", async () => {
@@ -202,7 +222,7 @@ describe('skeleton transpile', () => {
 
     expect(jobs).toBe(2);
     expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
-    expect(await filesUnder(join(cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(await filesUnder(full.dir));
+    expect(await cachedTranspile(join(cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(await filesUnder(full.dir));
   });
 
   it('compiles the original core modules while jco works on the skeleton, from the moment jco has the job', async () => {

@@ -92,7 +92,7 @@ describe('warm transpiler', () => {
 
     expect(cold.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
     expect(warm.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
-    // The component's folder (transpiled/v1 also holds the loader's recent list).
+    // The component's folder (transpiled/v1 also holds the loader's recent list), with the loader's mark that its modules were validated.
     const coldFiles = await filesUnder(join(cold.cacheRoot, 'transpiled/v1/sha256-hello-host'));
     expect(coldFiles.map(([name]) => name)).toEqual([
       'interfaces/alga-extension-clients.d.ts',
@@ -113,6 +113,7 @@ describe('warm transpiler', () => {
       'main.core3.wasm',
       'main.js',
       'meta.json',
+      'validated',
     ]);
     expect(await filesUnder(join(warm.cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(coldFiles);
     expect(processExists(first)).toBe(false);

@@ -27,6 +27,12 @@ async function listNames(dir: string): Promise<string[]> {
   return (await readdir(dir).catch(() => [] as string[])).sort();
 }
 const GLUE_FILE = 'main.js';
+/**
+ * Written in a transpile folder once all its core modules were compiled and fully validated: a
+ * load that finds it does not validate them again (compiles validate lazily in the servers). A
+ * refused module leaves no such file, so it is refused again after a restart.
+ */
+const VALIDATED_FILE = 'validated';
 /** `{cacheRoot}/transpiled/{version}/recent.json`: the components loaded last, newest first. */
 const RECENT_FILE = 'recent.json';
 /** How many components the recent list keeps. */
@@ -60,8 +66,8 @@ export interface ComponentLoaderOptions {
   warmTranspiler?: WarmTranspiler;
   /**
    * Whether `WebAssembly.compile` validates lazily in this process (full-validation.ts); default:
-   * whether it was started with the option. Then a module transpiled here is validated on its
-   * own, and a cached one, validated when it was transpiled, is not validated again.
+   * whether it was started with the option. Then a module never loaded is validated on its own,
+   * and a cached one that was validated once (VALIDATED_FILE) is not validated again.
    */
   lazyValidation?: boolean;
 }
@@ -203,9 +209,9 @@ export class ComponentLoader {
     return join(this.#options.cacheRoot, 'transpiled', TRANSPILE_CACHE_VERSION, RECENT_FILE);
   }
 
-  /** Whether a core module must be validated besides its compile: one just transpiled, when compiles validate lazily. */
-  #validateSeparately(transpiledNow: boolean): boolean {
-    const validate = transpiledNow && this.#options.lazyValidation === true;
+  /** Whether a core module must be validated besides its compile: one never validated, when compiles validate lazily. */
+  #validateSeparately(neverValidated: boolean): boolean {
+    const validate = neverValidated && this.#options.lazyValidation === true;
     if (validate) this.stats.separateValidations++;
     return validate;
   }
@@ -239,10 +245,12 @@ export class ComponentLoader {
     }
     const modules: Record<string, WebAssembly.Module> = {};
     for (const [name, source] of Object.entries(files.core)) {
-      const prepared = await ('preparing' in source ? source.preparing : prepareCoreModule(source, maxPages, this.#validateSeparately(!cached)));
+      const prepared = await ('preparing' in source ? source.preparing : prepareCoreModule(source, maxPages, this.#validateSeparately(!files.validated)));
       if (!prepared.ok) throw guestRefused(`cannot prepare core module ${name}: ${describeError(prepared.error)}`, prepared.error);
       modules[name] = prepared.module;
     }
+    // Best effort, like the recent list: without the file the next load validates again.
+    if (!files.validated) await writeFile(join(dir, VALIDATED_FILE), '').catch(() => undefined);
     void this.#remember({ contentHash, memoryMb });
     return { contentHash, glueUrl: pathToFileURL(join(dir, GLUE_FILE)).href, modules, memoryMb };
   }
@@ -353,6 +361,8 @@ interface TranspiledFiles {
    * `prepareCoreModule` once), or already being prepared (see `#transpile`).
    */
   core: Record<string, ModuleBytes | { preparing: Promise<PreparedModule> }>;
+  /** Every core module in the folder compiled and validated once already (its VALIDATED_FILE exists). */
+  validated: boolean;
 }
 
 function isRecentComponent(value: unknown): value is RecentComponent {
@@ -428,8 +438,9 @@ async function readCached(dir: string, early: ReadonlyMap<string, Promise<Prepar
   } catch {
     return undefined;
   }
-  const files: TranspiledFiles = { ...meta, declarations: {}, core: {} };
-  for (const name of await readdir(dir)) {
+  const names = await readdir(dir);
+  const files: TranspiledFiles = { ...meta, declarations: {}, core: {}, validated: names.includes(VALIDATED_FILE) };
+  for (const name of names) {
     if (!name.endsWith('.wasm')) continue;
     const preparing = early.get(name);
     files.core[name] = preparing ? { preparing } : await readModuleWithRoom(join(dir, name));

@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeContentHash } from '../emulator/bundles/hash.ts';
+import { FileBundleStore, bundleStoreKey } from '../emulator/bundles/store.ts';
+import { HELLO_HOST_DIR } from '../harness/runner-fixture.ts';
+import { startRunnerProcess } from './bench/runner-process.ts';
+const TENANT = 'bench-tenant', EXT = '99999999-9999-4999-8999-999999999999';
+const dataDir = await mkdtemp(join(tmpdir(), 'rc8-'));
+const bytes = new Uint8Array(execFileSync('sh', ['-c', `tar -C "${HELLO_HOST_DIR}" -cf - manifest.json dist/main.wasm | zstd -3 -q -c`], { maxBuffer: 64 << 20 }));
+const hash = computeContentHash(bytes);
+await new FileBundleStore(join(dataDir, 'bundles')).put(bundleStoreKey(TENANT, EXT, hash), bytes);
+const body = JSON.stringify({ context: { tenant_id: TENANT, extension_id: EXT, install_id: 'bench-install', content_hash: hash }, http: { method: 'POST', path: '/counter' }, providers: ['cap:storage.kv'] });
+const r = await startRunnerProcess(dataDir, {});
+const call = async () => { const res = await fetch(`${r.url}/v1/execute`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-alga-tenant': TENANT, 'x-alga-extension': EXT }, body }); const e = await res.json(); if (e.status !== 200) throw new Error(JSON.stringify(e)); };
+for (let i = 0; i < 1000; i++) await call();
+const seq: number[] = []; for (let i = 0; i < 2000; i++) { const t = performance.now(); await call(); seq.push(performance.now() - t); }
+seq.sort((a, b) => a - b);
+let next = 0; const N = 2000; const t = performance.now();
+await Promise.all(Array.from({ length: 8 }, async () => { while (next++ < N) await call(); }));
+console.log(`runner seq p50 ${seq[1000]!.toFixed(3)} c8 ${(N / ((performance.now() - t) / 1000)).toFixed(0)} req/s`);
+await r.stop();
