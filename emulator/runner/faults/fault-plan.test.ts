@@ -145,10 +145,22 @@ describe('applyFault', () => {
     const scope = fakeScope({ emit: (level, message) => events.push([level, message]) });
     const started = performance.now();
     const error = await applyFault({ call: 'storage.put', error: 'internal', message: 'disk full', latencyMs: 40 }, scope).then(() => undefined, (err: unknown) => err);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(39);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(40);
     expect(error).toBeInstanceOf(WitError);
     expect([(error as WitError).payload, (error as WitError).message]).toEqual(['internal', 'internal: disk full']);
     expect(events).toEqual([['debug', 'fault injected: storage.put answered internal (disk full)']]);
+  });
+
+  it('should wait the whole latency by performance.now(), every time', async () => {
+    // A 5 ms timer alone ended after 4.1-4.9 ms here in most of 50 tries.
+    const elapsed: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const started = performance.now();
+      await applyFault({ call: 'http.fetch', error: undefined, message: 'injected fault', latencyMs: 5 }, fakeScope({ emit: () => undefined }));
+      elapsed.push(performance.now() - started);
+    }
+    expect(Math.min(...elapsed)).toBeGreaterThanOrEqual(5);
   });
 
   it('should return after a latency-only fault so the real call runs', async () => {

@@ -164,13 +164,23 @@ function matches(entry: Entry, call: FaultCall): boolean {
  * normally when the real call should run.
  */
 export async function applyFault(fault: AppliedFault, scope: InvocationScope): Promise<void> {
-  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+  if (fault.latencyMs > 0) await waitAtLeast(fault.latencyMs);
   if (fault.error === undefined) {
     scope.emit('debug', `fault injected: ${fault.call} delayed ${fault.latencyMs} ms (${fault.message})`);
     return;
   }
   scope.emit('debug', `fault injected: ${fault.call} answered ${fault.error} (${fault.message})`);
   throw new WitError(fault.error, fault.message);
+}
+
+/**
+ * Waits at least `ms` of real time as `performance.now()` measures it, which the ledger's
+ * `durationMs` uses. A timer alone can end up to a millisecond early: the event loop keeps its
+ * time in whole milliseconds (a 150 ms injected latency was once recorded as 149.99 ms).
+ */
+async function waitAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) await sleep(left);
 }
 
 function shortName(iface: string): string {
