@@ -46,6 +46,11 @@ try {
     await res.arrayBuffer();
   };
   for (let i = 0; i < 100; i++) await call();
+  // PROFILE_WARM_CALLS: calls at the profiled concurrency before the window, so the profile shows
+  // the steady state (the first ~1000 concurrent calls also pay for compiling their new paths).
+  let warm = 0;
+  const warmCalls = Number(process.env.PROFILE_WARM_CALLS ?? 0);
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (warm++ < warmCalls) await call(); }));
   child.kill('SIGUSR2');
   await new Promise((r) => setTimeout(r, 200));
   let next = 0;
