@@ -28,15 +28,19 @@ const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 export class SqliteSavepoints implements Rewindable {
   readonly #db: Database.Database;
   readonly #what: string;
+  readonly #beforeChange: () => void;
   /** Marks in the order taken; rolling back to one drops the ones after it. */
   #marks: string[] = [];
 
-  constructor(db: Database.Database, what: string) {
+  /** `beforeChange`: runs before every mark and rollback (a caller's buffered writes are written first). */
+  constructor(db: Database.Database, what: string, beforeChange: () => void = () => undefined) {
     this.#db = db;
     this.#what = what;
+    this.#beforeChange = beforeChange;
   }
 
   mark(name: string): void {
+    this.#beforeChange();
     if (!NAME.test(name)) throw new EmulatorError('SNAPSHOT_INVALID', `Failed to mark the ${this.#what}: savepoint name ${JSON.stringify(name)} is not [a-z][a-z0-9_]*: it is written into SQL unquoted. Fix: use lowercase letters, digits and _, starting with a letter.`);
     if (this.#marks.length > 0 && !this.#db.inTransaction) this.#lost(name);
     this.#db.exec(`SAVEPOINT ${name}`);
@@ -44,6 +48,7 @@ export class SqliteSavepoints implements Rewindable {
   }
 
   rollbackTo(name: string): void {
+    this.#beforeChange();
     const at = this.#marks.lastIndexOf(name);
     if (at < 0) {
       throw new EmulatorError('SNAPSHOT_UNKNOWN', `Failed to restore the ${this.#what}: savepoint ${name} does not exist (never taken, or dropped by restoring an earlier one).`);

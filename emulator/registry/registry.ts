@@ -102,6 +102,9 @@ export class Registry {
   readonly #db: Database.Database;
   /** What every Gateway call reads (install view, config, secret envelope), until a write changes it. */
   readonly #reads: RegistryReadCache;
+  /** Execution-log writes not yet committed, in call order (see `startExecution`). */
+  #logWrites: (() => void)[] = [];
+  #logFlush: NodeJS.Immediate | undefined;
   #closed = false;
 
   private constructor(ctx: RegistryContext) {
@@ -111,7 +114,7 @@ export class Registry {
     this.store = ctx.store;
     this.signing = ctx.signing;
     this.sealer = ctx.sealer;
-    this.savepoints = new SqliteSavepoints(ctx.db, 'registry');
+    this.savepoints = new SqliteSavepoints(ctx.db, 'registry', () => this.flushExecutionLog());
     this.scheduleStore = new ScheduleStore(ctx);
     this.identity = new IdentityStore(ctx.sql, ctx.now, (fn) => ctx.db.transaction(fn)());
   }
@@ -345,16 +348,49 @@ export class Registry {
     return this.#reads.read(`config\n${installId}`, () => (this.#ctx.sql.configOf.get(installId) ? state.readConfig(this.#ctx, installId) : null));
   }
 
-  /** Starts an execution-log row (status `started`) and returns its id. */
+  /**
+   * Starts an execution-log row (status `started`) and returns its id. The row is written, with
+   * every other execution-log write of this event-loop turn, in one transaction once the turn's
+   * work is done (or sooner: before a read of the log, a savepoint, or close). A call's two writes
+   * are then off its path: the start is committed while the guest runs, the finish after the
+   * answer is sent, and calls that overlap share commits.
+   */
   startExecution(input: { tenantId: string; registryId: string; versionId: string | null; requestId: string | null }): string {
     const id = this.#ctx.newId();
-    this.#ctx.sql.insertExecutionLog.run({ id, tenant_id: input.tenantId, registry_id: input.registryId, version_id: input.versionId, request_id: input.requestId, now: this.#ctx.now() });
+    const row = { id, tenant_id: input.tenantId, registry_id: input.registryId, version_id: input.versionId, request_id: input.requestId, now: this.#ctx.now() };
+    this.#queueLogWrite(() => this.#ctx.sql.insertExecutionLog.run(row));
     return id;
   }
 
-  /** Finishes a `started` row once; `metrics` must hold no bodies, headers, config or secrets. */
+  /** Finishes a `started` row once; `metrics` must hold no bodies, headers, config or secrets. Written as `startExecution`'s row is. */
   finishExecution(id: string, result: { status: ExecutionStatus; metrics: Record<string, unknown>; error?: string | null }): void {
-    this.#ctx.sql.finishExecutionLog.run({ id, status: result.status, metrics: JSON.stringify(result.metrics), error: result.error ?? null, now: this.#ctx.now() });
+    const row = { id, status: result.status, metrics: JSON.stringify(result.metrics), error: result.error ?? null, now: this.#ctx.now() };
+    this.#queueLogWrite(() => this.#ctx.sql.finishExecutionLog.run(row));
+  }
+
+  /**
+   * Commits the execution-log writes not yet written, in one transaction. A failure (disk full,
+   * a database another process keeps locked past busy_timeout) is reported through `warn` with
+   * the count of rows it cost; calls are not failed for it.
+   */
+  flushExecutionLog(): void {
+    if (this.#logFlush) clearImmediate(this.#logFlush);
+    this.#logFlush = undefined;
+    const writes = this.#logWrites;
+    if (writes.length === 0 || this.#closed) return;
+    this.#logWrites = [];
+    try {
+      this.#db.transaction(() => {
+        for (const write of writes) write();
+      })();
+    } catch (err) {
+      this.#ctx.warn(`execution log: ${writes.length} write(s) lost: ${(err as Error).message}. Fix: free disk space, or stop the process holding ${this.#db.name} locked.`);
+    }
+  }
+
+  #queueLogWrite(write: () => void): void {
+    this.#logWrites.push(write);
+    this.#logFlush ??= setImmediate(() => this.flushExecutionLog());
   }
 
   /** Adds one invocation's use to `extension_quota_usage` (the row of its hour, created on first use). */
@@ -369,6 +405,7 @@ export class Registry {
 
   /** A tenant's execution-log rows, newest first (optionally of one extension). */
   executionLog(filter: { tenantId: string; registryId?: string; limit?: number }): ExecutionLogEntry[] {
+    this.flushExecutionLog();
     return this.#ctx.sql.executionLogOf.all({ tenant_id: filter.tenantId, registry_id: filter.registryId ?? null, limit: filter.limit ?? 100 }).map((row) => ({
       id: row.id,
       tenantId: row.tenant_id,
@@ -409,6 +446,7 @@ export class Registry {
   /** Closes the database; safe to call twice. */
   close(): void {
     if (this.#closed) return;
+    this.flushExecutionLog();
     this.#closed = true;
     this.#db.close();
   }
