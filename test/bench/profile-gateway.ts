@@ -3,7 +3,7 @@
 // runs at concurrency 8, and prints self time per source file and per function (PROFILE_LINES=<re>
 // adds line ticks of matching functions). Numbers for an engineer's note, not pass/fail.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,10 @@ try {
   }
   await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
 
-  summarize('main thread, measured window only', JSON.parse(await readFile(join(work, 'main.cpuprofile'), 'utf8')) as CpuProfile);
+  const profileText = await readFile(join(work, 'main.cpuprofile'), 'utf8');
+  // PROFILE_KEEP=<file>: keeps the raw profile (Chrome DevTools opens it) for a closer look.
+  if (process.env.PROFILE_KEEP) await writeFile(process.env.PROFILE_KEEP, profileText);
+  summarize('main thread, measured window only', JSON.parse(profileText) as CpuProfile);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
