@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXECUTION_LOG_FLUSH_MS } from './registry.ts';
 import { openTestRegistry, TENANT, type TestRegistry } from './test-support.ts';
 
+/** Past the batching window: pending writes are committed by then. */
+const afterFlush = () => sleep(EXECUTION_LOG_FLUSH_MS + 15);
 const REGISTRY_ID = '11111111-1111-4111-8111-111111111111';
 const open: TestRegistry[] = [];
 
@@ -23,21 +26,21 @@ afterEach(() => {
   for (const t of open.splice(0)) t.close();
 });
 
-describe('Registry execution log (written at the end of the event-loop turn)', () => {
-  it('should commit a started row once the turn ends, and its finish in a later turn', async () => {
+describe('Registry execution log (writes committed together every EXECUTION_LOG_FLUSH_MS)', () => {
+  it('should commit a started row within the batching window, not at once, and its finish in a later window', async () => {
     const { t, onDisk, other } = await setup();
     const id = start(t);
     expect(onDisk()).toEqual([]);
-    await nextTurn();
+    await afterFlush();
     expect(onDisk()).toEqual([{ id, status: 'started', error: null }]);
     t.registry.finishExecution(id, { status: 'error', metrics, error: 'execute_failed' });
     expect(onDisk()).toEqual([{ id, status: 'started', error: null }]);
-    await nextTurn();
+    await afterFlush();
     expect(onDisk()).toEqual([{ id, status: 'error', error: 'execute_failed' }]);
     other.close();
   });
 
-  it('should write the start and finish of one turn in order, and show them to a read in that same turn', async () => {
+  it('should write a start and finish of one window in order, and show them to a read before the window ends', async () => {
     const { t, onDisk, other } = await setup();
     const id = start(t);
     t.registry.finishExecution(id, { status: 'ok', metrics });
@@ -53,7 +56,7 @@ describe('Registry execution log (written at the end of the event-loop turn)', (
     const after = start(t, 'after');
     t.registry.finishExecution(before, { status: 'ok', metrics });
     t.registry.savepoints.rollbackTo('snap_1');
-    await nextTurn();
+    await afterFlush();
     expect(t.registry.executionLog({ tenantId: TENANT }).map((r) => [r.requestId, r.status])).toEqual([['before', 'started']]);
     expect(after).not.toBe(before);
   });
@@ -68,14 +71,14 @@ describe('Registry execution log (written at the end of the event-loop turn)', (
     t.close();
   });
 
-  it('should warn with the rows a failed commit cost, not throw, and write the next turn again', async () => {
+  it('should warn with the rows a failed commit cost, not throw, and write the next window again', async () => {
     const { t, other } = await setup();
     other.close();
     const writer = new Database(path.join(t.dataDir, 'registry.sqlite'));
     writer.exec('ALTER TABLE extension_execution_log RENAME TO extension_execution_log_away');
     start(t, 'lost-1');
     start(t, 'lost-2');
-    await nextTurn();
+    await afterFlush();
     expect(t.warnings.filter((w) => w.startsWith('execution log:'))).toEqual([
       expect.stringMatching(/^execution log: 2 write\(s\) lost: no such table: extension_execution_log\. Fix: free disk space, or stop the process holding .*registry\.sqlite locked\.$/),
     ]);
