@@ -4,7 +4,8 @@
 // Fresh-instance semantics, cheaply: a component is instantiated once per worker, then its linear
 // memory and mutable globals are snapshotted before any call. After every successful call the
 // worker restores that snapshot (off the critical path, after the answer is posted), so no guest
-// state survives into the next call. Any failure discards the instance; the next call
+// state survives into the next call; it says so in shared memory, not with a message (see
+// RESETTING in worker-slot.ts). Any failure discards the instance; the next call
 // instantiates anew. Host imports are synchronous to the guest: a call posts a message to the
 // main thread and waits on a SharedArrayBuffer (reply-wait.js) until the answer is posted back on
 // a dedicated port (there is no JSPI on Node 20).
@@ -12,8 +13,9 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
 import { replySpinMs, waitForFlag } from './reply-wait.js';
 
-/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>> }} */
-const { signal, inFlight, replyPort, importShape } = workerData;
+/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number }} */
+const { signal, inFlight, replyPort, importShape, resettingIndex } = workerData;
+/** [0]: a host call's answer is posted; [resettingIndex]: 1 while this worker restores its instance. */
 const flag = new Int32Array(signal);
 const callsInFlight = new Int32Array(inFlight);
 const MAX_KEPT_COMPONENTS = 4;
@@ -150,13 +152,14 @@ async function invoke(msg) {
     return;
   }
   const called = performance.now();
+  Atomics.store(flag, resettingIndex, 1);
   parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, timing: { instantiateMs: ready - started, callMs: called - ready, memoryBytes: instance.memoryBytes() } });
   try {
     instance.restore();
   } catch {
     instances.delete(msg.key);
   }
-  parentPort.postMessage({ type: 'reset' });
+  Atomics.store(flag, resettingIndex, 0);
 }
 
 parentPort.on('message', (msg) => {

@@ -340,9 +340,8 @@ export class WorkerPool {
   }
 
   #onMessage(slot: Slot<Job>, msg: WorkerMessage): void {
-    if (msg.type === 'ready' || msg.type === 'reset') {
+    if (msg.type === 'ready') {
       slot.ready = true;
-      slot.resetting = false;
       this.#dispatch();
       return;
     }
@@ -354,7 +353,6 @@ export class WorkerPool {
     }
     this.#finish(slot, job);
     if (msg.ok) {
-      slot.resetting = true;
       job.resolve({ response: msg.response, hostCalls: job.hostCalls, timing: { queuedMs: job.startedAt - job.enqueuedAt, ...msg.timing } });
     } else {
       // `detail`: why a fast-path call failed (the error itself is the component's, word for word).

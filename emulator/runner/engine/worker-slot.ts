@@ -8,13 +8,12 @@ import { workerExecArgv } from './worker-exec-argv.ts';
 export interface Slot<J> {
   worker: Worker;
   replyPort: MessagePort;
+  /** Shared with the worker: [0] host-call answer posted, [RESETTING] the worker is restoring its instance. */
   flag: Int32Array;
   ready: boolean;
   job: J | undefined;
   timer: NodeJS.Timeout | undefined;
   knownKeys: Set<string>;
-  /** Still restoring its instance after the last call; usable, but a reset worker is faster. */
-  resetting: boolean;
   /** Beyond `size`: runs only calls of installs with nothing running, and is retired when idle. */
   spare: boolean;
   /** Components this worker ran last, most recent first: what its replacement warms up. */
@@ -24,6 +23,14 @@ export interface Slot<J> {
 }
 
 const WORKER_URL = new URL('./guest-worker.js', import.meta.url);
+
+/**
+ * Index in a slot's `flag` where its worker keeps 1 from posting a successful result until it
+ * has restored its instance. A worker still restoring is usable (the call waits for the restore),
+ * but one already reset is faster, so the pool prefers it (`pickSlot`). Shared memory rather than
+ * a message: a `reset` message cost the main thread one more message to receive and handle per call.
+ */
+export const RESETTING = 1;
 /** How many recent components a new worker (replacement or standby) instantiates ahead of use. */
 export const WARM_COMPONENTS = 2;
 
@@ -33,12 +40,12 @@ export const WARM_COMPONENTS = 2;
  */
 export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>, inFlight: Int32Array = new Int32Array(new SharedArrayBuffer(4))): Slot<J> {
   const { port1, port2 } = new MessageChannel();
-  const signal = new SharedArrayBuffer(4);
-  const worker = startWorker({ signal, inFlight: inFlight.buffer, replyPort: port2, importShape }, [port2]);
+  const signal = new SharedArrayBuffer(8);
+  const worker = startWorker({ signal, inFlight: inFlight.buffer, replyPort: port2, importShape, resettingIndex: RESETTING }, [port2]);
   for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
   return {
     worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
-    job: undefined, timer: undefined, knownKeys: new Set(), resetting: false, spare, recent: [],
+    job: undefined, timer: undefined, knownKeys: new Set(), spare, recent: [],
     idleSince: performance.now(),
   };
 }
@@ -85,10 +92,11 @@ export function remember(recent: readonly LoadedComponent[], component: LoadedCo
 
 /** Prefer an idle worker holding this component already reset, then one holding it at all. */
 export function pickSlot<J>(idle: Slot<J>[], key: string): Slot<J> {
+  const reset = (s: Slot<J>) => Atomics.load(s.flag, RESETTING) === 0;
   return (
-    idle.find((s) => s.knownKeys.has(key) && !s.resetting) ??
+    idle.find((s) => s.knownKeys.has(key) && reset(s)) ??
     idle.find((s) => s.knownKeys.has(key)) ??
-    idle.find((s) => !s.resetting) ??
+    idle.find(reset) ??
     (idle[0] as Slot<J>)
   );
 }
@@ -110,7 +118,6 @@ export interface HostCallMessage {
 
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'reset' }
   | HostCallMessage
   | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
   | { type: 'result'; id: number; ok: false; error: string; detail?: string };
