@@ -43,6 +43,7 @@ describe('loadRunnerConfig', () => {
       workers,
       perExtensionConcurrency: workers,
       spareWorkers: 1,
+      workerNice: 10,
       warmTranspiler: true,
       defaultTimeoutMs: 30_000,
       preloadComponents: 3,

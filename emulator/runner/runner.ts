@@ -175,6 +175,7 @@ export class Runner implements Rewindable {
       size: config.workers,
       perExtension: config.perExtensionConcurrency,
       spare: config.spareWorkers,
+      workerNice: config.workerNice,
       hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
       faults: { plan: this.faults, admits: this.#capabilities.admission },

@@ -12,9 +12,12 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
 import { replySpinMs, waitForFlag } from './reply-wait.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
-/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number }} */
-const { signal, inFlight, replyPort, importShape, resettingIndex } = workerData;
+/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number, nice: number }} */
+const { signal, inFlight, replyPort, importShape, resettingIndex, nice } = workerData;
+// Below the main thread's priority (RUNNER_WORKER_NICE, worker-slot.ts says why), before any guest runs.
+lowerThreadPriority(nice);
 /** [0]: a host call's answer is posted; [resettingIndex]: 1 while this worker restores its instance. */
 const flag = new Int32Array(signal);
 const callsInFlight = new Int32Array(inFlight);

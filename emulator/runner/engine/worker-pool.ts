@@ -46,6 +46,8 @@ export interface WorkerPoolOptions {
   spare: number;
   /** How long a call runs in a full pool before a standby spare starts; default STANDBY_AFTER_MS. */
   standbyAfterMs?: number;
+  /** `RUNNER_WORKER_NICE`: how far below the main thread's priority workers run (worker-slot.ts); default 0. */
+  workerNice?: number;
   hostTable: HostTable;
   importShape: ImportShape;
   /** Planned host-call failures and the grant checks they wait behind; none = every call is real. */
@@ -210,7 +212,7 @@ export class WorkerPool {
 
   /** Starts a worker that imports `glueUrls` (default: every glue module seen) ahead of use. */
   #spawn(spare: boolean, glueUrls: Iterable<string> = this.#preloaded): Slot<Job> {
-    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls, this.#inFlight);
+    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls, this.#inFlight, this.#options.workerNice ?? 0);
     slot.worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
     slot.worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
     slot.worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));

@@ -1,0 +1,1 @@
+export declare function lowerThreadPriority(delta: number): number | undefined;
