@@ -10,16 +10,15 @@ describe('the servers\' environment', () => {
     expect(serverEnvPrefix()).toBe('MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 ');
   });
 
-  it('starts Node with --max-semi-space-size=2, --wasm-lazy-validation and --heap-growing-percent=50, written as options after tsx', () => {
-    expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation', '--heap-growing-percent=50']);
-    expect(serverNodeFlagsArgs()).toBe('--max-semi-space-size=2 --wasm-lazy-validation --heap-growing-percent=50 ');
+  it('starts Node with --max-semi-space-size=2 and --wasm-lazy-validation, written as options after tsx', () => {
+    expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation']);
+    expect(serverNodeFlagsArgs()).toBe('--max-semi-space-size=2 --wasm-lazy-validation ');
   });
 
   it('leaves out the options the user\'s NODE_OPTIONS sets', () => {
-    expect(serverNodeFlags({})).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation', '--heap-growing-percent=50']);
-    expect(serverNodeFlags({ NODE_OPTIONS: '--inspect' })).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation', '--heap-growing-percent=50']);
-    expect(serverNodeFlags({ NODE_OPTIONS: ' --inspect  --max_semi_space_size=32 ' })).toEqual(['--wasm-lazy-validation', '--heap-growing-percent=50']);
-    expect(serverNodeFlags({ NODE_OPTIONS: '--heap-growing-percent=100' })).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation']);
+    expect(serverNodeFlags({})).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation']);
+    expect(serverNodeFlags({ NODE_OPTIONS: '--inspect' })).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation']);
+    expect(serverNodeFlags({ NODE_OPTIONS: ' --inspect  --max_semi_space_size=32 ' })).toEqual(['--wasm-lazy-validation']);
   });
 
   it('prefixes the checkout\'s server scripts, npm run emulate and npm run runner', () => {

@@ -35,15 +35,8 @@ export const SERVER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARE
  * hello-host's compile, on the path of the first call after a restart. A module transpiled in
  * this process is still validated whole before its first call (in a child process), so an
  * invalid function body is refused at load with the same message as before.
- *
- * `--heap-growing-percent=50`: after each full GC, V8 lets a heap grow to 1.5 times what survived
- * before the next one, instead of a factor it picks itself (up to 4). Under load the main thread's
- * heap held mostly garbage (its heapTotal went 30 → 77 MB over 8000 calls at concurrency 8 with
- * 25 MB live), and a publish on top of that set the peak. `emulator-rss-figures.ts` with 5000
- * calls at concurrency 8, six runs each: peak RSS 273–358 MB without the flag, 252–278 MB with it;
- * interleaved Gateway rounds at concurrency 8 were level (medians 416 / 402 and 454 / 460 req/s).
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--wasm-lazy-validation', '--heap-growing-percent=50'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--wasm-lazy-validation'];
 
 /**
  * `SERVER_NODE_FLAGS` minus the options the user's `NODE_OPTIONS` sets: theirs win, as with the

@@ -109,7 +109,7 @@ describe('alga-emulator emulate', () => {
       ctx: { env: { PATH: '/bin' }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
     };
     const { args, env } = emulateProcess(input);
-    expect(args).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation', '--heap-growing-percent=50', '--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh', '--samples']);
+    expect(args).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation', '--import', import.meta.resolve('tsx'), join(EMULATOR_ROOT, 'emulator/cli/bin/emulate.ts'), '--ext', '/work/acme', '--ext', '/work/other', '--fresh', '--samples']);
     expect(env).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', PATH: '/bin', EMULATOR_DATA_DIR: '/work/acme/.emulator' });
   });
 
@@ -128,8 +128,8 @@ describe('alga-emulator emulate', () => {
       globals: { dataDir: '/work/acme/.emulator', tenant: undefined, json: false },
       ctx: { env: { NODE_OPTIONS }, cwd: '/work/acme', home: '/home/me', now: () => 0 },
     });
-    expect(emulateProcess(input('--enable-source-maps --max-semi-space-size=16')).args.slice(0, 3)).toEqual(['--wasm-lazy-validation', '--heap-growing-percent=50', '--import']);
-    expect(emulateProcess(input('--max_semi_space_size=16')).args.slice(0, 3)).toEqual(['--wasm-lazy-validation', '--heap-growing-percent=50', '--import']);
+    expect(emulateProcess(input('--enable-source-maps --max-semi-space-size=16')).args.slice(0, 2)).toEqual(['--wasm-lazy-validation', '--import']);
+    expect(emulateProcess(input('--max_semi_space_size=16')).args.slice(0, 2)).toEqual(['--wasm-lazy-validation', '--import']);
     expect(emulateProcess(input('--max-semi-space-size=16')).env.NODE_OPTIONS).toBe('--max-semi-space-size=16');
     expect(emulateProcess(input('--enable-source-maps')).args[0]).toBe('--max-semi-space-size=2');
   });

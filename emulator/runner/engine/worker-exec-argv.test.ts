@@ -9,8 +9,8 @@ describe('workerExecArgv', () => {
     ])).toEqual([]);
   });
 
-  it('drops V8\'s heap limits and growth, which every worker already gets from the process and Node refuses in a worker', () => {
-    expect(workerExecArgv(['--max-semi-space-size=2', '--conditions', 'dev', '--max-old-space-size=4096', '--min-semi-space-size=1', '--heap-growing-percent=50']))
+  it('drops V8\'s heap limits, which every worker already gets from the process and Node refuses in a worker', () => {
+    expect(workerExecArgv(['--max-semi-space-size=2', '--conditions', 'dev', '--max-old-space-size=4096', '--min-semi-space-size=1']))
       .toEqual(['--conditions', 'dev']);
   });
 

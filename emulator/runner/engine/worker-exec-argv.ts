@@ -3,9 +3,9 @@ const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--expe
 /**
  * V8 flags the servers start with (server-env.ts) or may: process-wide, so every isolate, guest
  * workers included, already has them from the process, and Node refuses them in a worker's
- * execArgv (ERR_WORKER_INVALID_EXEC_ARGV). The heap limits and growth, and wasm's lazy validation.
+ * execArgv (ERR_WORKER_INVALID_EXEC_ARGV). The heap limits, and wasm's lazy validation.
  */
-const PROCESS_WIDE_V8_FLAGS = new Set(['--max-semi-space-size', '--min-semi-space-size', '--max-old-space-size', '--heap-growing-percent', '--wasm-lazy-validation', '--no-wasm-lazy-validation']);
+const PROCESS_WIDE_V8_FLAGS = new Set(['--max-semi-space-size', '--min-semi-space-size', '--max-old-space-size', '--wasm-lazy-validation', '--no-wasm-lazy-validation']);
 
 /**
  * The Node options a guest worker starts with: the process's own, minus module loaders and V8's

@@ -29,7 +29,7 @@ async function runWith(flags: readonly string[]): Promise<string> {
 
 describe('guest workers in a server started with V8 flags', () => {
   it('should start and report ready (the process-wide V8 flags are kept out of their execArgv)', async () => {
-    expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation', '--heap-growing-percent=50']);
+    expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=2', '--wasm-lazy-validation']);
     expect(await runWith(SERVER_NODE_FLAGS)).toBe('ready');
   });
 
