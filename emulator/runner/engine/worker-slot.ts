@@ -47,6 +47,8 @@ export const WARM_COMPONENTS = 2;
  * workers 10 below, idle fell to 10–12 % and the Gateway served 12 % more calls (interleaved
  * rounds in one emulator, issue 13's note has the runs). A guest still gets every core nothing
  * else wants; against other busy programs it gets a smaller share, and its timeout is real time.
+ * The one cost measured: a call in the second after a restart, beside the warm jco child's
+ * warm-up (warm-transpiler.ts), took 255–263 ms instead of 133–153 (bench (e2)).
  */
 export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>, inFlight: Int32Array = new Int32Array(new SharedArrayBuffer(4)), nice = 0): Slot<J> {
   const { port1, port2 } = new MessageChannel();
