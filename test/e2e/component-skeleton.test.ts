@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDirs } from '../../emulator/bundles/test-support.ts';
-import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
+import { ComponentLoader, TRANSPILE_CACHE_VERSION } from '../../emulator/runner/engine/component-loader.ts';
 import { runColdTranspile, type WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
 import { readSections } from '../../emulator/runner/engine/wasm-sections.ts';
 import { exportAllGlobals } from '../../emulator/runner/engine/export-globals.ts';
@@ -124,7 +124,7 @@ describe('skeleton transpile', () => {
       const loaded = await loader.load(`sha256:${name}`, () => Promise.resolve(wasm), 256);
 
       expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
-      expect(await cachedTranspile(join(cacheRoot, `transpiled/v1/sha256-${name}`))).toEqual(await filesUnder(full.dir));
+      expect(await cachedTranspile(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-${name}`))).toEqual(await filesUnder(full.dir));
       expect(Object.keys(loaded.modules)).toEqual(['main.core.wasm', 'main.core2.wasm', 'main.core3.wasm']);
     });
   }
@@ -175,12 +175,12 @@ describe('skeleton transpile', () => {
     expect(restarted.stats).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
 
     // A transpile cached without the mark (by an emulator before it, or whose write failed) is validated once more.
-    await rm(join(cacheRoot, 'transpiled/v1/sha256-hello-host/validated'));
+    await rm(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host/validated`));
     const unmarked = new ComponentLoader({ cacheRoot, witPath: WIT_PATH, lazyValidation: true });
     open.push(unmarked);
     await unmarked.load('sha256:hello-host', () => sample('hello-host'), 256);
     expect(unmarked.stats).toEqual({ transpiled: 0, diskCacheHits: 1, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 3 });
-    expect(await readFile(join(cacheRoot, 'transpiled/v1/sha256-hello-host/validated'), 'utf8')).toBe('');
+    expect(await readFile(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host/validated`), 'utf8')).toBe('');
   });
 
   it("refuses with jco's own words on the original when jco refuses the skeleton", async () => {
@@ -222,7 +222,7 @@ describe('skeleton transpile', () => {
 
     expect(jobs).toBe(2);
     expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
-    expect(await cachedTranspile(join(cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(await filesUnder(full.dir));
+    expect(await cachedTranspile(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host`))).toEqual(await filesUnder(full.dir));
   });
 
   it('compiles the original core modules while jco works on the skeleton, from the moment jco has the job', async () => {
@@ -253,7 +253,7 @@ describe('skeleton transpile', () => {
   it("compiles from a cached module read with room the bytes the two whole-module rewrites give, written over its old head", async () => {
     const { loader, cacheRoot } = await loaderIn();
     await loader.load('sha256:hello-host', () => sample('hello-host'), 256);
-    const file = join(cacheRoot, 'transpiled/v1/sha256-hello-host/main.core.wasm');
+    const file = join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host/main.core.wasm`);
     const original = new Uint8Array(await readFile(file));
     const expected = exportAllGlobals(capModuleMemory(original, memoryMbToPages(256)));
     const read = await readModuleWithRoom(file);

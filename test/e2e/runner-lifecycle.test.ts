@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TRANSPILE_CACHE_VERSION } from '../../emulator/runner/engine/component-loader.ts';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
     expect(off.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
     await off.runner.close();
 
-    await writeFile(join(cacheRoot, 'transpiled/v1/recent.json'), '{ not json');
+    await writeFile(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/recent.json`), '{ not json');
     const unreadable = await start({ dataDir: first.dataDir, cacheRoot });
     await unreadable.runner.preloaded;
     expect(unreadable.runner.engineStats()).toEqual({ transpiled: 0, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 0, separateValidations: 0 });
@@ -97,7 +98,7 @@ describe('preload at start (RUNNER_PRELOAD_COMPONENTS)', () => {
     await fx.execute(executeBody(EXT, hash, 'GET', '/global', { limits: { memory_mb: 64 } }));
     await fx.execute(executeBody(EXT, hash, 'GET', '/global'));
     await fx.execute(executeBody(EXT, hash, 'GET', '/global', { limits: { memory_mb: 64 } }));
-    await expect.poll(async () => JSON.parse(await readFile(join(fx.dataDir, 'cache/transpiled/v1/recent.json'), 'utf8').catch(() => '[]')) as unknown).toEqual([
+    await expect.poll(async () => JSON.parse(await readFile(join(fx.dataDir, `cache/transpiled/${TRANSPILE_CACHE_VERSION}/recent.json`), 'utf8').catch(() => '[]')) as unknown).toEqual([
       { contentHash: hash, memoryMb: 256 },
       { contentHash: hash, memoryMb: 64 },
     ]);

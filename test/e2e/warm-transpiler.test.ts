@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { componentEmbed, componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../emulator/bundles/test-support.ts';
-import { ComponentLoader } from '../../emulator/runner/engine/component-loader.ts';
+import { ComponentLoader, TRANSPILE_CACHE_VERSION } from '../../emulator/runner/engine/component-loader.ts';
 import { WARM_START_DELAY_MS, WarmTranspiler } from '../../emulator/runner/engine/warm-transpiler.ts';
 import { WIT_PATH } from '../../emulator/wit/world.ts';
 import { createEmulator } from '../../harness/index.ts';
@@ -92,8 +92,8 @@ describe('warm transpiler', () => {
 
     expect(cold.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 0, skeletonTranspiles: 1, separateValidations: 0 });
     expect(warm.loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
-    // The component's folder (transpiled/v1 also holds the loader's recent list), with the loader's mark that its modules were validated.
-    const coldFiles = await filesUnder(join(cold.cacheRoot, 'transpiled/v1/sha256-hello-host'));
+    // The component's folder (the version folder also holds the loader's recent list), with the loader's mark that its modules were validated.
+    const coldFiles = await filesUnder(join(cold.cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host`));
     expect(coldFiles.map(([name]) => name)).toEqual([
       'interfaces/alga-extension-clients.d.ts',
       'interfaces/alga-extension-context.d.ts',
@@ -115,7 +115,10 @@ describe('warm transpiler', () => {
       'meta.json',
       'validated',
     ]);
-    expect(await filesUnder(join(warm.cacheRoot, 'transpiled/v1/sha256-hello-host'))).toEqual(coldFiles);
+    expect(await filesUnder(join(warm.cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host`))).toEqual(coldFiles);
+    // jco's glue reads JCO_DEBUG once, at load (glue-rewrite.js), not on each of its debug-log calls.
+    const glue = await readFile(join(cold.cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/sha256-hello-host/main.js`), 'utf8');
+    expect([glue.split('process?.env').length - 1, glue.startsWith('const __algaJcoDebugAtLoad = Boolean(globalThis?.process?.env?.JCO_DEBUG);\n'), glue.includes('if (!__algaJcoDebugAtLoad) { return; }')]).toEqual([1, true, true]);
     expect(processExists(first)).toBe(false);
     expect(warmTranspiler.pid).not.toBe(first);
   });

@@ -14,8 +14,11 @@ import { prepareModuleBytes, readModuleWithRoom, type ModuleBytes } from './modu
 import { runColdTranspile, type TranspileOutcome, type WarmTranspiler } from './warm-transpiler.ts';
 import { lazyValidationOn, validateFully } from './full-validation.ts';
 
-/** Bump when the transpile options or cache layout change, so old caches are not reused. */
-const TRANSPILE_CACHE_VERSION = 'v1';
+/**
+ * Bump when the transpile options, the edits to jco's output (glue-rewrite.js) or the cache
+ * layout change, so old caches are not reused. v2: the glue reads JCO_DEBUG once.
+ */
+export const TRANSPILE_CACHE_VERSION = 'v2';
 
 /** Transpile work folders: `{hash dir}.tmp-{owner}-{random}`, or `.tmp-{pid}-{random}` before owners were named (owner unknown). */
 const TRANSPILE_TEMP = new RegExp(`^.+\\.tmp-(?:(${OWNER_PATTERN})|\\d+)-[a-z0-9]+$`);

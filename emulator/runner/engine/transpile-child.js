@@ -8,6 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
+import { readJcoDebugOnce } from './glue-rewrite.js';
 
 // jco is imported where it is used, so that warm mode listens for its job before the ~0.3 s import.
 const jco = () => import('@bytecodealliance/jco-transpile');
@@ -32,7 +33,7 @@ async function transpile(input, outDir) {
   for (const [name, bytes] of Object.entries(result.files)) {
     if (name === 'main.js' || name.endsWith('.wasm') || name.startsWith('interfaces/')) {
       await mkdir(dirname(join(outDir, name)), { recursive: true });
-      await writeFile(join(outDir, name), bytes);
+      await writeFile(join(outDir, name), name === 'main.js' ? readJcoDebugOnce(new TextDecoder().decode(bytes)) : bytes);
     }
   }
   await writeFile(join(outDir, 'meta.json'), JSON.stringify({ imports: result.imports, exports: result.exports.map(([n]) => n) }));
