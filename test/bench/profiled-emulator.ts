@@ -5,11 +5,13 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { startEmulator } from '../../emulator/host/start-emulator.ts';
+import { setRunningFlagsLater } from '../../emulator/cli/server-env.ts';
 
 // e.g. PROFILE_V8_FLAGS=--max-inlined-bytecode-size=0 to see inlined helpers as their own frames.
 if (process.env.PROFILE_V8_FLAGS) setFlagsFromString(process.env.PROFILE_V8_FLAGS);
 
 const emu = await startEmulator({ env: process.env, settings: { port: 0 } });
+setRunningFlagsLater(process.env); // as emulate.ts does
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');

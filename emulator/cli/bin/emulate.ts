@@ -17,6 +17,7 @@ import type { InstallView } from '../../registry/registry.ts';
 import { runCli } from '../commands/main.ts';
 import { EMULATE_USAGE, printHeader, printInstall } from '../emulate-output.ts';
 import { exitWithError, stopOnSignals } from '../serve-runner.ts';
+import { setRunningFlagsLater } from '../server-env.ts';
 
 /** The samples beside this code: `sample-extensions/` of a checkout, `dist/sample-extensions/` of the package. */
 const SAMPLES_DIR = fileURLToPath(new URL('../../../sample-extensions/', import.meta.url));
@@ -90,6 +91,7 @@ try {
     const install = await emu.watch(folder, reportDevLoop, { build: values.build });
     if (install) printInstall(emu, `${folder} (watched)`, install);
   }
+  setRunningFlagsLater(process.env);
 } catch (err) {
   exitWithError(err);
 }
