@@ -9,6 +9,7 @@ import { http, HttpResponse } from 'msw';
 import { CASSETTE_VERSION, createEmulator, formatReplayReport, readCassette, replay, type Cassette } from '../../harness/index.ts';
 import { HELLO_HOST_DIR } from '../../harness/runner-fixture.ts';
 import { harnessCacheDir } from '../../harness/create-emulator.ts';
+import { TRANSPILE_CACHE_VERSION } from '../../emulator/runner/engine/component-loader.ts';
 
 const SECRET = 'tok-live-5f3a9c';
 let tmp: string;
@@ -91,7 +92,7 @@ describe('replay(cassette, bundle) offline', () => {
     expect([report.ok, report.calls.map((c) => c.verdict)]).toEqual([true, ['same', 'same', 'same']]);
     expect(report.calls[0]?.replayed.envelope.body_b64).toBe(Buffer.from('{"count":42,"revision":"2"}').toString('base64'));
     // Transpiled into the cache createEmulator shares, so the next replay of this build does not transpile.
-    expect(existsSync(join(harnessCacheDir(), 'transpiled', 'v1', report.bundle.contentHash.replace(':', '-')))).toBe(true);
+    expect(existsSync(join(harnessCacheDir(), 'transpiled', TRANSPILE_CACHE_VERSION, report.bundle.contentHash.replace(':', '-')))).toBe(true);
   });
 
   it('reports a host call the recording does not have, naming it and its call', async () => {

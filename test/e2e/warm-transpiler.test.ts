@@ -175,6 +175,14 @@ describe('warm transpiler', () => {
     expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
   });
 
+  it('finishes writing the recent list before close() returns, so nothing writes into the cache after it', async () => {
+    const { loader, cacheRoot } = await loaderIn(undefined);
+    const loaded = await load(loader, 'sha256:dummy', dummy);
+    await loader.close();
+    expect(await readdir(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}`))).toEqual(['recent.json', 'sha256-dummy']);
+    expect(JSON.parse(await readFile(join(cacheRoot, `transpiled/${TRANSPILE_CACHE_VERSION}/recent.json`), 'utf8'))).toEqual([{ contentHash: loaded.contentHash, memoryMb: 256 }]);
+  });
+
   it('kills the warm child on close(), whether it is still warming up or ready', async () => {
     const warming = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
     const loader = (await loaderIn(warming)).loader;

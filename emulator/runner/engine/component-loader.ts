@@ -89,6 +89,8 @@ export function guestRefused(message: string, cause?: unknown): EmulatorError {
 export class ComponentLoader {
   readonly #options: ComponentLoaderOptions;
   readonly #compiled = new Map<string, Promise<LoadedComponent>>();
+  /** Recent-list writes not finished yet (`close()` waits for them). */
+  readonly #writes = new Set<Promise<void>>();
   #hostDecls: Promise<InterfaceDeclarations> | undefined;
   /**
    * How components were obtained: jco transpiles run vs disk-cache hits, how many transpiles a
@@ -102,9 +104,13 @@ export class ComponentLoader {
     this.#options.warmTranspiler?.start();
   }
 
-  /** Kills the warm transpile child, if any (transpiles after this run cold children). */
+  /**
+   * Kills the warm transpile child, if any (transpiles after this run cold children), and waits
+   * for the recent-list writes still in flight, so nothing writes into the cache after it.
+   */
   async close(): Promise<void> {
     await this.#options.warmTranspiler?.close();
+    await Promise.allSettled(this.#writes);
   }
 
   load(contentHash: string, wasm: () => Promise<Uint8Array>, memoryMb: number): Promise<LoadedComponent> {
@@ -254,7 +260,9 @@ export class ComponentLoader {
     }
     // Best effort, like the recent list: without the file the next load validates again.
     if (!files.validated) await writeFile(join(dir, VALIDATED_FILE), '').catch(() => undefined);
-    void this.#remember({ contentHash, memoryMb });
+    const write = this.#remember({ contentHash, memoryMb });
+    this.#writes.add(write);
+    void write.finally(() => this.#writes.delete(write));
     return { contentHash, glueUrl: pathToFileURL(join(dir, GLUE_FILE)).href, modules, memoryMb };
   }
 
