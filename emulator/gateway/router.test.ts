@@ -1,11 +1,13 @@
 // The routes on the main port, over HTTP: path and query decoding, CORS, body cap, cookies, HEAD.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHostApp } from '../host/app.ts';
 import { seededUserId } from '../registry/identity.ts';
 import { TENANT } from '../registry/test-support.ts';
 import { listen } from '../runner/http/router.ts';
 import type { GatewayOptions } from './gateway.ts';
+import { gatewayFastPath, plainTarget } from './router.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 import { envelopeReply, openGatewayFixture, type GatewayFixture } from './test-support.ts';
 
@@ -144,5 +146,78 @@ describe('other routes', () => {
     const res = await fetch(`${base}/api/ext-bundles/finalize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('without Express for plain URLs (gatewayFastPath)', () => {
+  it('should take exactly the plain /api/ext and /api/ext-proxy URLs, with their parameters', () => {
+    expect(plainTarget('/api/ext/acme.widget/items/4?x=1&x=2')).toEqual({ route: 'ext', pathname: '/api/ext/acme.widget/items/4', extId: 'acme.widget', segments: ['items', '4'] });
+    expect(plainTarget('/api/ext/acme.widget')).toEqual({ route: 'ext', pathname: '/api/ext/acme.widget', extId: 'acme.widget', segments: [] });
+    expect(plainTarget('/api/ext/acme.widget/')).toEqual({ route: 'ext', pathname: '/api/ext/acme.widget/', extId: 'acme.widget', segments: [''] });
+    expect(plainTarget('/api/ext-proxy/acme.widget/a/b?q')).toEqual({ route: 'ext-proxy', pathname: '/api/ext-proxy/acme.widget/a/b', extId: 'acme.widget', segments: ['a', 'b'] });
+    const express = ['/api/ext/', '/api/ext?x=1', '/api/ext//items', '/api/ext/acme.widget//items', '/api/ext/a%20b/items', '/api/ext/acme.widget/a%2Fb', '/API/EXT/acme.widget/items', '/api/Ext-Proxy/acme.widget', '/api/extension/a', '/api/ext-bundles/finalize', 'http://127.0.0.1/api/ext/acme.widget/items', '/'];
+    expect(express.map((url) => plainTarget(url))).toEqual(express.map(() => undefined));
+  });
+
+  it('should answer a plain URL itself and leave any other to the next listener', async () => {
+    f = await openGatewayFixture();
+    const fast = gatewayFastPath(f.gateway);
+    server = createServer((req, res) => {
+      if (fast(req, res)) return;
+      res.statusCode = 599;
+      res.end('not taken');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const taken = await fetch(`${url}/api/ext/acme.widget/items/4?x=1`, { headers: f.bearer('msp-admin') });
+    expect([taken.status, await taken.json()]).toEqual([200, { ok: true }]);
+    expect([sentHttp(0).path, sentHttp(0).query]).toEqual(['/items/4', { x: '1' }]);
+    const left = await fetch(`${url}/api/ext/acme.widget/a%20b`, { headers: f.bearer('msp-admin') });
+    expect([left.status, await left.text(), f.runner.calls.length]).toEqual([599, 'not taken', 1]);
+  });
+
+  it('should not run Express for a plain URL, and run it for any other', async () => {
+    const handle = vi.spyOn(express.application as unknown as { handle: () => void }, 'handle');
+    await start();
+    await fetch(`${base}/api/ext/acme.widget/items`, { headers: f.bearer('msp-admin') });
+    expect(handle).not.toHaveBeenCalled();
+    await fetch(`${base}/api/ext/acme.widget/a%20b`, { headers: f.bearer('msp-admin') });
+    expect(handle).toHaveBeenCalledTimes(1);
+    handle.mockRestore();
+  });
+
+  it('should answer as Express does: the same URL in another case goes through Express', async () => {
+    await start();
+    f.runner.reply = () => envelopeReply(201, 'made', { 'content-type': 'text/plain', 'x-extra': 'kept' });
+    const answers = [];
+    for (const prefix of ['/api/ext', '/API/EXT']) {
+      const res = await fetch(`${base}${prefix}/acme.widget/items/4/?x=1&x=2`, { method: 'POST', headers: { ...f.bearer('msp-admin'), origin: 'http://a.test', 'x-request-id': 'same' }, body: 'b' });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        if (name !== 'date') headers[name] = value;
+      });
+      answers.push({ status: res.status, headers, body: await res.text() });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]?.status).toBe(201);
+    expect(f.runner.calls.map((c) => c.json.http)).toEqual([0, 1].map(() => ({ method: 'POST', path: '/items/4', query: { x: '2' }, headers: expect.anything(), body_b64: Buffer.from('b').toString('base64') })));
+  });
+
+  it('should answer an unexpected error on a plain URL as the Express route does: 500 internal_error, logged', async () => {
+    f = await openGatewayFixture();
+    const lines: Record<string, unknown>[] = [];
+    const served = await listen(createHostApp({ registry: f.t.registry, gateway: f.gateway, log: (line) => lines.push(line) }), 0);
+    server = served.server;
+    vi.spyOn(f.gateway, 'handle').mockRejectedValue(new Error('SQLITE_BUSY: database is locked'));
+    const answers = [];
+    for (const path of ['/api/ext/acme.widget/items', '/API/ext/acme.widget/items']) {
+      const res = await fetch(`${served.url}${path}`, { headers: { ...f.bearer('msp-admin'), 'x-request-id': 'e-1' } });
+      answers.push([res.status, res.headers.get('content-type'), res.headers.get('x-request-id'), await res.json()]);
+    }
+    expect(answers).toEqual([0, 1].map(() => [500, 'application/json; charset=utf-8', 'e-1', { error: 'internal_error' }]));
+    expect(lines.map((l) => [l.msg, l.error])).toEqual([
+      ['unexpected error answering GET /api/ext/acme.widget/items; the client got a 500 without it', 'SQLITE_BUSY: database is locked'],
+      ['unexpected error answering GET /API/ext/acme.widget/items; the client got a 500 without it', 'SQLITE_BUSY: database is locked'],
+    ]);
   });
 });
