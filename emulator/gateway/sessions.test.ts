@@ -136,3 +136,76 @@ describe('authenticate', () => {
     expect(sessions.authenticate({ cookie: b }).ok).toBe(true);
   });
 });
+
+describe('principals from memory', () => {
+  const sqlCounter = (registry: Registry) => {
+    // Every statement the registry's connection runs goes through `prepare`d statements; count
+    // the identity reads by wrapping the ones authenticate uses.
+    const identity = registry.identity;
+    const counts = { devToken: 0, session: 0, user: 0 };
+    const wrap = <K extends 'devTokenUserId' | 'sessionUserId' | 'user'>(name: K, key: keyof typeof counts) => {
+      const original = identity[name].bind(identity) as (arg: string) => unknown;
+      (identity as unknown as Record<K, (arg: string) => unknown>)[name] = (arg: string) => {
+        counts[key]++;
+        return original(arg);
+      };
+    };
+    wrap('devTokenUserId', 'devToken');
+    wrap('sessionUserId', 'session');
+    wrap('user', 'user');
+    return counts;
+  };
+
+  it('should read a credential\'s user and tenant once while nothing they depend on changes', async () => {
+    t = await openTestRegistry();
+    const sessions = new Sessions(t.registry);
+    const bearer = `Bearer ${sessions.devTokens(TENANT)[0]?.token}`;
+    const cookie = sessions.signIn(ADMIN());
+    const counts = sqlCounter(t.registry);
+    for (let i = 0; i < 3; i++) {
+      expect(sessions.authenticate({ authorization: bearer })).toMatchObject({ ok: true, principal: { user: { id: ADMIN() }, via: 'bearer' } });
+      expect(sessions.authenticate({ cookie })).toMatchObject({ ok: true, principal: { user: { id: ADMIN() }, via: 'cookie' } });
+    }
+    expect(counts).toEqual({ devToken: 1, session: 1, user: 2 });
+  });
+
+  it('should see a sign-out, a moved dev token, a changed user and a removed tenant on the very next call, from any process', async () => {
+    t = await openTestRegistry();
+    const sessions = new Sessions(t.registry);
+    const admin = ADMIN();
+    const token = sessions.devTokens(TENANT)[0]?.token ?? '';
+    const cookie = sessions.signIn(admin);
+    const other = sessions.signIn(admin);
+    const warm = () => [sessions.authenticate({ authorization: `Bearer ${token}` }), sessions.authenticate({ cookie })];
+    warm();
+
+    // Sign-out in this process (migration 9's trigger on emulator_sessions).
+    sessions.signOut(cookie);
+    expect(sessions.authenticate({ cookie })).toEqual({ ok: false, status: 401, error: 'invalid_session' });
+    // Sign-out written by another process (the CLI shares the data folder).
+    expect(sessions.authenticate({ cookie: other }).ok).toBe(true);
+    let db = raw();
+    db.prepare('DELETE FROM emulator_sessions WHERE token = ?').run(other);
+    db.close();
+    expect(sessions.authenticate({ cookie: other })).toEqual({ ok: false, status: 401, error: 'invalid_session' });
+
+    // The dev token given to another user.
+    expect(sessions.authenticate({ authorization: `Bearer ${token}` })).toMatchObject({ ok: true, principal: { user: { id: admin } } });
+    const msp = seededUserId(TENANT, 'msp-user');
+    t.registry.identity.assignDevToken(msp, token);
+    expect(sessions.authenticate({ authorization: `Bearer ${token}` })).toMatchObject({ ok: true, principal: { user: { id: msp } } });
+
+    // The user's role changed by another process.
+    db = raw();
+    db.prepare(`UPDATE users SET role = 'msp-admin' WHERE id = ?`).run(msp);
+    db.close();
+    expect(sessions.authenticate({ authorization: `Bearer ${token}` })).toMatchObject({ ok: true, principal: { user: { id: msp, role: 'msp-admin' } } });
+
+    // The tenant removed.
+    db = raw();
+    db.pragma('foreign_keys = OFF');
+    db.prepare('DELETE FROM tenants WHERE id = ?').run(TENANT);
+    db.close();
+    expect(sessions.authenticate({ authorization: `Bearer ${token}` })).toEqual({ ok: false, status: 401, error: 'invalid_session' });
+  });
+});

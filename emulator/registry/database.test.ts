@@ -23,11 +23,11 @@ function tables(db: Database.Database): string[] {
 describe('registry database', () => {
   it('should create every table of spec 06 in WAL mode at the latest schema version', () => {
     const { db, applied } = openRegistryDatabase(dbFile());
-    expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: no fsync per commit in WAL mode
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
     expect(tables(db)).toEqual([
       'api_keys',
       'clients',
@@ -60,7 +60,7 @@ describe('registry database', () => {
     old.db.prepare(`INSERT INTO extension_registry (id, publisher, name, created_at, updated_at) VALUES ('r1', 'acme', 'w', 'now', 'now')`).run();
     old.db.close();
     const { db, applied } = openRegistryDatabase(file);
-    expect(applied).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(applied).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     expect(db.prepare(`SELECT name FROM extension_registry`).all()).toEqual([{ name: 'w' }]);
     expect(tables(db)).toContain('tenant_extension_schedule');
     db.close();
@@ -82,7 +82,7 @@ describe('registry database', () => {
     expect(() => openRegistryDatabase(file)).toThrow(
       expect.objectContaining({
         code: 'REGISTRY_TOO_NEW',
-        message: expect.stringContaining('is at schema version 99, but this emulator only knows versions up to 8: it was written by a newer emulator'),
+        message: expect.stringContaining('is at schema version 99, but this emulator only knows versions up to 9: it was written by a newer emulator'),
       }),
     );
   });

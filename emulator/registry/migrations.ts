@@ -6,7 +6,7 @@
  * A data folder records the last migration it ran in `PRAGMA user_version`. Never edit a
  * migration that has shipped: add a new one at the end.
  */
-import { readStampSql } from './read-cache.ts';
+import { READ_STAMP_TABLES_V9, readStampSql, readStampTriggersSql } from './read-cache.ts';
 
 export interface Migration {
   version: number;
@@ -286,5 +286,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // Emulator-only: lets the Gateway answer install, config and identity reads from memory
     // until any process changes them (read-cache.ts).
     sql: readStampSql(),
+  },
+  {
+    version: 9,
+    name: 'registry: shell sessions re-draw the read stamp too',
+    // Emulator-only: the Gateway answers a session cookie's user from memory until a sign-in or
+    // sign-out changes the sessions (read-cache.ts).
+    sql: readStampTriggersSql(READ_STAMP_TABLES_V9),
   },
 ];

@@ -3,11 +3,12 @@ import type Database from 'better-sqlite3';
 /**
  * The tables whose rows decide what a Gateway call reads before it reaches the Runner: the
  * install (with its version, active bundle, endpoints and grants), its config and secret
- * envelope, and the principal (tenant, user, dev token). Any insert, update or delete of one of
- * them, by any connection or process (the CLI writes to the same data folder), changes the
- * registry's read stamp through the triggers of migration 8, built from this one list.
+ * envelope, and the principal (tenant, user, dev token, shell session). Any insert, update or
+ * delete of one of them, by any connection or process (the CLI writes to the same data folder),
+ * changes the registry's read stamp through triggers: migration 8 made those of the tables it
+ * lists, migration 9 those of the tables stamped since.
  */
-export const READ_STAMP_TABLES = [
+export const READ_STAMP_TABLES_V8 = [
   'extension_registry',
   'extension_version',
   'extension_bundle',
@@ -20,6 +21,9 @@ export const READ_STAMP_TABLES = [
   'dev_tokens',
   'clients',
 ] as const;
+/** Stamped from migration 9 on: shell sessions (a cookie-authenticated call reads one). */
+export const READ_STAMP_TABLES_V9 = ['emulator_sessions'] as const;
+export const READ_STAMP_TABLES = [...READ_STAMP_TABLES_V8, ...READ_STAMP_TABLES_V9] as const;
 
 /**
  * Migration 8's SQL: one row holding a random stamp, re-drawn by every write to the tables
@@ -27,12 +31,18 @@ export const READ_STAMP_TABLES = [
  * stamp of the state it restores, and a later write cannot repeat a stamp a cache has seen.
  */
 export function readStampSql(): string {
-  const triggers = READ_STAMP_TABLES.flatMap((table) =>
-    (['INSERT', 'UPDATE', 'DELETE'] as const).map(
-      (op) => `CREATE TRIGGER read_stamp_${table}_${op.toLowerCase()} AFTER ${op} ON ${table} BEGIN UPDATE registry_read_stamp SET stamp = random(); END;`,
-    ),
-  );
-  return ['CREATE TABLE registry_read_stamp (stamp INTEGER NOT NULL);', 'INSERT INTO registry_read_stamp (stamp) VALUES (random());', ...triggers].join('\n');
+  return ['CREATE TABLE registry_read_stamp (stamp INTEGER NOT NULL);', 'INSERT INTO registry_read_stamp (stamp) VALUES (random());', readStampTriggersSql(READ_STAMP_TABLES_V8)].join('\n');
+}
+
+/** The triggers that re-draw the read stamp on every insert, update and delete of `tables`. */
+export function readStampTriggersSql(tables: readonly string[]): string {
+  return tables
+    .flatMap((table) =>
+      (['INSERT', 'UPDATE', 'DELETE'] as const).map(
+        (op) => `CREATE TRIGGER read_stamp_${table}_${op.toLowerCase()} AFTER ${op} ON ${table} BEGIN UPDATE registry_read_stamp SET stamp = random(); END;`,
+      ),
+    )
+    .join('\n');
 }
 
 /** At most this many cached answers; past it the cache starts over (a Gateway call reads three). */

@@ -126,6 +126,15 @@ export class Registry {
   }
 
   /**
+   * `load()`'s answer from memory while nothing changed in the tables it may read, which must
+   * be among READ_STAMP_TABLES (read-cache.ts): a write to any of them, from any process, is
+   * seen by the very next call. The answer is frozen. `key` names the read and its arguments.
+   */
+  cachedRead<T>(key: string, load: () => T): T {
+    return this.#reads.read(key, load);
+  }
+
+  /**
    * Opens the registry (migrating it) and repairs what a killed process left behind: archives of
    * unfinished publishes, expired or orphaned uploads, the store's temp files (see `repaired`).
    */
