@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { errorResponse, type LogLine } from '../errors.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import { gatewayFastPath, gatewayRouter } from '../gateway/router.ts';
+import { withFastPath } from '../runner/http/router.ts';
 import type { EmulatorMetrics } from '../metrics/emulator-metrics.ts';
 import type { Registry } from '../registry/registry.ts';
 import { publishApiRouter } from './publish-api.ts';
@@ -34,15 +34,8 @@ export function createHostApp(deps: HostAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.gateway) {
-    // Gateway calls with a plain URL skip Express's dispatch (gatewayFastPath says why); the app
-    // stays an Express app, so callers listen on it and mount it as before.
-    // `handle` is what the app, as a request listener, calls for each request (Express 5).
-    const fast = gatewayFastPath(deps.gateway, { log: deps.log });
-    const dispatch = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
-    const handle = dispatch.handle.bind(app);
-    dispatch.handle = (req, res, next) => {
-      if (!fast(req, res)) handle(req, res, next);
-    };
+    // Gateway calls with a plain URL skip Express's dispatch (gatewayFastPath says why).
+    withFastPath(app, gatewayFastPath(deps.gateway, { log: deps.log }));
   }
   app.use(publishApiRouter(deps.registry, { log: deps.log }));
   if (deps.gateway) app.use(gatewayRouter(deps.gateway, { log: deps.log }));

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { computeContentHash } from '../../emulator/bundles/hash.ts';
 import { packEntries } from '../../emulator/bundles/pack.ts';
 import { RunnerFixture, TENANT, TEST_GUEST_DIR, executeBody, probe } from '../../harness/runner-fixture.ts';
@@ -214,6 +215,56 @@ describe('framework rejections', () => {
     (body.http as Record<string, unknown>).url = '/ignored';
     const res = await fx.execute(body);
     expect(res.json()).toEqual({ global: 1 });
+  });
+});
+
+describe('without Express (executeFastPath)', () => {
+  const send = async (path: string, body: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${fx.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-alga-tenant': TENANT, 'x-alga-extension': EXT, ...headers }, body });
+    const out: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      if (name !== 'date') out[name] = value;
+    });
+    return { status: res.status, headers: out, body: await res.text() };
+  };
+
+  it('should answer exactly as the Express route: a guest answer, bad JSON, a bad shape, a refused envelope', async () => {
+    const cases: [string, Record<string, string>][] = [
+      [JSON.stringify(executeBody(EXT, hash, 'POST', '/echo', { body_b64: Buffer.from('hi').toString('base64') })), {}],
+      ['{"context":', {}],
+      [JSON.stringify({ context: { extension_id: EXT, content_hash: hash }, http: { method: 'GET', path: '/' } }), {}],
+      [JSON.stringify(executeBody(EXT, hash, 'GET', '/echo')), { 'x-alga-tenant': '' }],
+      [JSON.stringify(executeBody(EXT, hash, 'GET', '/echo')), { 'content-type': 'application/json; charset=utf-8' }],
+    ];
+    for (const [body, headers] of cases) {
+      // `/v1/execute?` is the same route for Express, and not a URL the fast path takes.
+      const [fast, viaExpress] = [await send('/v1/execute', body, headers), await send('/v1/execute?', body, headers)];
+      expect(fast).toEqual(viaExpress);
+    }
+    const answers = [];
+    for (const [body, headers] of cases) answers.push((await send('/v1/execute', body, headers)).status);
+    expect(answers).toEqual([200, 400, 422, 200, 200]);
+    expect((await send('/v1/execute', cases[0]![0])).headers).toEqual({ 'cache-control': 'public, max-age=31536000, immutable', 'content-type': 'application/json; charset=utf-8', 'content-length': expect.stringMatching(/^\d+$/), connection: 'keep-alive', 'keep-alive': 'timeout=65' });
+  });
+
+  it('should not run Express for a plain execute, and run it for any other', async () => {
+    const handle = vi.spyOn(express.application as unknown as { handle: () => void }, 'handle');
+    const local = await RunnerFixture.start();
+    try {
+      const own = await local.install(TEST_GUEST_DIR, EXT);
+      const call = (path: string, contentType = 'application/json') =>
+        fetch(`${local.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, 'x-alga-tenant': TENANT, 'x-alga-extension': EXT }, body: JSON.stringify(executeBody(EXT, own, 'GET', '/global')) });
+      expect((await call('/v1/execute')).status).toBe(200);
+      expect((await call('/v1/execute', 'application/JSON; Charset=UTF-8')).status).toBe(200);
+      expect(handle).not.toHaveBeenCalled();
+      expect((await call('/v1/execute?x=1')).status).toBe(200);
+      expect((await call('/v1/execute', 'application/json; charset=utf-8; v=1')).status).toBe(200);
+      expect((await call('/v1/execute', 'text/plain')).status).toBe(415);
+      expect(handle).toHaveBeenCalledTimes(3);
+    } finally {
+      handle.mockRestore();
+      await local.close();
+    }
   });
 });
 
