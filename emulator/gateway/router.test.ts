@@ -27,6 +27,15 @@ async function start(options: Partial<GatewayOptions> = {}): Promise<void> {
   base = served.url;
 }
 
+/** Like `start`, keeping the host app's log lines. */
+async function startLogged(): Promise<{ lines: Record<string, unknown>[]; served: { server: Server; url: string } }> {
+  f = await openGatewayFixture();
+  const lines: Record<string, unknown>[] = [];
+  const served = await listen(createHostApp({ registry: f.t.registry, gateway: f.gateway, log: (line) => lines.push(line) }), 0);
+  server = served.server;
+  return { lines, served };
+}
+
 const sentHttp = (i = 0) => f.runner.calls[i]?.json.http as { method: string; path: string; query: Record<string, string>; body_b64?: string };
 
 describe('path and query', () => {
@@ -51,10 +60,7 @@ describe('path and query', () => {
 
 describe('unexpected errors', () => {
   it('should answer 500 internal_error without the detail, and log it', async () => {
-    f = await openGatewayFixture();
-    const lines: Record<string, unknown>[] = [];
-    const served = await listen(createHostApp({ registry: f.t.registry, gateway: f.gateway, log: (line) => lines.push(line) }), 0);
-    server = served.server;
+    const { lines, served } = await startLogged();
     vi.spyOn(f.gateway, 'handle').mockRejectedValue(new Error("SQLITE_IOERR: disk I/O error, open '/srv/emu/registry.sqlite'"));
     const res = await fetch(`${served.url}/api/ext/acme.widget/items`, { headers: f.bearer('msp-admin') });
     expect([res.status, await res.json()]).toEqual([500, { error: 'internal_error' }]);
@@ -204,10 +210,7 @@ describe('without Express for plain URLs (gatewayFastPath)', () => {
   });
 
   it('should answer an unexpected error on a plain URL as the Express route does: 500 internal_error, logged', async () => {
-    f = await openGatewayFixture();
-    const lines: Record<string, unknown>[] = [];
-    const served = await listen(createHostApp({ registry: f.t.registry, gateway: f.gateway, log: (line) => lines.push(line) }), 0);
-    server = served.server;
+    const { lines, served } = await startLogged();
     vi.spyOn(f.gateway, 'handle').mockRejectedValue(new Error('SQLITE_BUSY: database is locked'));
     const answers = [];
     for (const path of ['/api/ext/acme.widget/items', '/API/ext/acme.widget/items']) {
