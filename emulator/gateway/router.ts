@@ -41,7 +41,7 @@ export function gatewayRouter(gateway: Gateway, options: { log?: LogLine } = {})
  * `/api/ext-proxy/` in that case, an extension id, and a path with no `%`-escape and no empty
  * segment but a trailing slash; those match the Express route with every parameter already
  * decoded. Anything else (escapes, which Express decodes and may refuse with 400; other casing,
- * which Express matches case-insensitively; `//`) goes to Express.
+ * which Express matches case-insensitively; `//`; a raw `#`) goes to Express.
  *
  * @example
  * gatewayFastPath(gateway)(req, res) // true: answered (or being answered); false: not this path's
@@ -73,7 +73,7 @@ export function plainTarget(url: string): Target | undefined {
   for (const [prefix, route] of ROUTES) {
     if (!pathname.startsWith(`${prefix}/`)) continue;
     const rest = pathname.slice(prefix.length + 1);
-    if (rest === '' || rest.startsWith('/') || rest.includes('%') || rest.includes('//')) return undefined;
+    if (rest === '' || rest.startsWith('/') || rest.includes('%') || rest.includes('//') || rest.includes('#')) return undefined;
     const [extId = '', ...segments] = rest.split('/');
     return { route, pathname, extId, segments };
   }
