@@ -78,6 +78,14 @@ async function warmChildren(): Promise<number[]> {
   return warm;
 }
 
+/** The nice value of each thread of process `pid` (field 19 of /proc/<pid>/task/<tid>/stat). */
+async function niceValues(pid: number): Promise<number[]> {
+  const tids = await readdir(`/proc/${pid}/task`);
+  const stats = await Promise.all(tids.map((tid) => readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined)));
+  // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+  return stats.filter((stat) => stat !== undefined).map((stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+}
+
 describe('warm transpiler', () => {
   it('writes byte-identical cache files to a cold transpile of a 12 MB sample, then starts a fresh warm child', async () => {
     const wasm = new Uint8Array(await readFile(join(HELLO_HOST_DIR, 'dist/main.wasm')));
@@ -173,6 +181,17 @@ describe('warm transpiler', () => {
     expect(await warmTranspiler.whenReady()).toBe(true);
     await load(loader, 'sha256:dummy', dummy);
     expect(loader.stats).toEqual({ transpiled: 1, diskCacheHits: 0, warmTranspiles: 1, skeletonTranspiles: 1, separateValidations: 0 });
+  });
+
+  it('runs the warm child, every thread of it, at the lowest priority (nice 19), the Runner\'s own threads as they were', async () => {
+    const before = await niceValues(process.pid);
+    const warmTranspiler = new WarmTranspiler(WIT_PATH, { startDelayMs: 0 });
+    await loaderIn(warmTranspiler);
+    expect(await warmTranspiler.whenReady()).toBe(true);
+    const child = await niceValues(warmTranspiler.pid as number);
+    expect(child.length).toBeGreaterThan(4);
+    expect(new Set(child)).toEqual(new Set([19]));
+    expect(new Set(await niceValues(process.pid))).toEqual(new Set(before));
   });
 
   it('finishes writing the recent list before close() returns, so nothing writes into the cache after it', async () => {

@@ -1,6 +1,6 @@
 // Lowering the scheduling priority of the calling thread. Plain JavaScript: guest workers import
 // it under plain node.
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** The highest nice value Linux accepts: the lowest priority. */
@@ -33,4 +33,30 @@ export function lowerThreadPriority(delta) {
     return undefined;
   }
   return getPriority(tid);
+}
+
+/**
+ * Gives every thread of this process the lowest priority (nice 19): the threads Node and V8
+ * started before this ran (nice is per thread on Linux, and a thread started later inherits its
+ * creator's value). Returns how many threads were lowered; 0 where this cannot be done (not
+ * Linux, no /proc).
+ * @returns {number}
+ */
+export function lowestPriorityForAllThreads() {
+  let tids;
+  try {
+    tids = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    return 0;
+  }
+  let lowered = 0;
+  for (const tid of tids) {
+    try {
+      setPriority(tid, LOWEST);
+      lowered++;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return lowered;
 }

@@ -1,11 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunnerFixture } from '../../../harness/runner-fixture.ts';
 import { loadRunnerConfig } from '../config.ts';
 
 const MODULE = new URL('./thread-priority.js', import.meta.url).href;
+const run = promisify(execFile);
 
 /** Runs `lowerThreadPriority(delta)` on a new worker thread; answers its result and thread id. */
 async function lowerInWorker(delta: number): Promise<{ result: number | undefined; tid: number; worker: Worker }> {
@@ -49,6 +52,30 @@ describe('lowering a thread\'s scheduling priority (Linux)', () => {
     threads.push(worker);
     expect(result).toBe(base);
     expect(getPriority(tid)).toBe(base);
+  });
+});
+
+describe('giving every thread of a process the lowest priority (Linux)', () => {
+  it('lowers the threads Node and V8 started before the call and a worker thread, not the parent', async () => {
+    // In a child process: lowering the test process itself would slow every later test.
+    const before = getPriority(process.pid);
+    const source = `
+      import { Worker } from 'node:worker_threads';
+      import { readdirSync } from 'node:fs';
+      import { getPriority } from 'node:os';
+      const { lowestPriorityForAllThreads } = await import(process.argv[1]);
+      const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
+      await new Promise((resolve) => worker.once('online', resolve));
+      const lowered = lowestPriorityForAllThreads();
+      const nice = readdirSync('/proc/self/task').map((tid) => getPriority(Number(tid)));
+      console.log(JSON.stringify({ lowered, nice }));
+      process.exit(0);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source, MODULE]);
+    const { lowered, nice } = JSON.parse(stdout) as { lowered: number; nice: number[] };
+    expect(lowered).toBe(nice.length);
+    expect(nice.length).toBeGreaterThan(5);
+    expect(new Set(nice)).toEqual(new Set([19]));
+    expect(getPriority(process.pid)).toBe(before);
   });
 });
 

@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { readJcoDebugOnce } from './glue-rewrite.js';
+import { lowestPriorityForAllThreads } from './thread-priority.js';
 
 // jco is imported where it is used, so that warm mode listens for its job before the ~0.3 s import.
 const jco = () => import('@bytecodealliance/jco-transpile');
@@ -54,6 +55,9 @@ function reportFailure(err) {
  * to stderr as the one-shot mode does. Exits when the parent goes away.
  */
 async function warm(witPath) {
+  // Work ahead of need: it must not slow the Runner's calls (the parent lowered this process's
+  // main thread at the fork; Node's and V8's own threads may have started before that).
+  lowestPriorityForAllThreads();
   process.once('disconnect', () => process.exit(0));
   let waiting = false;
   const job = new Promise((resolve) => process.once('message', resolve));

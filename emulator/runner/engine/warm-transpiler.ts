@@ -1,4 +1,5 @@
 import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { executeFailed } from '../../errors.ts';
 
@@ -42,6 +43,7 @@ class WarmChild {
   constructor(witPath: string) {
     // execArgv []: the Runner may run under a TypeScript loader the plain-JS child does not need.
     this.#child = fork(TRANSPILE_CHILD, ['--warm', witPath], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+    lowestPriority(this.#child.pid);
     // 'close' comes after the exit and after stderr and the IPC channel were read to their end;
     // 'error' alone is what a child that could not be spawned emits.
     this.#exited = new Promise((resolve) => {
@@ -117,6 +119,19 @@ class WarmChild {
     const ready = await this.#ready;
     if (!this.#taken) this.#hold(false);
     return ready;
+  }
+}
+
+/**
+ * Gives a warm child's main thread the lowest priority (nice 19) right after the fork, so the
+ * threads it starts inherit it. Where that is not allowed the child only lowers itself.
+ */
+function lowestPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, 19);
+  } catch {
+    // Not allowed here, or the child is already gone.
   }
 }
 
