@@ -96,6 +96,27 @@ describe('/api/ext envelope', () => {
   });
 });
 
+describe('the tenant name in the envelope', () => {
+  it('should read the tenant once while it is unchanged, and send a rename by another connection on the very next call', async () => {
+    f = await openGatewayFixture();
+    const identity = f.t.registry.identity;
+    const tenant = identity.tenant.bind(identity);
+    let reads = 0;
+    identity.tenant = (id: string) => {
+      reads++;
+      return tenant(id);
+    };
+    const companyName = (i: number) => ((f.runner.calls[i]?.json.user ?? {}) as { company_name?: string }).company_name;
+    for (let i = 0; i < 3; i++) expect((await f.call()).status).toBe(200);
+    expect([companyName(0), companyName(2)]).toEqual(['Emulator Tenant', 'Emulator Tenant']);
+    // The bearer's principal checks the tenant once too (sessions.ts); the envelope's name is one more read.
+    expect(reads).toBe(2);
+    f.raw().prepare('UPDATE tenants SET name = ? WHERE id = ?').run('Renamed Tenant', TENANT);
+    expect((await f.call()).status).toBe(200);
+    expect(companyName(3)).toBe('Renamed Tenant');
+  });
+});
+
 describe('/api/ext-proxy envelope', () => {
   it('should overwrite request id, tenant and extension, set the idempotency key, and send the proxy transport headers', async () => {
     f = await openGatewayFixture();

@@ -208,7 +208,7 @@ export class Gateway {
         config: config.config,
         providers: config.providers,
         secretEnvelope,
-        user: envelopeUser(a.req.route, a.principal.user, this.#registry.identity.tenant(a.principal.tenantId)?.name ?? ''),
+        user: envelopeUser(a.req.route, a.principal.user, this.#tenantName(a.principal.tenantId)),
         timeoutMs: this.timeoutMs,
       });
       const transport = transportHeaders(a.req.route, ids, { serviceToken: this.runnerServiceToken, configVersion: config.version, secretsVersion: secretEnvelope?.version ?? undefined });
@@ -227,6 +227,11 @@ export class Gateway {
       finish(jsonAnswer(500, { error: 'internal_error' }, a.headers), 'error', 'internal_error');
       throw err;
     }
+  }
+
+  /** The tenant's name for the envelope's user, from the registry's read cache (a rename is seen by the next call). */
+  #tenantName(tenantId: string): string {
+    return this.#registry.cachedRead(`tenant\n${tenantId}`, () => this.#registry.identity.tenant(tenantId))?.name ?? '';
   }
 
   #warnUndeclared(install: InstallView, requestId: string, method: string, path: string, entry: string): void {
