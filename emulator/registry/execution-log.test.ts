@@ -49,6 +49,32 @@ describe('Registry execution log (writes committed together every EXECUTION_LOG_
     other.close();
   });
 
+  it('should insert a row finished in its own window once, finished, keeping the first finish; a later finish updates it', async () => {
+    const { t, other } = await setup();
+    other.close();
+    // Counts the updates the registry's connection makes (a trigger fires for every connection).
+    const writer = new Database(path.join(t.dataDir, 'registry.sqlite'));
+    writer.exec(`CREATE TABLE log_updates (id TEXT);
+      CREATE TRIGGER count_log_updates AFTER UPDATE ON extension_execution_log BEGIN INSERT INTO log_updates VALUES (new.id); END;`);
+    const rows = () => writer.prepare('SELECT id, status, metrics, error, started_at IS NOT NULL AS started, finished_at IS NOT NULL AS finished FROM extension_execution_log ORDER BY request_id').all();
+    const updates = () => writer.prepare('SELECT id FROM log_updates').pluck().all();
+
+    const quick = start(t, 'a-quick');
+    t.registry.finishExecution(quick, { status: 'ok', metrics });
+    t.registry.finishExecution(quick, { status: 'error', metrics, error: 'second finish' });
+    const slow = start(t, 'b-slow');
+    await afterFlush();
+    expect(updates()).toEqual([]);
+    t.registry.finishExecution(slow, { status: 'timeout', metrics, error: 'timeout' });
+    await afterFlush();
+    expect(updates()).toEqual([slow]);
+    expect(rows()).toEqual([
+      { id: quick, status: 'ok', metrics: JSON.stringify(metrics), error: null, started: 1, finished: 1 },
+      { id: slow, status: 'timeout', metrics: JSON.stringify(metrics), error: 'timeout', started: 1, finished: 1 },
+    ]);
+    writer.close();
+  });
+
   it('should keep a row started before a savepoint through a rollback, and drop one started after it for good', async () => {
     const { t } = await setup();
     const before = start(t, 'before');

@@ -66,6 +66,15 @@ export interface InstallView {
   endpoints: { method: string; path: string; handler: string }[];
 }
 
+/** What `finishExecution` writes into a row. */
+interface FinishedLogRow {
+  id: string;
+  status: ExecutionStatus;
+  metrics: string;
+  error: string | null;
+  now: string;
+}
+
 /**
  * How long execution-log writes wait to be committed together (real time: the rows carry their
  * own timestamps). At concurrency 8 a turn held 1.3 writes on average; this many ms hold ~10.
@@ -110,6 +119,8 @@ export class Registry {
   readonly #reads: RegistryReadCache;
   /** Execution-log writes not yet committed, in call order (see `startExecution`). */
   #logWrites: (() => void)[] = [];
+  /** The rows those writes start, by id: a finish before the commit goes into the row's own insert. */
+  #logStarts = new Map<string, { finish?: FinishedLogRow }>();
   #logFlush: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -372,13 +383,27 @@ export class Registry {
   startExecution(input: { tenantId: string; registryId: string; versionId: string | null; requestId: string | null }): string {
     const id = this.#ctx.newId();
     const row = { id, tenant_id: input.tenantId, registry_id: input.registryId, version_id: input.versionId, request_id: input.requestId, now: this.#ctx.now() };
-    this.#queueLogWrite(() => this.#ctx.sql.insertExecutionLog.run(row));
+    const start: { finish?: FinishedLogRow } = {};
+    this.#logStarts.set(id, start);
+    this.#queueLogWrite(() => {
+      const { finish } = start;
+      if (finish) this.#ctx.sql.insertFinishedExecutionLog.run({ ...row, status: finish.status, metrics: finish.metrics, error: finish.error, finished_at: finish.now });
+      else this.#ctx.sql.insertExecutionLog.run(row);
+    });
     return id;
   }
 
-  /** Finishes a `started` row once; `metrics` must hold no bodies, headers, config or secrets. Written as `startExecution`'s row is. */
+  /**
+   * Finishes a `started` row once; `metrics` must hold no bodies, headers, config or secrets.
+   * Written as `startExecution`'s row is; a row not committed yet is inserted finished.
+   */
   finishExecution(id: string, result: { status: ExecutionStatus; metrics: Record<string, unknown>; error?: string | null }): void {
-    const row = { id, status: result.status, metrics: JSON.stringify(result.metrics), error: result.error ?? null, now: this.#ctx.now() };
+    const row: FinishedLogRow = { id, status: result.status, metrics: JSON.stringify(result.metrics), error: result.error ?? null, now: this.#ctx.now() };
+    const start = this.#logStarts.get(id);
+    if (start) {
+      start.finish ??= row;
+      return;
+    }
     this.#queueLogWrite(() => this.#ctx.sql.finishExecutionLog.run(row));
   }
 
@@ -393,6 +418,7 @@ export class Registry {
     const writes = this.#logWrites;
     if (writes.length === 0 || this.#closed) return;
     this.#logWrites = [];
+    this.#logStarts.clear();
     try {
       this.#db.transaction(() => {
         for (const write of writes) write();

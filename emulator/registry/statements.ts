@@ -382,6 +382,11 @@ export function registryStatements(db: Database.Database) {
       `INSERT INTO extension_execution_log (id, tenant_id, registry_id, version_id, request_id, started_at, status)
        VALUES (@id, @tenant_id, @registry_id, @version_id, @request_id, @now, 'started')`,
     ),
+    /** A row started and finished before its batch was committed: one insert instead of an insert and an update. */
+    insertFinishedExecutionLog: prepare<{ id: string; tenant_id: string; registry_id: string; version_id: string | null; request_id: string | null; now: string; status: ExecutionLogRow['status']; metrics: string; error: string | null; finished_at: string }>(
+      `INSERT INTO extension_execution_log (id, tenant_id, registry_id, version_id, request_id, started_at, status, metrics, error, finished_at)
+       VALUES (@id, @tenant_id, @registry_id, @version_id, @request_id, @now, @status, @metrics, @error, @finished_at)`,
+    ),
     finishExecutionLog: prepare<{ id: string; status: ExecutionLogRow['status']; metrics: string; error: string | null; now: string }>(
       `UPDATE extension_execution_log SET status = @status, metrics = @metrics, error = @error, finished_at = @now WHERE id = @id AND status = 'started'`,
     ),
