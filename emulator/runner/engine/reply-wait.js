@@ -28,7 +28,11 @@ export function replySpinMs(callsInFlight) {
 
 /**
  * Returns once `flag[0]` is no longer 0: it checks the flag for up to `spinMs`, then sleeps on
- * it (`Atomics.wait`). Says which of the two saw the change.
+ * it (`Atomics.wait`) until it changed. Says which of the two saw the change. A wake-up that
+ * finds the flag still 0 sleeps again: the main thread sets the flag, then notifies, and when it
+ * is preempted between the two, the worker can see the flag, go on, and already wait for its
+ * next answer when that late notify comes (at concurrency 8 one call in many thousands then
+ * failed with "got no answer").
  * @param {Int32Array} flag a view of a SharedArrayBuffer
  * @param {number} spinMs
  * @returns {'spun' | 'waited'}
@@ -38,6 +42,6 @@ export function waitForFlag(flag, spinMs) {
   do {
     if (Atomics.load(flag, 0) !== 0) return 'spun';
   } while (performance.now() < until);
-  Atomics.wait(flag, 0, 0);
+  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
   return 'waited';
 }

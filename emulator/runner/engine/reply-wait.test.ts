@@ -7,6 +7,27 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.terminate()));
 });
 
+/**
+ * Another thread wakes sleepers on `flag[0]` without setting it (a late notify meant for an
+ * earlier answer) `staleAfterMs` after it started, then sets it to 1 and wakes them `delayMs` after it started.
+ */
+async function notifyStaleThenSet(flag: Int32Array, staleAfterMs: number, delayMs: number): Promise<void> {
+  const source = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const flag = new Int32Array(workerData.buffer);
+    const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    parentPort.postMessage('started');
+    pause(workerData.staleAfterMs);
+    // Wakes the sleeper only once it sleeps (the count of woken waiters says so).
+    while (Atomics.notify(flag, 0) === 0) pause(1);
+    pause(workerData.delayMs - workerData.staleAfterMs);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);`;
+  const worker = new Worker(source, { eval: true, workerData: { buffer: flag.buffer, staleAfterMs, delayMs } });
+  workers.push(worker);
+  await new Promise((resolve) => worker.once('message', resolve));
+}
+
 /** Another thread sets `flag[0]` to 1 and wakes sleepers `delayMs` after it started. */
 async function setLater(flag: Int32Array, delayMs: number): Promise<void> {
   const source = `
@@ -39,6 +60,15 @@ describe('waiting for a host call answer', () => {
     const started = performance.now();
     expect(waitForFlag(flag, 10_000)).toBe('spun');
     expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+    expect(Atomics.load(flag, 0)).toBe(1);
+  });
+
+  it('sleeps again after a wake-up that finds no answer (a late notify of the answer before)', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    await notifyStaleThenSet(flag, 20, 120);
+    const started = performance.now();
+    expect(waitForFlag(flag, 0)).toBe('waited');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100);
     expect(Atomics.load(flag, 0)).toBe(1);
   });
 
