@@ -41,6 +41,11 @@ async function startServerProcess(script: string, readyMsg: string, env: Record<
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // A figure that throws ends the bench without its stop(): the server must not outlive it (a
+  // leftover Runner and its warm jco child kept running for an hour after one such failure).
+  const killWithParent = () => child.kill('SIGKILL');
+  process.once('exit', killWithParent);
+  child.once('exit', () => process.off('exit', killWithParent));
   const url = await listeningUrl(child, readyMsg);
   const pid = child.pid as number;
   const problems = keepProblemLines(child);
