@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
 import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from '../../emulator/cli/server-env.ts';
 import { freePort, publishViaApi } from './publish-client.ts';
+import { listeningUrl } from './runner-process.ts';
 
 const CALLS = Number(process.env.PROFILE_CALLS ?? 3000);
 const CONCURRENCY = Number(process.env.PROFILE_CONCURRENCY ?? 8);
@@ -28,15 +29,7 @@ try {
     env: { ...SERVER_PROCESS_ENV, ...process.env, PROFILE_OUT: join(work, 'main.cpuprofile'), EMULATOR_DATA_DIR: join(work, 'data'), RUNNER_PORT: String(runnerPort), ALGA_API_KEY: 'profile-key-0123456789', EMULATOR_DEV_TOKEN: 'profile-dev-token-0123', EXT_GATEWAY_RATE_LIMIT: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /"msg":"emulator listening","url":"([^"]+)"/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-  });
+  const url = await listeningUrl(child, 'emulator listening');
   const bytes = new Uint8Array(execFileSync('sh', ['-c', `tar -C "${HELLO_HOST_DIR}" -cf - manifest.json dist/main.wasm | zstd -3 -q -c`], { maxBuffer: 64 * 1024 * 1024 }));
   const manifest = execFileSync('sh', ['-c', 'zstd -d -q -c | tar -xOf - manifest.json'], { input: bytes }).toString();
   await publishViaApi(url, 'profile-key-0123456789', bytes, manifest);

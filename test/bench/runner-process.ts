@@ -84,14 +84,26 @@ function keepProblemLines(child: ChildProcess): string[] {
   return kept;
 }
 
-function listeningUrl(child: ChildProcess, readyMsg: string): Promise<string> {
+/**
+ * The URL from the server's ready line. Stops reading the output once it has it: the servers log
+ * a line per guest call, and scanning everything read so far on every chunk made each call of the
+ * bench's client slower than the last (the Runner's p50 from 2.3 to 4-5 ms over 12000 calls).
+ */
+export function listeningUrl(child: Pick<ChildProcess, 'once' | 'off' | 'stdout'>, readyMsg: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.once('exit', (code) => reject(new Error(`runner exited with ${code} before listening`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = new RegExp(`"msg":"${readyMsg}","url":"([^"]+)"`).exec(buffered);
-      if (match?.[1]) resolve(match[1]);
-    });
+    const pattern = new RegExp(`"msg":"${readyMsg}","url":"([^"]+)"`);
+    let partial = '';
+    const onExit = (code: number | null) => reject(new Error(`runner exited with ${code} before listening`));
+    const onData = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      const url = lines.map((line) => pattern.exec(line)?.[1]).find(Boolean);
+      if (url === undefined) return;
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      resolve(url);
+    };
+    child.once('exit', onExit);
+    child.stdout?.on('data', onData);
   });
 }
