@@ -21,6 +21,13 @@ const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2000);
+/**
+ * Sequential calls before each of (a), (b) and (j), not counted: every side of a ratio is measured
+ * warm. In rounds of 400-500 calls from a cold start (the bench's client cold too, as for (a)), the
+ * bare Express echo's p50 fell from 1.2-1.5 to 0.6-0.8 ms over its first 2000-3000 calls, the
+ * Runner's from 3.5-4.5 to 1.9-2.4 ms over 1200-3600 (V8 compiling both ends' JavaScript).
+ */
+const SEQUENTIAL_WARMUP_CALLS = 3000;
 /** Kept sequential calls of (j) and (t), and calls per concurrency-8 run of (k) and (t2). */
 const GATEWAY_SEQUENTIAL = Math.min(SEQUENTIAL, 2000);
 const GATEWAY_CONCURRENT = Math.min(CONCURRENT, 1000);
@@ -66,13 +73,12 @@ function counterCall(url: string, hash: string) {
 
 async function expressFloor(n: number): Promise<number[]> {
   const echo = await startEchoProcess();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    samples.push(await timed(async () => {
-      const res = await fetch(`${echo.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
-      await res.json();
-    }));
-  }
+  const call = async () => {
+    const res = await fetch(`${echo.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    await res.json();
+  };
+  await sequentialSamples(call, SEQUENTIAL_WARMUP_CALLS);
+  const samples = await sequentialSamples(call, n);
   await echo.stop();
   return samples;
 }
@@ -102,14 +108,14 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   results.e2_first_execute_after_restart_1s_ms = await timed(counterCall(runner.url, contentHash));
 
-  // (a) the floor: bare Express JSON echo in its own process, sequential.
+  // (a) the floor: bare Express JSON echo in its own process, sequential, after its warm-up.
   const floor = sortNum(await expressFloor(2000));
   results.a_express_p50_ms = percentile(floor, 50);
   results.a_express_p99_ms = percentile(floor, 99);
 
-  // (b) + (f) sequential KV-counter executes.
+  // (b) + (f) sequential KV-counter executes, after the same warm-up.
   const call = counterCall(runner.url, contentHash);
-  for (let i = 0; i < 50; i++) await call();
+  await sequentialSamples(call, SEQUENTIAL_WARMUP_CALLS);
   const seq = await sequentialSamples(call, SEQUENTIAL);
   const sortedSeq = sortNum(seq);
   results.b_execute_p50_ms = percentile(sortedSeq, 50);
@@ -211,12 +217,11 @@ function gatewayCounterCall(main: string): () => Promise<void> {
  * sequential and at concurrency 8.
  */
 async function gatewayFigures(call: () => Promise<void>): Promise<void> {
-  for (let i = 0; i < 50; i++) await call();
-  // (j0): the first sequential calls after the publish, while V8 still compiles the emulator's
-  // hot paths. Measured in rounds of 250 from the publish: the main thread's CPU per call fell from
-  // 1.9 to 1.2 ms over the first ~1000 calls (V8's compiler threads took 0.2-0.5 ms per call
-  // beside it), and the p50 from 3.7-4.4 to 1.8-2.4 ms. (j) is the steady state after them.
-  const first = sortNum(await sequentialSamples(call, GATEWAY_SEQUENTIAL));
+  // (j0): the warm-up, the first sequential calls after the publish, while V8 still compiles the
+  // emulator's hot paths. Measured in rounds of 250 from the publish: the main thread's CPU per call
+  // fell from 1.9 to 1.2 ms over the first ~1000 calls (V8's compiler threads took 0.2-0.5 ms per
+  // call beside it), and the p50 from 3.7-4.4 to 1.8-2.4 ms. (j) is the steady state after them.
+  const first = sortNum(await sequentialSamples(call, SEQUENTIAL_WARMUP_CALLS));
   results.j0_gateway_first_p50_ms = percentile(first, 50);
   results.j0_gateway_first_p99_ms = percentile(first, 99);
   const sorted = sortNum(await sequentialSamples(call, GATEWAY_SEQUENTIAL));
@@ -277,7 +282,7 @@ const rows: [string, string, string, string][] = [
   ['(g) peak RSS of the Runner process', `${results.g_peak_rss_mb?.toFixed(0)} MB`, '', '≤ 350 MB'],
   ['(g2) peak RSS of the jco child (once per bundle)', `${results.g2_transpile_child_peak_rss_mb?.toFixed(0)} MB`, '', 'reported'],
   ['(h) publish + install, 12 MB sample, publish API', `${results.h_publish_install_ms?.toFixed(0)} ms`, '', 'reported'],
-  [`(j0) Gateway, KV counter, first ${GATEWAY_SEQUENTIAL} calls after the publish, p50 / p99`, `${results.j0_gateway_first_p50_ms?.toFixed(2)} / ${results.j0_gateway_first_p99_ms?.toFixed(2)} ms`, `${((results.j0_gateway_first_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported (V8 still compiling)'],
+  [`(j0) Gateway, KV counter, first ${SEQUENTIAL_WARMUP_CALLS} calls after the publish, p50 / p99`, `${results.j0_gateway_first_p50_ms?.toFixed(2)} / ${results.j0_gateway_first_p99_ms?.toFixed(2)} ms`, `${((results.j0_gateway_first_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported (V8 still compiling)'],
   [`(j) Gateway → Runner → component, KV counter, the next ${GATEWAY_SEQUENTIAL}, p50 / p99`, `${results.j_gateway_p50_ms?.toFixed(2)} / ${results.j_gateway_p99_ms?.toFixed(2)} ms`, `${((results.j_gateway_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'p50 ≤ 2.5× (a)'],
   ['(k) Gateway full path at concurrency 8, median of 3 rounds (min–max) after 2000 uncounted', `${results.k_gateway_concurrency8_rps?.toFixed(0)} req/s (${results.k_gateway_concurrency8_rps_min?.toFixed(0)}–${results.k_gateway_concurrency8_rps_max?.toFixed(0)})`, '', '≥ 450 req/s'],
   ...miniflareRows(results, floorP50),
