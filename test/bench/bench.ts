@@ -15,19 +15,12 @@ import { harnessFigures } from './harness-figures.ts';
 import { hostApiFigures } from './host-api-figures.ts';
 import { bombFigures, bombRow } from './bomb-figures.ts';
 import { miniflareFigures, miniflareRows } from './miniflare-figures.ts';
-import { concurrentRps, median } from './interleave.ts';
+import { SEQUENTIAL_WARMUP_CALLS, concurrentRps, median } from './interleave.ts';
 
 const TENANT = 'bench-tenant';
 const EXT = '99999999-9999-4999-8999-999999999999';
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 5000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2000);
-/**
- * Sequential calls before each of (a), (b) and (j), not counted: every side of a ratio is measured
- * warm. In rounds of 400-500 calls from a cold start (the bench's client cold too, as for (a)), the
- * bare Express echo's p50 fell from 1.2-1.5 to 0.6-0.8 ms over its first 2000-3000 calls, the
- * Runner's from 3.5-4.5 to 1.9-2.4 ms over 1200-3600 (V8 compiling both ends' JavaScript).
- */
-const SEQUENTIAL_WARMUP_CALLS = 3000;
 /** Kept sequential calls of (j) and (t), and calls per concurrency-8 run of (k) and (t2). */
 const GATEWAY_SEQUENTIAL = Math.min(SEQUENTIAL, 2000);
 const GATEWAY_CONCURRENT = Math.min(CONCURRENT, 1000);

@@ -3,11 +3,11 @@
 // p50 / p99; (t2) alternates whole rounds at concurrency 8 (after one unkept round each) and
 // keeps each side's median round.
 // (j) and (k) stay measured on their own as before; these are the comparison.
-import { alternatingRounds, interleavedSamples, median, percentile, type Call } from './interleave.ts';
+import { SEQUENTIAL_WARMUP_CALLS, alternatingRounds, interleavedSamples, median, percentile, type Call } from './interleave.ts';
 import { callMiniflareCounter, startMiniflarePeer } from './miniflare-peer.ts';
 
-/** Warm-up turns (one call per side each) before the kept samples, as (j) warms with 50 calls. */
-const WARMUP_TURNS = 50;
+/** Warm-up turns (one call per side each) before the kept samples: the sequential warm-up of (a), (b) and (j). */
+const WARMUP_TURNS = SEQUENTIAL_WARMUP_CALLS;
 /** Rounds per side at concurrency 8; the median one is reported, the others give the spread. */
 const ROUNDS = 3;
 const CONCURRENCY = 8;
