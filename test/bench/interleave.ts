@@ -14,10 +14,11 @@ const realClock: Clock = () => performance.now();
  * Sequential calls before each of (a), (b), (j) and (t), not counted: every side of a ratio is
  * measured warm. In rounds of 400-500 calls from a cold start (the bench's client cold too, as
  * for (a)), the bare Express echo's p50 fell from 1.2-1.5 to 0.6-0.8 ms over its first 2000-3000
- * calls, the Runner's from 3.5-4.5 to 1.9-2.4 ms over 1200-3600 (V8 compiling both ends'
- * JavaScript); Miniflare's moved within its noise (3.1, then 2.6-3.8 ms).
+ * calls, the Runner's from 3.5-4.5 to 1.7-2.1 ms over 2000-4500 (V8 compiling the JavaScript at
+ * both ends and tiering up the guest's wasm in each of the two workers); Miniflare's moved within
+ * its noise (3.1, then 2.6-3.8 ms). After 3000, (b) was still settling: (f) 0.72 and 0.89.
  */
-export const SEQUENTIAL_WARMUP_CALLS = 3000;
+export const SEQUENTIAL_WARMUP_CALLS = 5000;
 
 /**
  * Calls every side once per turn, in the order given, for `turns` turns, and returns each side's
