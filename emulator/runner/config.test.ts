@@ -44,6 +44,7 @@ describe('loadRunnerConfig', () => {
       perExtensionConcurrency: workers,
       spareWorkers: 1,
       workerNice: 10,
+      nextCallSpinMs: 1,
       warmTranspiler: true,
       defaultTimeoutMs: 30_000,
       preloadComponents: 3,
@@ -114,6 +115,14 @@ describe('loadRunnerConfig', () => {
     expect(loadRunnerConfig({ RUNNER_SPARE_WORKERS: '0' }).spareWorkers).toBe(0);
     expect(loadRunnerConfig({ RUNNER_SPARE_WORKERS: '3' }).spareWorkers).toBe(3);
     expect(configError({ RUNNER_SPARE_WORKERS: '-1' }).message).toBe('RUNNER_SPARE_WORKERS must be an integer >= 0, got "-1". Fix or unset it.');
+  });
+
+  it('reads RUNNER_NEXT_CALL_SPIN_MS: 1 by default and when empty, 0 turns the check off, a negative or fractional value is refused', () => {
+    expect(loadRunnerConfig({}).nextCallSpinMs).toBe(1);
+    expect(loadRunnerConfig({ RUNNER_NEXT_CALL_SPIN_MS: '' }).nextCallSpinMs).toBe(1);
+    expect(loadRunnerConfig({ RUNNER_NEXT_CALL_SPIN_MS: '0' }).nextCallSpinMs).toBe(0);
+    expect(loadRunnerConfig({ RUNNER_NEXT_CALL_SPIN_MS: '5' }).nextCallSpinMs).toBe(5);
+    expect(configError({ RUNNER_NEXT_CALL_SPIN_MS: '0.5' }).message).toBe('RUNNER_NEXT_CALL_SPIN_MS must be an integer >= 0, got "0.5". Fix or unset it.');
   });
 
   it('reads RUNNER_WARM_TRANSPILER: on by default and when empty, off turns it off, anything else is refused', () => {

@@ -176,6 +176,7 @@ export class Runner implements Rewindable {
       perExtension: config.perExtensionConcurrency,
       spare: config.spareWorkers,
       workerNice: config.workerNice,
+      nextCallSpinMs: config.nextCallSpinMs,
       hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
       faults: { plan: this.faults, admits: this.#capabilities.admission },

@@ -28,8 +28,8 @@ beforeAll(async () => {
   component = await loader.load(contentHash, async () => new Uint8Array(await readFile(join(TEST_GUEST_DIR, 'dist/main.wasm'))), 256);
 });
 
-function pool(size: number, spare: number, standbyAfterMs?: number): WorkerPool {
-  const created = new WorkerPool({ size, perExtension: size, spare, standbyAfterMs, hostTable: new Map() as HostTable, importShape: importShape() });
+function pool(size: number, spare: number, standbyAfterMs?: number, nextCallSpinMs?: number): WorkerPool {
+  const created = new WorkerPool({ size, perExtension: size, spare, standbyAfterMs, nextCallSpinMs, hostTable: new Map() as HostTable, importShape: importShape() });
   pools.push(created);
   return created;
 }
@@ -160,5 +160,36 @@ describe('host calls', () => {
     expect(taps).toEqual(['listKeys ok']);
     expect(result.hostCalls.map((c) => [c.interface, c.function, c.outcome])).toEqual([['alga:extension/secrets', 'listKeys', 'ok']]);
     expect(result.timing.callMs).toBeLessThan(150);
+  });
+});
+
+describe('a worker checking for its next call (RUNNER_NEXT_CALL_SPIN_MS)', () => {
+  // Far longer than the next call needs to arrive, so a loaded machine cannot make it miss.
+  const LONG_MS = 5000;
+
+  it('takes the next call while it checks, after a call that ran alone', async () => {
+    const p = pool(1, 0, undefined, LONG_MS);
+    await call(p, A, '/global', 10_000);
+    expect(p.callsTakenSpinning).toBe(0);
+    const next = await call(p, A, '/global', 10_000);
+    expect(body(next.response.body)).toEqual({ global: 1 });
+    expect(p.callsTakenSpinning).toBe(1);
+  });
+
+  it('does not check when it is 0: every call comes through the event loop', async () => {
+    const p = pool(1, 0, undefined, 0);
+    for (let i = 0; i < 3; i++) await call(p, A, '/global', 10_000);
+    expect(p.callsTakenSpinning).toBe(0);
+  });
+
+  it('does not check while another call runs: a busy pool keeps its CPU for the calls', async () => {
+    const p = pool(2, 0, undefined, LONG_MS);
+    await call(p, A, '/global', 10_000);
+    await call(p, B, '/global', 10_000); // both workers hold the component
+    const taken = p.callsTakenSpinning;
+    const runaway = call(p, A, '/spin', 1500).catch((err: Error) => err.message);
+    for (let i = 0; i < 3; i++) await call(p, B, '/global', 10_000);
+    expect(p.callsTakenSpinning).toBe(taken);
+    expect(await runaway).toContain('limits.timeout_ms 1500 exceeded');
   });
 });

@@ -8,14 +8,16 @@
 // RESETTING in worker-slot.ts). Any failure discards the instance; the next call
 // instantiates anew. Host imports are synchronous to the guest: a call posts a message to the
 // main thread and waits on a SharedArrayBuffer (reply-wait.js) until the answer is posted back on
-// a dedicated port (there is no JSPI on Node 20).
+// a dedicated port (there is no JSPI on Node 20). Calls come on a port of their own, so that a
+// worker can check for its next call without its event loop (reply-wait.js: `takeNextCall`).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
-import { replySpinMs, waitForFlag } from './reply-wait.js';
+import { replySpinMs, spinForMessage, waitForFlag } from './reply-wait.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
-/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: import('node:worker_threads').MessagePort, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number, nice: number }} */
-const { signal, inFlight, replyPort, importShape, resettingIndex, nice } = workerData;
+/** @typedef {import('node:worker_threads').MessagePort} Port */
+/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: Port, invokePort: Port, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number, nice: number, nextCallSpinMs: number }} */
+const { signal, inFlight, replyPort, invokePort, importShape, resettingIndex, nice, nextCallSpinMs } = workerData;
 // Below the main thread's priority (RUNNER_WORKER_NICE, worker-slot.ts says why), before any guest runs.
 lowerThreadPriority(nice);
 /** [0]: a host call's answer is posted; [resettingIndex]: 1 while this worker restores its instance. */
@@ -132,7 +134,12 @@ function describe(err) {
   return String(err);
 }
 
-async function invoke(msg) {
+/**
+ * Runs one call. `spun`: the worker took it while checking for it after its previous call; the
+ * result says so. After a call that ran alone (no call in flight once the instance is reset), the
+ * worker checks for its next call for `nextCallSpinMs` before it sleeps (reply-wait.js says why).
+ */
+async function invoke(msg, spun = false) {
   if (msg.modules) modulesByKey.set(msg.key, msg.modules);
   currentId = msg.id;
   const started = performance.now();
@@ -140,7 +147,7 @@ async function invoke(msg) {
   try {
     instance = await instanceFor(msg.key, msg.glueUrl);
   } catch (err) {
-    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: `instantiate failed: ${describe(err)}` });
+    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: `instantiate failed: ${describe(err)}`, spun });
     return;
   }
   const ready = performance.now();
@@ -151,23 +158,31 @@ async function invoke(msg) {
     // After a trap an instance cannot be entered again: discard it.
     instances.delete(msg.key);
     // The fast path (fast-path-sandbox.js) fails as the component would and says why beside it.
-    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err), detail: err?.fastPathReason });
+    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err), detail: err?.fastPathReason, spun });
     return;
   }
   const called = performance.now();
   Atomics.store(flag, resettingIndex, 1);
-  parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, timing: { instantiateMs: ready - started, callMs: called - ready, memoryBytes: instance.memoryBytes() } });
+  // Read before the result is posted, while the main thread still counts this call.
+  const ranAlone = Atomics.load(callsInFlight, 0) <= 1;
+  parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, spun, timing: { instantiateMs: ready - started, callMs: called - ready, memoryBytes: instance.memoryBytes() } });
   try {
     instance.restore();
   } catch {
     instances.delete(msg.key);
   }
   Atomics.store(flag, resettingIndex, 0);
+  // 0 once the main thread has taken the result, 1 before that or when the next call is already here.
+  if (nextCallSpinMs > 0 && ranAlone && Atomics.load(callsInFlight, 0) <= 1) {
+    const next = spinForMessage(invokePort, nextCallSpinMs);
+    if (next) void invoke(next, true);
+  }
 }
 
+invokePort.on('message', (msg) => void invoke(msg));
+
 parentPort.on('message', (msg) => {
-  if (msg.type === 'invoke') void invoke(msg);
-  else if (msg.type === 'preload') importGlue(msg.glueUrl).catch(() => undefined);
+  if (msg.type === 'preload') importGlue(msg.glueUrl).catch(() => undefined);
   else if (msg.type === 'warm') {
     // A replacement worker instantiates what its killed predecessor ran last, before a call needs
     // it; nothing is called, so every call still starts from the post-instantiation snapshot.

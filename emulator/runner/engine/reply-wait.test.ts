@@ -1,10 +1,12 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPLY_SPIN_MS, replySpinMs, waitForFlag } from './reply-wait.js';
+import { NEXT_CALL_SPIN_MS, REPLY_SPIN_MS, replySpinMs, spinForMessage, waitForFlag } from './reply-wait.js';
 
 const workers: Worker[] = [];
+const ports: MessagePort[] = [];
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.terminate()));
+  for (const port of ports.splice(0)) port.close();
 });
 
 /**
@@ -79,5 +81,51 @@ describe('waiting for a host call answer', () => {
     expect(waitForFlag(flag, 1)).toBe('waited');
     expect(performance.now() - started).toBeGreaterThanOrEqual(40);
     expect(Atomics.load(flag, 0)).toBe(1);
+  });
+});
+
+/** Another thread posts `message` on `port` `delayMs` after it started. */
+async function postLater(port: MessagePort, message: unknown, delayMs: number): Promise<void> {
+  const source = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    parentPort.postMessage('started');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.delayMs);
+    workerData.port.postMessage(workerData.message);`;
+  const worker = new Worker(source, { eval: true, workerData: { port, message, delayMs }, transferList: [port] });
+  workers.push(worker);
+  await new Promise((resolve) => worker.once('message', resolve));
+}
+
+function channel(): MessageChannel {
+  const created = new MessageChannel();
+  ports.push(created.port1, created.port2);
+  return created;
+}
+
+describe('checking for the next call', () => {
+  it('checks for 1 ms by default', () => {
+    expect(NEXT_CALL_SPIN_MS).toBe(1);
+  });
+
+  it('takes a message another thread posts within the time, and its listener never sees it', async () => {
+    const { port1, port2 } = channel();
+    const heard: unknown[] = [];
+    port1.on('message', (m) => heard.push(m));
+    await postLater(port2, { type: 'invoke', id: 7 }, 20);
+    const started = performance.now();
+    expect(spinForMessage(port1, 10_000)).toEqual({ type: 'invoke', id: 7 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual([]);
+  });
+
+  it('gives up after the time with nothing taken, and a later message goes to the listener', async () => {
+    const { port1, port2 } = channel();
+    const started = performance.now();
+    expect(spinForMessage(port1, 30)).toBeUndefined();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+    const heard = new Promise((resolve) => port1.once('message', resolve));
+    port2.postMessage('later');
+    expect(await heard).toBe('later');
   });
 });

@@ -48,6 +48,8 @@ export interface WorkerPoolOptions {
   standbyAfterMs?: number;
   /** `RUNNER_WORKER_NICE`: how far below the main thread's priority workers run (worker-slot.ts); default 0. */
   workerNice?: number;
+  /** `RUNNER_NEXT_CALL_SPIN_MS`: how long a worker checks for its next call after one that ran alone (reply-wait.js); default 0. */
+  nextCallSpinMs?: number;
   hostTable: HostTable;
   importShape: ImportShape;
   /** Planned host-call failures and the grant checks they wait behind; none = every call is real. */
@@ -142,6 +144,7 @@ export class WorkerPool {
   #closed = false;
   /** Calls running on a worker, shared with the workers: they spin for an answer only when theirs is alone (reply-wait.js). */
   readonly #inFlight = new Int32Array(new SharedArrayBuffer(4));
+  #takenSpinning = 0;
 
   constructor(options: WorkerPoolOptions) {
     this.#options = { ...options };
@@ -194,6 +197,11 @@ export class WorkerPool {
     return this.#queue.size;
   }
 
+  /** Calls a worker took while checking for its next call (`nextCallSpinMs`), since the pool started. */
+  get callsTakenSpinning(): number {
+    return this.#takenSpinning;
+  }
+
   /** Live worker threads, starting ones and spares included. */
   get threads(): number {
     return this.#slots.length;
@@ -212,7 +220,7 @@ export class WorkerPool {
 
   /** Starts a worker that imports `glueUrls` (default: every glue module seen) ahead of use. */
   #spawn(spare: boolean, glueUrls: Iterable<string> = this.#preloaded): Slot<Job> {
-    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls, this.#inFlight, this.#options.workerNice ?? 0);
+    const slot = openSlot<Job>(this.#options.importShape, spare, glueUrls, this.#inFlight, this.#options.workerNice ?? 0, this.#options.nextCallSpinMs ?? 0);
     slot.worker.on('message', (msg: WorkerMessage) => this.#onMessage(slot, msg));
     slot.worker.on('error', (err) => this.#onCrash(slot, `worker error: ${err.message}`));
     slot.worker.on('exit', () => this.#onCrash(slot, 'the guest worker exited'));
@@ -318,7 +326,7 @@ export class WorkerPool {
     // Always real time, never the emulator's (possibly virtual) Clock: this timer is what stops a
     // looping guest, so it must bound real CPU time whatever a test does to the clock.
     slot.timer = setTimeout(() => this.#onTimeout(slot, job), job.timeoutMs);
-    slot.worker.postMessage({ type: 'invoke', id: job.id, key, glueUrl: job.component.glueUrl, modules, request: job.request });
+    slot.invokePort.postMessage({ type: 'invoke', id: job.id, key, glueUrl: job.component.glueUrl, modules, request: job.request });
   }
 
   #finish(slot: Slot<Job>, job: Job): void {
@@ -353,6 +361,7 @@ export class WorkerPool {
       this.#hostCall(slot, job, msg);
       return;
     }
+    if (msg.spun) this.#takenSpinning++;
     this.#finish(slot, job);
     if (msg.ok) {
       job.resolve({ response: msg.response, hostCalls: job.hostCalls, timing: { queuedMs: job.startedAt - job.enqueuedAt, ...msg.timing } });

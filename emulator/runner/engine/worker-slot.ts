@@ -7,7 +7,10 @@ import { workerExecArgv } from './worker-exec-argv.ts';
 /** One guest worker thread as the pool sees it; `J` is the pool's call record. */
 export interface Slot<J> {
   worker: Worker;
+  /** Main → worker: a host call's answer (the worker waits for it on `flag`, reply-wait.js). */
   replyPort: MessagePort;
+  /** Main → worker: calls to run, on a port of their own so the worker can check for one without its event loop. */
+  invokePort: MessagePort;
   /** Shared with the worker: [0] host-call answer posted, [RESETTING] the worker is restoring its instance. */
   flag: Int32Array;
   ready: boolean;
@@ -49,14 +52,21 @@ export const WARM_COMPONENTS = 2;
  * else wants; against other busy programs it gets a smaller share, and its timeout is real time.
  * The one cost measured: a call in the second after a restart, beside the warm jco child's
  * warm-up (warm-transpiler.ts), took 255–263 ms instead of 133–153 (bench (e2)).
+ *
+ * `nextCallSpinMs` (`RUNNER_NEXT_CALL_SPIN_MS`, reply-wait.js): how long the worker checks for its
+ * next call after one that ran alone; 0 = it sleeps at once.
  */
-export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>, inFlight: Int32Array = new Int32Array(new SharedArrayBuffer(4)), nice = 0): Slot<J> {
-  const { port1, port2 } = new MessageChannel();
+export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>, inFlight: Int32Array = new Int32Array(new SharedArrayBuffer(4)), nice = 0, nextCallSpinMs = 0): Slot<J> {
+  const reply = new MessageChannel();
+  const invoke = new MessageChannel();
   const signal = new SharedArrayBuffer(8);
-  const worker = startWorker({ signal, inFlight: inFlight.buffer, replyPort: port2, importShape, resettingIndex: RESETTING, nice }, [port2]);
+  const worker = startWorker(
+    { signal, inFlight: inFlight.buffer, replyPort: reply.port2, invokePort: invoke.port2, importShape, resettingIndex: RESETTING, nice, nextCallSpinMs },
+    [reply.port2, invoke.port2],
+  );
   for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
   return {
-    worker, replyPort: port1, flag: new Int32Array(signal), ready: false,
+    worker, replyPort: reply.port1, invokePort: invoke.port1, flag: new Int32Array(signal), ready: false,
     job: undefined, timer: undefined, knownKeys: new Set(), spare, recent: [],
     idleSince: performance.now(),
   };
@@ -94,6 +104,7 @@ export function closeSlot<J>(slot: Slot<J>): void {
   slot.worker.removeAllListeners();
   void slot.worker.terminate();
   slot.replyPort.close();
+  slot.invokePort.close();
 }
 
 /** `recent` with `component` moved to the front, at most WARM_COMPONENTS long. */
@@ -128,8 +139,9 @@ export interface HostCallMessage {
   oneway?: boolean;
 }
 
+/** What a worker posts; a result's `spun`: the worker took that call while checking for it (reply-wait.js, `spinForMessage`). */
 export type WorkerMessage =
   | { type: 'ready' }
   | HostCallMessage
-  | { type: 'result'; id: number; ok: true; response: GuestResponse; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
-  | { type: 'result'; id: number; ok: false; error: string; detail?: string };
+  | { type: 'result'; id: number; ok: true; response: GuestResponse; spun: boolean; timing: { instantiateMs: number; callMs: number; memoryBytes: number } }
+  | { type: 'result'; id: number; ok: false; error: string; detail?: string; spun: boolean };
