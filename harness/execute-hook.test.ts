@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecuteOutcome } from '../emulator/index.ts';
 import type { ExecuteObserved } from '../emulator/internals.ts';
-import { RunnerFixture } from './runner-fixture.ts';
+import { HELLO_HOST_DIR, RunnerFixture } from './runner-fixture.ts';
 
 const body = { context: { tenant_id: 't1', extension_id: 'e1', content_hash: `sha256:${'0'.repeat(64)}` }, http: { method: 'GET', path: '/x' } };
 
@@ -21,6 +21,26 @@ describe('Runner onExecute', () => {
         [400, [], { tenantId: '', extensionId: 'e1', requestId: undefined }],
       ]);
       expect(heard[0]?.[0].envelope).toEqual(res.envelope);
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it("should say how long the component itself ran (guestMs), within the execute's duration, and nothing when no guest ran", async () => {
+    const heard: ExecuteOutcome[] = [];
+    const fx = await RunnerFixture.start({}, { onExecute: (outcome) => heard.push(outcome) });
+    try {
+      const extension = '0b0c0d0e-0000-4000-8000-000000000001';
+      const hash = await fx.install(HELLO_HOST_DIR, extension);
+      const counter = { context: { tenant_id: 'tenant-1', extension_id: extension, install_id: 'i-1', content_hash: hash }, http: { method: 'POST', path: '/counter' }, providers: ['cap:storage.kv'] };
+      expect((await fx.execute(counter)).envelope.status).toBe(200);
+      expect((await fx.execute(body)).envelope.status).toBe(502);
+      const [ran, failed] = heard;
+      expect(ran?.usage?.guestMs).toBeGreaterThan(0);
+      expect(ran?.usage?.guestMs).toBeLessThan(ran?.usage?.durationMs ?? 0);
+      expect(ran?.usage?.memoryBytes).toBeGreaterThan(0);
+      expect(failed?.usage).toBeDefined();
+      expect(failed?.usage && 'guestMs' in failed.usage).toBe(false);
     } finally {
       await fx.close();
     }

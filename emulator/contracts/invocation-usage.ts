@@ -8,6 +8,12 @@ export interface InvocationUsage {
    * Undefined when the guest did not run to completion (trap, timeout, load failure).
    */
   memoryBytes: number | undefined;
+  /**
+   * The component's own run on its guest worker, in milliseconds: its handler from entry to
+   * return on a fresh instance, its host calls included (the part of `durationMs` the guest's
+   * code and the capabilities it called account for). Absent when the guest did not return.
+   */
+  guestMs?: number;
   /** `limits.memory_mb` of the request (default 256), in bytes. */
   memoryLimitBytes: number;
   /** `context.install_id` of the request; undefined for a bare execute without one. */

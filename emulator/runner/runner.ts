@@ -241,6 +241,7 @@ export class Runner implements Rewindable {
       usage: {
         durationMs: performance.now() - started,
         memoryBytes: ran.usage?.memoryBytes,
+        ...(ran.usage?.guestMs !== undefined && { guestMs: ran.usage.guestMs }),
         memoryLimitBytes: (body.limits?.memory_mb ?? this.config.defaultMemoryMb) * 1024 * 1024,
         installId: body.context.install_id ?? undefined,
       },
@@ -328,7 +329,7 @@ export class Runner implements Rewindable {
       },
     });
     recording?.finish(body, run.envelope);
-    const outcome: ExecuteOutcome = { envelope: run.envelope, hostCalls: run.hostCalls, usage: { durationMs: 0, memoryBytes: run.memoryBytes, memoryLimitBytes: 0, installId: undefined } };
+    const outcome: ExecuteOutcome = { envelope: run.envelope, hostCalls: run.hostCalls, usage: { durationMs: 0, memoryBytes: run.memoryBytes, ...(run.guestMs !== undefined && { guestMs: run.guestMs }), memoryLimitBytes: 0, installId: undefined } };
     if (!fast) return outcome;
     let guestRequest: GuestRequest | undefined;
     try {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeContentHash } from '../../emulator/bundles/hash.ts';
 import { FileBundleStore, bundleStoreKey } from '../../emulator/bundles/store.ts';
-import { HELLO_HOST_DIR, ROOT } from '../../harness/runner-fixture.ts';
+import { HELLO_HOST_DIR, ROOT, RunnerFixture } from '../../harness/runner-fixture.ts';
+import type { ExecuteOutcome } from '../../emulator/index.ts';
 import { packEntries } from '../../emulator/bundles/pack.ts';
 import { componentSkeleton } from '../../emulator/runner/engine/component-skeleton.ts';
 import { BENCH_EMULATOR_TENANT, freePort, publishViaApi } from './publish-client.ts';
@@ -130,6 +131,8 @@ try {
   // (g2) peak RSS of the one-time jco transpile child (runs once per new bundle, then exits).
   results.g2_transpile_child_peak_rss_mb = await transpileChildPeakMb(dataDir);
 
+  await inProcessExecuteFigures();
+
   await registryFigures(join(dataDir, 'emulator'), bytes);
   await harnessFigures(results);
   await hostApiFigures(results);
@@ -186,6 +189,33 @@ async function sequentialSamples(call: () => Promise<void>, n: number): Promise<
   const samples: number[] = [];
   for (let i = 0; i < n; i++) samples.push(await timed(call));
   return samples;
+}
+
+/**
+ * (b0) where (b)'s time goes: the same counter execute on a Runner inside this process, called
+ * as `Runner.execute` (no HTTP hop, no JSON envelope), sequential after the same warm-up; and
+ * (b0g), of that, the component's own run on its guest worker (`usage.guestMs`: the handler on a
+ * fresh instance, its three host calls included). The floor (a) is one HTTP round trip, so (b)
+ * comes to about (a) + (b0), and (b) ≤ 2× (a) would need (b0) ≤ (a).
+ */
+async function inProcessExecuteFigures(): Promise<void> {
+  const outcomes: ExecuteOutcome[] = [];
+  const fx = await RunnerFixture.start({}, { onExecute: (outcome) => outcomes.push(outcome) });
+  try {
+    const hash = await fx.install(HELLO_HOST_DIR, EXT, TENANT);
+    const headers = { 'x-alga-tenant': TENANT, 'x-alga-extension': EXT };
+    const body = { context: { tenant_id: TENANT, extension_id: EXT, install_id: 'bench-install', content_hash: hash }, http: { method: 'POST', path: '/counter' }, providers: ['cap:storage.kv'] };
+    const call = async () => {
+      const outcome = await fx.runner.execute(headers, body);
+      if (outcome.envelope.status !== 200) throw new Error(`in-process counter failed: ${JSON.stringify(outcome.envelope)}`);
+    };
+    await sequentialSamples(call, SEQUENTIAL_WARMUP_CALLS);
+    outcomes.length = 0;
+    results.b0_in_process_execute_p50_ms = percentile(sortNum(await sequentialSamples(call, SEQUENTIAL)), 50);
+    results.b0g_guest_p50_ms = percentile(sortNum(outcomes.map((o) => o.usage?.guestMs ?? NaN)), 50);
+  } finally {
+    await fx.close();
+  }
 }
 
 /** A figure that failed says why: the emulator's own last warnings and errors are added to the error. */
@@ -267,6 +297,8 @@ const floorP50 = results.a_express_p50_ms ?? NaN;
 const rows: [string, string, string, string][] = [
   ['(a) bare Express echo, sequential p50 / p99', `${results.a_express_p50_ms?.toFixed(2)} / ${results.a_express_p99_ms?.toFixed(2)} ms`, '1.00×', 'floor'],
   ['(b) /v1/execute KV counter, sequential p50 / p99', `${results.b_execute_p50_ms?.toFixed(2)} / ${results.b_execute_p99_ms?.toFixed(2)} ms`, `${((results.b_execute_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'p50 ≤ 2× (a)'],
+  ['(b0) the same execute called inside a Runner in the bench process, no HTTP, p50', `${results.b0_in_process_execute_p50_ms?.toFixed(2)} ms`, `${((results.b0_in_process_execute_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported: (b) ≈ (a) + (b0)'],
+  ['(b0g) of (b0), the component on its worker (fresh instance, 3 host calls), p50', `${results.b0g_guest_p50_ms?.toFixed(2)} ms`, `${((results.b0g_guest_p50_ms ?? NaN) / floorP50).toFixed(2)}×`, 'reported'],
   ['(c) /v1/execute at concurrency 8', `${results.c_concurrency8_rps?.toFixed(0)} req/s`, '', '≥ 150 req/s'],
   ['(d) first execute, never-seen bundle', `${results.d_first_execute_cold_ms?.toFixed(0)} ms`, `${((results.d_first_execute_cold_ms ?? NaN) / floorP50).toFixed(0)}×`, '≤ 1500 ms'],
   ['(e) first execute after restart, disk cache warm', `${results.e_first_execute_after_restart_ms?.toFixed(0)} ms`, `${((results.e_first_execute_after_restart_ms ?? NaN) / floorP50).toFixed(0)}×`, '≤ 200 ms'],

@@ -24,6 +24,8 @@ export interface GuestRun {
   hostCalls: HostCallRecord[];
   /** The instance's linear memory after a completed call. */
   memoryBytes: number | undefined;
+  /** A completed call's handler time on its worker, host calls included (`InvocationUsage.guestMs`). */
+  guestMs: number | undefined;
 }
 
 /**
@@ -49,12 +51,12 @@ export async function invokeGuest(
     const envelope = successEnvelope(result.response, (name) =>
       emit('warn', `response header "${name}" dropped: only content-type, cache-control, etag and x-ext-* reach the gateway`),
     );
-    return { envelope, hostCalls: result.hostCalls, memoryBytes: result.timing.memoryBytes };
+    return { envelope, hostCalls: result.hostCalls, memoryBytes: result.timing.memoryBytes, guestMs: result.timing.callMs };
   } catch (err) {
     options.onFailure?.(err);
     const envelope = failure(500, executeFailedMessage(describeError(err)));
     emit('error', envelope.error ?? 'unknown failure');
-    return { envelope, hostCalls: hostCallsOf(err), memoryBytes: undefined };
+    return { envelope, hostCalls: hostCallsOf(err), memoryBytes: undefined, guestMs: undefined };
   }
 }
 
