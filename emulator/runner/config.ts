@@ -5,6 +5,7 @@ import { CAPABILITY_SETTING_ROWS, parseCapabilitySettings, type CapabilitySettin
 import { ARCHIVE_LIMIT_SETTINGS, parseArchiveLimits, type ArchiveLimits } from '../bundles/limits.ts';
 import { EmulatorError } from '../errors.ts';
 import { NEXT_CALL_SPIN_MS } from './engine/reply-wait.js';
+import { MAIN_SPIN_AFTER_CALLS, MAIN_SPIN_MS } from './engine/worker-pool.ts';
 
 /** Resolved Runner settings. Environment names are production's wherever it has one. */
 export interface RunnerConfig {
@@ -34,6 +35,8 @@ export interface RunnerConfig {
   workerNice: number;
   /** `RUNNER_NEXT_CALL_SPIN_MS`: how long a worker checks for its next call after one that ran alone (reply-wait.js). */
   nextCallSpinMs: number;
+  /** `RUNNER_MAIN_SPIN_MS`: how long the main thread takes a warm lone call's messages itself (worker-pool.ts). */
+  mainSpinMs: number;
   /** `RUNNER_WARM_TRANSPILER`: keep a jco child warm for the next transpile (warm-transpiler.ts). */
   warmTranspiler: boolean;
   defaultTimeoutMs: number;
@@ -64,6 +67,7 @@ const OWN_SETTINGS: readonly SettingRow[] = [
   ['RUNNER_SPARE_WORKERS', '1', 'extra worker threads started while every worker is busy and another install (tenant × extension) waits with nothing running, so one runaway extension cannot starve the others; 0 = none'],
   ['RUNNER_WORKER_NICE', '10', 'Linux: guest worker threads run this much below the main thread\'s scheduling priority (nice value, at most 19), so a woken worker does not take the CPU from the thread every call waits on; 0 = the same priority'],
   ['RUNNER_NEXT_CALL_SPIN_MS', String(NEXT_CALL_SPIN_MS), 'after a call that ran alone, its guest worker checks for the next call for this many ms before it sleeps in its event loop, from which the kernel must wake it (sequential calls 6-11 % faster, level at concurrency 8). The worker runs below the main thread\'s priority, so the check gives way to any thread that wants the CPU; 0 = sleep at once'],
+  ['RUNNER_MAIN_SPIN_MS', String(MAIN_SPIN_MS), `while a call runs alone and its component has answered ${MAIN_SPIN_AFTER_CALLS} calls, the main thread checks for its host calls and its result for up to this many ms instead of sleeping in its event loop, from which the kernel must wake it for each; meanwhile it serves nothing else, so another request waits at most this long; 0 = never`],
   ['RUNNER_WARM_TRANSPILER', 'on (harness: off)', 'on = keep one jco child started and warmed ahead of need (forked at start-up when there is nothing to preload, else 1 s after start-up, and 1 s after each transpile), so the first execute of a never-seen bundle transpiles sooner (measured on a 12 MB component: ~1.8 s instead of ~3 s; the idle child holds ~185 MB). The child runs at the lowest priority (nice 19), so its warm-up does not slow the calls served meanwhile; off = start a cold child per transpile. The test harness (createEmulator, RunnerFixture) sets off unless its env sets this variable: test emulators are many and short-lived'],
   ['RUNNER_DEFAULT_TIMEOUT_MS', '30000', 'timeout when a request has no limits.timeout_ms'],
   ['RUNNER_PRELOAD_COMPONENTS', '3 (harness: 0)', 'at start, compile and instantiate (without calling) this many of the components last loaded from EXT_CACHE_ROOT, so the first call after a restart does not wait for them; 0 = none'],
@@ -102,6 +106,7 @@ export function loadRunnerConfig(env: Env = process.env, overrides: Partial<Runn
     spareWorkers: int(env, 'RUNNER_SPARE_WORKERS', 1, 0),
     workerNice: int(env, 'RUNNER_WORKER_NICE', 10, 0),
     nextCallSpinMs: int(env, 'RUNNER_NEXT_CALL_SPIN_MS', NEXT_CALL_SPIN_MS, 0),
+    mainSpinMs: int(env, 'RUNNER_MAIN_SPIN_MS', MAIN_SPIN_MS, 0),
     warmTranspiler: onOff(env, 'RUNNER_WARM_TRANSPILER', true),
     defaultTimeoutMs: int(env, 'RUNNER_DEFAULT_TIMEOUT_MS', 30_000, 1),
     preloadComponents: int(env, 'RUNNER_PRELOAD_COMPONENTS', 3, 0),

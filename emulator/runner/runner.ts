@@ -177,6 +177,7 @@ export class Runner implements Rewindable {
       spare: config.spareWorkers,
       workerNice: config.workerNice,
       nextCallSpinMs: config.nextCallSpinMs,
+      mainSpinMs: config.mainSpinMs,
       hostTable: this.#capabilities.hostTable,
       importShape: importShape(),
       faults: { plan: this.faults, admits: this.#capabilities.admission },

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { packExtension } from '../../emulator/bundles/pack.ts';
 import { importShape, type HostTable } from '../../emulator/capabilities/index.ts';
 import { ComponentLoader, type LoadedComponent } from '../../emulator/runner/engine/component-loader.ts';
-import { WorkerPool, type GuestRequest } from '../../emulator/runner/engine/worker-pool.ts';
+import { MAIN_SPIN_AFTER_CALLS, WorkerPool, type GuestRequest, type WorkerPoolOptions } from '../../emulator/runner/engine/worker-pool.ts';
 import type { InvocationScope } from '../../emulator/contracts/invocation.ts';
 import { WIT_PATH } from '../../emulator/wit/world.ts';
 import { TEST_GUEST_DIR } from '../../harness/runner-fixture.ts';
@@ -191,5 +191,75 @@ describe('a worker checking for its next call (RUNNER_NEXT_CALL_SPIN_MS)', () =>
     for (let i = 0; i < 3; i++) await call(p, B, '/global', 10_000);
     expect(p.callsTakenSpinning).toBe(taken);
     expect(await runaway).toContain('limits.timeout_ms 1500 exceeded');
+  });
+});
+
+describe('the main thread taking a warm lone call\'s messages (RUNNER_MAIN_SPIN_MS)', () => {
+  // Far longer than a call needs, so a loaded machine cannot make the spin end early.
+  const LONG_MS = 5000;
+  const listKeys = (answer: () => unknown) => new Map([['alga:extension/secrets', { listKeys: answer }]]) as unknown as HostTable;
+
+  function spinPool(options: Partial<WorkerPoolOptions>): WorkerPool {
+    const created = new WorkerPool({ size: 1, perExtension: 1, spare: 0, hostTable: listKeys(() => ['k1']), importShape: importShape(), ...options });
+    pools.push(created);
+    return created;
+  }
+
+  function probe(p: WorkerPool) {
+    const scope: InvocationScope = {
+      requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined,
+      contentHash: component.contentHash, grants: new Set(), user: undefined, secrets: undefined, emit: () => undefined,
+    };
+    const request: GuestRequest = {
+      context: { requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined },
+      http: { method: 'POST', url: '/probe', headers: [], body: new TextEncoder().encode(JSON.stringify({ iface: 'secrets', fn: 'listKeys' })) },
+    };
+    return p.run(component, scope, request, 10_000);
+  }
+
+  it('takes the host call and the result itself once the component has answered mainSpinAfterCalls calls', async () => {
+    const p = spinPool({ mainSpinMs: LONG_MS, mainSpinAfterCalls: 2 });
+    await call(p, A, '/global', 10_000);
+    await probe(p);
+    expect(p.messagesTakenByMain).toBe(0);
+    const third = await probe(p);
+    expect(body(third.response.body)).toEqual({ ok: ['k1'] });
+    expect(third.hostCalls.map((c) => [c.function, c.outcome, c.result])).toEqual([['listKeys', 'ok', ['k1']]]);
+    expect(p.messagesTakenByMain).toBe(2);
+  });
+
+  it(`waits for ${MAIN_SPIN_AFTER_CALLS} answered calls by default, and never spins when it is 0`, async () => {
+    const warming = spinPool({ mainSpinMs: LONG_MS });
+    const off = spinPool({ mainSpinMs: 0, mainSpinAfterCalls: 0 });
+    for (let i = 0; i < 3; i++) {
+      expect(body((await probe(warming)).response.body)).toEqual({ ok: ['k1'] });
+      expect(body((await probe(off)).response.body)).toEqual({ ok: ['k1'] });
+    }
+    expect([warming.messagesTakenByMain, off.messagesTakenByMain]).toEqual([0, 0]);
+  });
+
+  it('stops at a host call answered later: its answer and the result come through the event loop', async () => {
+    const p = spinPool({ mainSpinMs: LONG_MS, mainSpinAfterCalls: 0, hostTable: listKeys(() => sleep(50).then(() => ['k2'])) });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    try {
+      const result = await probe(p);
+      expect(body(result.response.body)).toEqual({ ok: ['k2'] });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(p.messagesTakenByMain).toBe(1);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('does not spin for calls that start together: each is answered, none waits for another', async () => {
+    const p = spinPool({ size: 3, perExtension: 3, mainSpinMs: LONG_MS, mainSpinAfterCalls: 0 });
+    await Promise.all([probe(p), probe(p), probe(p)]); // every worker started and holding the component
+    const before = p.messagesTakenByMain;
+    const together = await Promise.all([probe(p), probe(p), probe(p)]);
+    expect(together.map((r) => body(r.response.body))).toEqual(Array(3).fill({ ok: ['k1'] }));
+    expect(p.messagesTakenByMain).toBe(before);
+    await probe(p);
+    expect(p.messagesTakenByMain).toBe(before + 2);
   });
 });

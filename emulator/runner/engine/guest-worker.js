@@ -9,15 +9,17 @@
 // instantiates anew. Host imports are synchronous to the guest: a call posts a message to the
 // main thread and waits on a SharedArrayBuffer (reply-wait.js) until the answer is posted back on
 // a dedicated port (there is no JSPI on Node 20). Calls come on a port of their own, so that a
-// worker can check for its next call without its event loop (reply-wait.js: `takeNextCall`).
+// worker can check for its next call without its event loop (reply-wait.js: `spinForMessage`);
+// host calls and results go out on another (`callPort`), which the main thread can read the same
+// way while a warm call runs alone (worker-pool.ts: `mainSpinMs`).
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { restoreMemory, snapshotMemory } from './memory-snapshot.js';
 import { replySpinMs, spinForMessage, waitForFlag } from './reply-wait.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
 /** @typedef {import('node:worker_threads').MessagePort} Port */
-/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: Port, invokePort: Port, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number, nice: number, nextCallSpinMs: number }} */
-const { signal, inFlight, replyPort, invokePort, importShape, resettingIndex, nice, nextCallSpinMs } = workerData;
+/** @type {{ signal: SharedArrayBuffer, inFlight: SharedArrayBuffer, replyPort: Port, invokePort: Port, callPort: Port, importShape: Record<string, Record<string, {returnsResult: boolean, oneway?: boolean}>>, resettingIndex: number, nice: number, nextCallSpinMs: number }} */
+const { signal, inFlight, replyPort, invokePort, callPort, importShape, resettingIndex, nice, nextCallSpinMs } = workerData;
 // Below the main thread's priority (RUNNER_WORKER_NICE, worker-slot.ts says why), before any guest runs.
 lowerThreadPriority(nice);
 /** [0]: a host call's answer is posted; [resettingIndex]: 1 while this worker restores its instance. */
@@ -36,11 +38,11 @@ const glue = new Map();
 
 function hostCall(iface, fn, args, spec) {
   if (spec.oneway) {
-    parentPort.postMessage({ type: 'host-call', id: currentId, iface, fn, args, oneway: true });
+    callPort.postMessage({ type: 'host-call', id: currentId, iface, fn, args, oneway: true });
     return undefined;
   }
   Atomics.store(flag, 0, 0);
-  parentPort.postMessage({ type: 'host-call', id: currentId, iface, fn, args });
+  callPort.postMessage({ type: 'host-call', id: currentId, iface, fn, args });
   waitForFlag(flag, replySpinMs(Atomics.load(callsInFlight, 0)));
   const received = receiveMessageOnPort(replyPort);
   if (!received) throw new Error(`host call ${iface}#${fn} got no answer`);
@@ -147,7 +149,7 @@ async function invoke(msg, spun = false) {
   try {
     instance = await instanceFor(msg.key, msg.glueUrl);
   } catch (err) {
-    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: `instantiate failed: ${describe(err)}`, spun });
+    callPort.postMessage({ type: 'result', id: msg.id, ok: false, error: `instantiate failed: ${describe(err)}`, spun });
     return;
   }
   const ready = performance.now();
@@ -158,14 +160,14 @@ async function invoke(msg, spun = false) {
     // After a trap an instance cannot be entered again: discard it.
     instances.delete(msg.key);
     // The fast path (fast-path-sandbox.js) fails as the component would and says why beside it.
-    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err), detail: err?.fastPathReason, spun });
+    callPort.postMessage({ type: 'result', id: msg.id, ok: false, error: describe(err), detail: err?.fastPathReason, spun });
     return;
   }
   const called = performance.now();
   Atomics.store(flag, resettingIndex, 1);
   // Read before the result is posted, while the main thread still counts this call.
   const ranAlone = Atomics.load(callsInFlight, 0) <= 1;
-  parentPort.postMessage({ type: 'result', id: msg.id, ok: true, response, spun, timing: { instantiateMs: ready - started, callMs: called - ready, memoryBytes: instance.memoryBytes() } });
+  callPort.postMessage({ type: 'result', id: msg.id, ok: true, response, spun, timing: { instantiateMs: ready - started, callMs: called - ready, memoryBytes: instance.memoryBytes() } });
   try {
     instance.restore();
   } catch {

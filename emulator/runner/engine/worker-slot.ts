@@ -11,6 +11,11 @@ export interface Slot<J> {
   replyPort: MessagePort;
   /** Main → worker: calls to run, on a port of their own so the worker can check for one without its event loop. */
   invokePort: MessagePort;
+  /**
+   * Worker → main: the running call's host calls and its result, on a port of their own so the
+   * main thread can take them without its event loop (`mainSpinMs`, worker-pool.ts).
+   */
+  callPort: MessagePort;
   /** Shared with the worker: [0] host-call answer posted, [RESETTING] the worker is restoring its instance. */
   flag: Int32Array;
   ready: boolean;
@@ -59,14 +64,15 @@ export const WARM_COMPONENTS = 2;
 export function openSlot<J>(importShape: ImportShape, spare: boolean, glueUrls: Iterable<string>, inFlight: Int32Array = new Int32Array(new SharedArrayBuffer(4)), nice = 0, nextCallSpinMs = 0): Slot<J> {
   const reply = new MessageChannel();
   const invoke = new MessageChannel();
+  const call = new MessageChannel();
   const signal = new SharedArrayBuffer(8);
   const worker = startWorker(
-    { signal, inFlight: inFlight.buffer, replyPort: reply.port2, invokePort: invoke.port2, importShape, resettingIndex: RESETTING, nice, nextCallSpinMs },
-    [reply.port2, invoke.port2],
+    { signal, inFlight: inFlight.buffer, replyPort: reply.port2, invokePort: invoke.port2, callPort: call.port2, importShape, resettingIndex: RESETTING, nice, nextCallSpinMs },
+    [reply.port2, invoke.port2, call.port2],
   );
   for (const glueUrl of glueUrls) worker.postMessage({ type: 'preload', glueUrl });
   return {
-    worker, replyPort: reply.port1, invokePort: invoke.port1, flag: new Int32Array(signal), ready: false,
+    worker, replyPort: reply.port1, invokePort: invoke.port1, callPort: call.port1, flag: new Int32Array(signal), ready: false,
     job: undefined, timer: undefined, knownKeys: new Set(), spare, recent: [],
     idleSince: performance.now(),
   };
@@ -105,6 +111,7 @@ export function closeSlot<J>(slot: Slot<J>): void {
   void slot.worker.terminate();
   slot.replyPort.close();
   slot.invokePort.close();
+  slot.callPort.close();
 }
 
 /** `recent` with `component` moved to the front, at most WARM_COMPONENTS long. */
