@@ -45,6 +45,7 @@ describe('loadRunnerConfig', () => {
       spareWorkers: 1,
       workerNice: 10,
       nextCallSpinMs: 1,
+      mainSpinMs: 2,
       warmTranspiler: true,
       defaultTimeoutMs: 30_000,
       preloadComponents: 3,

@@ -18,6 +18,8 @@ async function lowerInWorker(delta: number): Promise<{ result: number | undefine
     import(workerData.module).then(({ lowerThreadPriority }) => {
       const result = lowerThreadPriority(workerData.delta);
       parentPort.postMessage({ result, tid: Number(readlinkSync('/proc/thread-self').split('/').pop()) });
+      // Alive until terminated: a thread that has ended has no nice value to read (ESRCH).
+      setInterval(() => undefined, 60_000);
     });`;
   const worker = new Worker(source, { eval: true, workerData: { module: MODULE, delta } });
   const reply = await new Promise<{ result: number | undefined; tid: number }>((resolve) => worker.once('message', resolve));

@@ -400,7 +400,8 @@ export class WorkerPool {
    * take, the listener gets.
    */
   #takeMessages(slot: Slot<Job>, job: Job): void {
-    const until = performance.now() + (this.#options.mainSpinMs ?? 0);
+    // Never past the call's own deadline: its timer cannot fire while this runs.
+    const until = Math.min(performance.now() + (this.#options.mainSpinMs ?? 0), job.startedAt + job.timeoutMs);
     this.#mainSpinning = true;
     try {
       while (slot.job === job && performance.now() < until) {
