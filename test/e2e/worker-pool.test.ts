@@ -34,17 +34,23 @@ function pool(size: number, spare: number, standbyAfterMs?: number, nextCallSpin
   return created;
 }
 
-function call(p: WorkerPool, extensionId: string, path: string, timeoutMs: number) {
+/** `GET path`, or `POST path` with `json` as its body. */
+function call(p: WorkerPool, extensionId: string, path: string, timeoutMs: number, json?: unknown) {
   const scope: InvocationScope = {
     requestId: undefined, tenantId: 'tenant-1', extensionId, installId: undefined, versionId: undefined,
     contentHash: component.contentHash, grants: new Set(), user: undefined, secrets: undefined, emit: () => undefined,
   };
   const request: GuestRequest = {
     context: { requestId: undefined, tenantId: 'tenant-1', extensionId, installId: undefined, versionId: undefined },
-    http: { method: 'GET', url: path, headers: [], body: undefined },
+    http: json === undefined
+      ? { method: 'GET', url: path, headers: [], body: undefined }
+      : { method: 'POST', url: path, headers: [], body: new TextEncoder().encode(JSON.stringify(json)) },
   };
   return p.run(component, scope, request, timeoutMs);
 }
+
+/** The test guest's `/probe` making one host call: `secrets.list-keys`. */
+const LIST_KEYS = { iface: 'secrets', fn: 'listKeys' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const body = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(bytes)) as unknown;
@@ -147,15 +153,7 @@ describe('host calls', () => {
     });
     pools.push(p);
     await call(p, A, '/global', 10_000); // instantiated, so callMs is the handler alone
-    const scope: InvocationScope = {
-      requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined,
-      contentHash: component.contentHash, grants: new Set(), user: undefined, secrets: undefined, emit: () => undefined,
-    };
-    const request: GuestRequest = {
-      context: { requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined },
-      http: { method: 'POST', url: '/probe', headers: [], body: new TextEncoder().encode(JSON.stringify({ iface: 'secrets', fn: 'listKeys' })) },
-    };
-    const result = await p.run(component, scope, request, 10_000);
+    const result = await call(p, A, '/probe', 10_000, LIST_KEYS);
     expect(body(result.response.body)).toEqual({ ok: ['k1'] });
     expect(taps).toEqual(['listKeys ok']);
     expect(result.hostCalls.map((c) => [c.interface, c.function, c.outcome])).toEqual([['alga:extension/secrets', 'listKeys', 'ok']]);
@@ -205,17 +203,7 @@ describe('the main thread taking a warm lone call\'s messages (RUNNER_MAIN_SPIN_
     return created;
   }
 
-  function probe(p: WorkerPool) {
-    const scope: InvocationScope = {
-      requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined,
-      contentHash: component.contentHash, grants: new Set(), user: undefined, secrets: undefined, emit: () => undefined,
-    };
-    const request: GuestRequest = {
-      context: { requestId: undefined, tenantId: 'tenant-1', extensionId: A, installId: undefined, versionId: undefined },
-      http: { method: 'POST', url: '/probe', headers: [], body: new TextEncoder().encode(JSON.stringify({ iface: 'secrets', fn: 'listKeys' })) },
-    };
-    return p.run(component, scope, request, 10_000);
-  }
+  const probe = (p: WorkerPool) => call(p, A, '/probe', 10_000, LIST_KEYS);
 
   it('takes the host call and the result itself once the component has answered mainSpinAfterCalls calls', async () => {
     const p = spinPool({ mainSpinMs: LONG_MS, mainSpinAfterCalls: 2 });
