@@ -137,8 +137,9 @@ export const MAIN_SPIN_MS = 2;
 /**
  * Calls a component must have answered in the pool before the main thread spins for its calls.
  * A spinning main thread holds a core that V8's compiler threads need while they optimise the
- * component's code and the server's own: spinning from the first call, the first 300 calls were
- * 46 % slower at p50 and the next 600 calls 5-11 % slower; from about the 900th call on it was faster.
+ * component's code and the server's own: spinning from the first call (two emulator processes side
+ * by side, rounds of 300), the first 300 calls were 46 % slower at p50 and the next 600 calls 5-11 %
+ * slower; from about the 900th call on it was faster.
  */
 export const MAIN_SPIN_AFTER_CALLS = 1000;
 
