@@ -125,13 +125,13 @@ const SPARE_LINGER_MS = 1000;
  *
  * Measured on hello-host's counter after 3000 warm-up calls, in rounds of 1000, against a twin
  * with 0 side by side (one client, one call at a time):
- * - two emulator processes (Gateway): p50 7-9 % lower over three runs, rounds from 0.73 to 1.28;
+ * - two emulator processes (Gateway): p50 7-16 % lower over four runs, rounds from 0.72 to 1.28;
  *   instrumented, from the worker's post to its answer: storage get 66 → 33 µs, put 99 → 57 µs,
  *   and from the result's post to its handling 52 → 15 µs;
  * - two Runners in one process, `Runner.execute`: 14-28 % lower, every round faster;
  * - two Runner processes (`/v1/execute`): 7 % lower, rounds from 0.78 to 1.01;
- * - at concurrency 8, where calls seldom run alone: level (Gateway, six rounds of 2000: 748-803
- *   against 728-775 req/s).
+ * - at concurrency 8, where calls seldom run alone: level (Gateway, nine rounds of 2000: 679-803
+ *   against 671-775 req/s).
  */
 export const MAIN_SPIN_MS = 2;
 /**
