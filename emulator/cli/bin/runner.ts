@@ -10,9 +10,10 @@ process.on('exit', () => lines.flush());
 try {
   const config = loadRunnerConfig(process.env);
   const served = await serveRunner(config, lines.log);
+  // Before the listening line: whoever waits for it may stop the Runner at once.
+  stopOnSignals(served.close);
   lines.log({ msg: 'runner listening', url: served.url, bundle_store: served.runner.store.describe(), cache: config.cacheRoot });
   lines.flush();
-  stopOnSignals(served.close);
   setRunningFlagsLater(process.env);
 } catch (err) {
   lines.flush();
