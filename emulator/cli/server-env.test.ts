@@ -55,7 +55,7 @@ describe('the options a server sets once it runs', () => {
 
   it('are set by the servers users start, once they are up', () => {
     const source = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
-    expect(source('./bin/runner.ts')).toMatch(/stopOnSignals\(served\.close\);\n {2}setRunningFlagsLater\(process\.env\);/);
+    expect(source('./bin/runner.ts')).toMatch(/msg: 'runner listening'.*\n {2}lines\.flush\(\);\n {2}setRunningFlagsLater\(process\.env\);/);
     expect(source('./bin/emulate.ts')).toMatch(/printInstall\(emu, `\$\{folder\} \(watched\)`, install\);\n {2}\}\n {2}setRunningFlagsLater\(process\.env\);/);
   });
 });
